@@ -1,0 +1,324 @@
+// The CSR file: storage, WARL legalisation and access checks, in one place
+// (privileged spec, chapters "Machine-Level ISA" and "Supervisor-Level ISA").
+import { priv, PRIV_M, PRIV_S, PRIV_U, IRQ_M_TIMER } from './state';
+import { fflags } from './fpu';
+import { flushTlbAll, updateTlbBases } from './tlb';
+
+// CSR numbers.
+export const CSR_FFLAGS: u32 = 0x001;
+export const CSR_FRM: u32 = 0x002;
+export const CSR_FCSR: u32 = 0x003;
+export const CSR_CYCLE: u32 = 0xc00;
+export const CSR_TIME: u32 = 0xc01;
+export const CSR_INSTRET: u32 = 0xc02;
+export const CSR_SSTATUS: u32 = 0x100;
+export const CSR_SIE: u32 = 0x104;
+export const CSR_STVEC: u32 = 0x105;
+export const CSR_SCOUNTEREN: u32 = 0x106;
+export const CSR_SENVCFG: u32 = 0x10a;
+export const CSR_SSCRATCH: u32 = 0x140;
+export const CSR_SEPC: u32 = 0x141;
+export const CSR_SCAUSE: u32 = 0x142;
+export const CSR_STVAL: u32 = 0x143;
+export const CSR_SIP: u32 = 0x144;
+export const CSR_SATP: u32 = 0x180;
+export const CSR_MVENDORID: u32 = 0xf11;
+export const CSR_MARCHID: u32 = 0xf12;
+export const CSR_MIMPID: u32 = 0xf13;
+export const CSR_MHARTID: u32 = 0xf14;
+export const CSR_MCONFIGPTR: u32 = 0xf15;
+export const CSR_MSTATUS: u32 = 0x300;
+export const CSR_MISA: u32 = 0x301;
+export const CSR_MEDELEG: u32 = 0x302;
+export const CSR_MIDELEG: u32 = 0x303;
+export const CSR_MIE: u32 = 0x304;
+export const CSR_MTVEC: u32 = 0x305;
+export const CSR_MCOUNTEREN: u32 = 0x306;
+export const CSR_MENVCFG: u32 = 0x30a;
+export const CSR_MCOUNTINHIBIT: u32 = 0x320;
+export const CSR_MSCRATCH: u32 = 0x340;
+export const CSR_MEPC: u32 = 0x341;
+export const CSR_MCAUSE: u32 = 0x342;
+export const CSR_MTVAL: u32 = 0x343;
+export const CSR_MIP: u32 = 0x344;
+export const CSR_PMPCFG0: u32 = 0x3a0;
+export const CSR_PMPADDR0: u32 = 0x3b0;
+export const CSR_MCYCLE: u32 = 0xb00;
+export const CSR_MINSTRET: u32 = 0xb02;
+
+// mstatus fields.
+export const MSTATUS_SIE: u64 = 1 << 1;
+export const MSTATUS_MIE: u64 = 1 << 3;
+export const MSTATUS_SPIE: u64 = 1 << 5;
+export const MSTATUS_MPIE: u64 = 1 << 7;
+export const MSTATUS_SPP: u64 = 1 << 8;
+export const MSTATUS_MPP_SHIFT: u64 = 11;
+export const MSTATUS_MPP: u64 = 3 << 11;
+export const MSTATUS_FS: u64 = 3 << 13;
+export const MSTATUS_FS_DIRTY: u64 = 3 << 13;
+export const MSTATUS_MPRV: u64 = 1 << 17;
+export const MSTATUS_SUM: u64 = 1 << 18;
+export const MSTATUS_MXR: u64 = 1 << 19;
+export const MSTATUS_TVM: u64 = 1 << 20;
+export const MSTATUS_TW: u64 = 1 << 21;
+export const MSTATUS_TSR: u64 = 1 << 22;
+export const MSTATUS_UXL_SXL: u64 = (<u64>2 << 32) | (<u64>2 << 34);
+export const MSTATUS_SD: u64 = <u64>1 << 63;
+const MSTATUS_WRITABLE: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
+  MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
+const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR |
+  (<u64>3 << 32) | MSTATUS_SD;
+
+// misa: RV64 with I, M, A, F, D, C, S, U.
+export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
+
+const MEDELEG_WRITABLE: u64 = 0xb3ff; // causes 0-9, 12, 13, 15; ecall from M (11) is read-only zero
+const S_INTERRUPTS: u64 = (1 << 1) | (1 << 5) | (1 << 9);
+const M_INTERRUPTS: u64 = (1 << 3) | (1 << 7) | (1 << 11);
+const MIP_SOFT_WRITABLE: u64 = S_INTERRUPTS; // SSIP, STIP, SEIP are written by M-mode software
+
+export let mstatus: u64 = 0;
+export let medeleg: u64 = 0;
+export let mideleg: u64 = 0;
+export let mie: u64 = 0;
+export let mipSoft: u64 = 0;   // software-writable pending bits (SSIP, STIP, SEIP)
+export let mipLines: u64 = 0;  // levels driven by devices (MSIP, MEIP, SEIP) and MTIP
+export let mtvec: u64 = 0;
+export let mcounteren: u64 = 0;
+export let mscratch: u64 = 0;
+export let mepc: u64 = 0;
+export let mcause: u64 = 0;
+export let mtval: u64 = 0;
+export let menvcfg: u64 = 0;
+export let mcountinhibit: u64 = 0;
+export let stvec: u64 = 0;
+export let scounteren: u64 = 0;
+export let sscratch: u64 = 0;
+export let sepc: u64 = 0;
+export let scause: u64 = 0;
+export let stval: u64 = 0;
+export let satp: u64 = 0;
+export let senvcfg: u64 = 0;
+export let frm: u32 = 0;
+export let mhartid: u64 = 0;
+
+// Counters: the value is base + what the run loop has retired since the base was set.
+export let cycles: u64 = 0;     // retired instructions plus idle cycles skipped during WFI
+export let retired: u64 = 0;    // retired instructions
+export let mcycleOffset: u64 = 0;
+// Instructions retired in the run loop's current block, not yet added to the above.
+export let inflight: u64 = 0;
+export let minstretOffset: u64 = 0;
+
+// Virtual time: mtime = cycles / insnsPerTick + mtimeOffset.
+export let insnsPerTick: u64 = 10;
+export let mtimeOffset: u64 = 0;
+export let mtimecmp: u64 = 0xffff_ffff_ffff_ffff;
+
+// PMP: 16 entries (privileged spec, "Physical Memory Protection").
+export const PMP_COUNT: i32 = 16;
+export const pmpcfg = new StaticArray<u8>(16);
+export const pmpaddr = new StaticArray<u64>(16);
+export let pmpActive: bool = false; // some entry has A != OFF
+
+export function mtime(): u64 { return (cycles + inflight) / insnsPerTick + mtimeOffset; }
+
+export function mip(): u64 {
+  let v = mipSoft | mipLines;
+  if (mtime() >= mtimecmp) v |= <u64>1 << IRQ_M_TIMER;
+  return v;
+}
+
+export function resetCsrs(): void {
+  mstatus = MSTATUS_UXL_SXL;
+  medeleg = 0; mideleg = 0; mie = 0; mipSoft = 0;
+  mtvec = 0; mcounteren = 0; mscratch = 0; mepc = 0; mcause = 0; mtval = 0;
+  menvcfg = 0; mcountinhibit = 0;
+  stvec = 0; scounteren = 0; sscratch = 0; sepc = 0; scause = 0; stval = 0; satp = 0; senvcfg = 0;
+  frm = 0; fflags = 0;
+  for (let i = 0; i < PMP_COUNT; i++) { pmpcfg[i] = 0; pmpaddr[i] = 0; }
+  pmpActive = false;
+}
+
+function readStatus(): u64 {
+  let s = mstatus;
+  if ((s & MSTATUS_FS) == MSTATUS_FS_DIRTY) s |= MSTATUS_SD;
+  return s;
+}
+
+function writeStatus(v: u64): void {
+  let n = (mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE);
+  // MPP is WARL: only U, S and M exist; an encoding of 2 keeps the old value.
+  if ((n & MSTATUS_MPP) == (<u64>2 << MSTATUS_MPP_SHIFT)) n = (n & ~MSTATUS_MPP) | (mstatus & MSTATUS_MPP);
+  let changed = n ^ mstatus;
+  mstatus = n;
+  if (changed & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)) flushTlbAll();
+  updateTlbBases();
+}
+
+function counterAllowed(n: u32): bool {
+  let bit = <u64>1 << (n & 31);
+  if (priv < PRIV_M && (mcounteren & bit) == 0) return false;
+  if (priv == PRIV_U && (scounteren & bit) == 0) return false;
+  return true;
+}
+
+export function mcycle(): u64 { return cycles + inflight + mcycleOffset; }
+export function minstret(): u64 { return retired + inflight + minstretOffset; }
+
+// Result of csrAccess: the value read, and whether the access was legal.
+export let csrOk: bool = true;
+
+function pmpcfgRead(idx: i32): u64 {
+  let v: u64 = 0;
+  for (let i = 0; i < 8; i++) v |= <u64>pmpcfg[idx * 8 + i] << (i * 8);
+  return v;
+}
+
+function pmpLocked(i: i32): bool { return (pmpcfg[i] & 0x80) != 0; }
+
+function pmpcfgWrite(idx: i32, v: u64): void {
+  for (let i = 0; i < 8; i++) {
+    let e = idx * 8 + i;
+    if (pmpLocked(e)) continue;
+    let b = <u8>(v >> (i * 8));
+    if ((b & 3) == 2) b &= ~2; // R=0 W=1 is reserved: legalise to no access
+    pmpcfg[e] = b & 0x9f;
+  }
+  pmpChanged();
+}
+
+function pmpaddrWrite(i: i32, v: u64): void {
+  if (pmpLocked(i)) return;
+  // A locked TOR entry also locks the pmpaddr below it.
+  if (i + 1 < PMP_COUNT && pmpLocked(i + 1) && ((pmpcfg[i + 1] >> 3) & 3) == 1) return;
+  pmpaddr[i] = v & 0x003f_ffff_ffff_ffff;
+  pmpChanged();
+}
+
+function pmpChanged(): void {
+  pmpActive = false;
+  for (let i = 0; i < PMP_COUNT; i++) if ((pmpcfg[i] & 0x18) != 0) pmpActive = true;
+  flushTlbAll();
+}
+
+// Reads CSR n; sets csrOk = false when n does not exist or the current privilege
+// may not read it. checkPriv = false is the debugger's view.
+export function csrRead(n: u32, checkPriv: bool): u64 {
+  csrOk = true;
+  if (checkPriv && <i32>((n >> 8) & 3) > priv) { csrOk = false; return 0; }
+  switch (n) {
+    case CSR_FFLAGS: if (checkPriv && (mstatus & MSTATUS_FS) == 0) break; return fflags;
+    case CSR_FRM: if (checkPriv && (mstatus & MSTATUS_FS) == 0) break; return frm;
+    case CSR_FCSR: if (checkPriv && (mstatus & MSTATUS_FS) == 0) break; return (<u64>frm << 5) | fflags;
+    case CSR_CYCLE: if (checkPriv && !counterAllowed(n)) break; return mcycle();
+    case CSR_TIME: if (checkPriv && !counterAllowed(n)) break; return mtime();
+    case CSR_INSTRET: if (checkPriv && !counterAllowed(n)) break; return minstret();
+    case CSR_SSTATUS: return readStatus() & SSTATUS_MASK;
+    case CSR_SIE: return mie & mideleg;
+    case CSR_STVEC: return stvec;
+    case CSR_SCOUNTEREN: return scounteren;
+    case CSR_SENVCFG: return senvcfg;
+    case CSR_SSCRATCH: return sscratch;
+    case CSR_SEPC: return sepc;
+    case CSR_SCAUSE: return scause;
+    case CSR_STVAL: return stval;
+    case CSR_SIP: return mip() & mideleg;
+    case CSR_SATP:
+      if (checkPriv && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0) break;
+      return satp;
+    case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: return 0;
+    case CSR_MHARTID: return mhartid;
+    case CSR_MSTATUS: return readStatus();
+    case CSR_MISA: return MISA;
+    case CSR_MEDELEG: return medeleg;
+    case CSR_MIDELEG: return mideleg;
+    case CSR_MIE: return mie;
+    case CSR_MTVEC: return mtvec;
+    case CSR_MCOUNTEREN: return mcounteren;
+    case CSR_MENVCFG: return menvcfg;
+    case CSR_MCOUNTINHIBIT: return mcountinhibit;
+    case CSR_MSCRATCH: return mscratch;
+    case CSR_MEPC: return mepc;
+    case CSR_MCAUSE: return mcause;
+    case CSR_MTVAL: return mtval;
+    case CSR_MIP: return mip();
+    case CSR_MCYCLE: return mcycle();
+    case CSR_MINSTRET: return minstret();
+    default:
+      if (n >= CSR_PMPCFG0 && n < CSR_PMPCFG0 + 4) {
+        if (n & 1) break; // odd pmpcfg registers do not exist on RV64
+        return pmpcfgRead(<i32>(n - CSR_PMPCFG0) >> 1);
+      }
+      if (n >= CSR_PMPADDR0 && n < CSR_PMPADDR0 + <u32>PMP_COUNT) return pmpaddr[n - CSR_PMPADDR0];
+      if (n >= CSR_PMPADDR0 + <u32>PMP_COUNT && n < CSR_PMPADDR0 + 64) return 0;
+      if (n > CSR_PMPCFG0 + 3 && n < CSR_PMPCFG0 + 16) { if (n & 1) break; return 0; }
+      // mhpmcounter3..31, mhpmevent3..31: implemented as read-only-zero counters.
+      if ((n >= 0xb03 && n <= 0xb1f) || (n >= 0x323 && n <= 0x33f)) return 0;
+      if (n >= 0xc03 && n <= 0xc1f) { if (checkPriv && !counterAllowed(n)) break; return 0; }
+  }
+  csrOk = false;
+  return 0;
+}
+
+// Writes CSR n (after a successful csrRead of the same n when checkPriv).
+// Returns false when the CSR is read-only at this privilege.
+export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
+  if (checkPriv && (n >> 10) == 3) return false;
+  switch (n) {
+    case CSR_FFLAGS: fflags = <u32>v & 0x1f; mstatus |= MSTATUS_FS_DIRTY; break;
+    case CSR_FRM: frm = <u32>v & 7; mstatus |= MSTATUS_FS_DIRTY; break;
+    case CSR_FCSR: fflags = <u32>v & 0x1f; frm = (<u32>v >> 5) & 7; mstatus |= MSTATUS_FS_DIRTY; break;
+    case CSR_SSTATUS: writeStatus((mstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK)); break;
+    case CSR_SIE: mie = (mie & ~mideleg) | (v & mideleg); break;
+    case CSR_STVEC: stvec = legalTvec(v, stvec); break;
+    case CSR_SCOUNTEREN: scounteren = v & 0xffff_ffff; break;
+    case CSR_SENVCFG: senvcfg = v & 1; break;
+    case CSR_SSCRATCH: sscratch = v; break;
+    case CSR_SEPC: sepc = v & ~(<u64>1); break;
+    case CSR_SCAUSE: scause = v; break;
+    case CSR_STVAL: stval = v; break;
+    case CSR_SIP: {
+      let m = mideleg & (1 << 1); // only SSIP is writable through sip
+      mipSoft = (mipSoft & ~m) | (v & m);
+      break;
+    }
+    case CSR_SATP: {
+      let mode = v >> 60;
+      if (mode != 0 && mode != 8 && mode != 9) break; // unsupported mode: the write has no effect
+      satp = v;
+      flushTlbAll();
+      break;
+    }
+    case CSR_MSTATUS: writeStatus(v); break;
+    case CSR_MISA: break; // WARL: extensions cannot be turned off
+    case CSR_MEDELEG: medeleg = v & MEDELEG_WRITABLE; break;
+    case CSR_MIDELEG: mideleg = v & S_INTERRUPTS; break;
+    case CSR_MIE: mie = v & (S_INTERRUPTS | M_INTERRUPTS); break;
+    case CSR_MTVEC: mtvec = legalTvec(v, mtvec); break;
+    case CSR_MCOUNTEREN: mcounteren = v & 0xffff_ffff; break;
+    case CSR_MENVCFG: menvcfg = v & 1; break;
+    case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xffff_fffd; break;
+    case CSR_MSCRATCH: mscratch = v; break;
+    case CSR_MEPC: mepc = v & ~(<u64>1); break;
+    case CSR_MCAUSE: mcause = v; break;
+    case CSR_MTVAL: mtval = v; break;
+    case CSR_MIP: mipSoft = (mipSoft & ~MIP_SOFT_WRITABLE) | (v & MIP_SOFT_WRITABLE); break;
+    case CSR_MCYCLE: mcycleOffset = v - cycles - inflight; break;
+    case CSR_MINSTRET: minstretOffset = v - retired - inflight; break;
+    case CSR_MHARTID: case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR:
+      return !checkPriv;
+    default:
+      if (n >= CSR_PMPCFG0 && n < CSR_PMPCFG0 + 4) { pmpcfgWrite(<i32>(n - CSR_PMPCFG0) >> 1, v); break; }
+      if (n >= CSR_PMPADDR0 && n < CSR_PMPADDR0 + <u32>PMP_COUNT) { pmpaddrWrite(<i32>(n - CSR_PMPADDR0), v); break; }
+      // The remaining pmp, mhpmcounter and mhpmevent registers are read-only zero (WARL).
+      break;
+  }
+  return true;
+}
+
+function legalTvec(v: u64, old: u64): u64 {
+  let mode = v & 3;
+  if (mode >= 2) return old;
+  return (v & ~(<u64>3)) | mode;
+}

@@ -1,0 +1,557 @@
+// The run loop: fetch through the fetch TLB, decode through the decoded-instruction
+// cache, execute in one switch. Slow paths (TLB miss, MMIO, traps) live in mmu.ts
+// and trap.ts; the loop stores its local pc into PC before calling any of them.
+import { Op } from './ops';
+import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH } from './layout';
+import {
+  PC, priv, trapped, stopReason, PRIV_M, PRIV_S, PRIV_U, getX, setX, getF, setF,
+  EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
+  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_USER_ECALL,
+} from './state';
+import {
+  mstatus, mie, mip, csrRead, csrWrite, csrOk, cycles, retired, inflight, mcountinhibit, mtimecmp, mtimeOffset,
+  insnsPerTick, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
+} from './csr';
+import { tlbLoad, tlbStore, tlbFetch, flushTlbAll } from './tlb';
+import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched } from './mmu';
+import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapCause, trapTval, trapEpc } from './trap';
+import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
+import { decode } from './decode';
+import { execFp, fpEnabled, markDirty } from './exec-fp';
+
+const CHUNK: i64 = 4096;
+const BOX: u64 = 0xffff_ffff_0000_0000;
+
+// For --trace and error reports.
+export let lastPc: u64 = 0;
+export let lastRaw: u32 = 0;
+
+// Trap-loop detection: a trap taken at the target of the previous trap with no
+// instruction retired in between can never make progress.
+let lastTrapTarget: u64 = 0xffff_ffff_ffff_ffff;
+let lastTrapRetired: u64 = 0xffff_ffff_ffff_ffff;
+export let loopCause: u64 = 0;
+export let loopTval: u64 = 0;
+export let loopEpc: u64 = 0;
+
+export function resetExec(): void {
+  lastTrapTarget = 0xffff_ffff_ffff_ffff;
+  lastTrapRetired = 0xffff_ffff_ffff_ffff;
+}
+
+export function run(budget: i64): i32 {
+  stopReason = -1;
+  while (true) {
+    if (budget <= 0) return EXIT_BUDGET;
+    if (takeInterrupt()) {
+      trapped = false;
+      noteTrap(trapEpc, 0, true);
+      if (stopReason >= 0) return stopReason;
+    }
+    let chunk = budget < CHUNK ? budget : CHUNK;
+    // End the chunk exactly where the timer fires, so interrupts are taken at the
+    // same instruction on every run.
+    let cmp = mtimecmp;
+    if (cmp >= mtimeOffset && cmp - mtimeOffset < 0x0100_0000_0000_0000) {
+      let due = (cmp - mtimeOffset) * insnsPerTick;
+      if (due > cycles && due - cycles < <u64>chunk) chunk = <i64>(due - cycles);
+    }
+    let n = execBlock(<i32>chunk);
+    budget -= n;
+    retired += <u64>n;
+    cycles += <u64>n;
+    if (stopReason >= 0) return stopReason;
+  }
+}
+
+// Bookkeeping after a trap was taken with epc at p; returns the new pc.
+function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
+  let now = retired + <u64>doneInChunk;
+  if (!interrupt && p == lastTrapTarget && PC == lastTrapTarget && now == lastTrapRetired) {
+    loopCause = prevCause; loopTval = prevTval; loopEpc = prevEpc;
+    stopReason = EXIT_TRAP_LOOP;
+  }
+  lastTrapTarget = PC;
+  lastTrapRetired = now;
+  return PC;
+}
+
+@inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
+
+function mulhu(a: u64, b: u64): u64 {
+  let aLo = a & 0xffff_ffff, aHi = a >> 32, bLo = b & 0xffff_ffff, bHi = b >> 32;
+  let ll = aLo * bLo, lh = aLo * bHi, hl = aHi * bLo, hh = aHi * bHi;
+  let mid = (ll >> 32) + (lh & 0xffff_ffff) + (hl & 0xffff_ffff);
+  return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+// Linear-memory address of a data access when its page is in the TLB and the
+// access does not cross into the next page; 0 otherwise.
+@inline function hostFor(table: usize, va: u64, size: u64): usize {
+  let vp = va >> 12;
+  let e = table + ((<usize>(vp & TLB_MASK)) << 4);
+  if (load<u64>(e) == vp && (va & 0xfff) <= 4096 - size) return <usize>(va + load<u64>(e, 8));
+  return 0;
+}
+
+function execBlock(n: i32): i32 {
+  let p = PC;
+  let left = n;
+  let out = -1; // retired count when the block ends early
+  let lastP: u64 = lastPc;
+  let lastR: u32 = lastRaw;
+  while (left > 0) {
+    // ---- fetch
+    let vpn = p >> 12;
+    let te = tlbFetch + ((<usize>(vpn & TLB_MASK)) << 4);
+    let host: usize;
+    if (load<u64>(te) == vpn) {
+      host = <usize>(p + load<u64>(te, 8));
+    } else {
+      PC = p;
+      host = fetchSlow(p);
+      if (trapped) { trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+    }
+    let raw = load<u32>(host);
+    let di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
+    if ((<u32>p & 0xffe) == 0xffe && (raw & 3) == 3) {
+      // A 32-bit instruction straddling two pages: fetch its upper half separately.
+      PC = p + 2;
+      let h2 = fetchSlow(p + 2);
+      if (trapped) { trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      raw = (raw & 0xffff) | (<u32>load<u16>(h2) << 16);
+      di = DC_SCRATCH;
+      decode(raw, di);
+    } else if (load<u32>(di) != raw) {
+      decode(raw, di);
+    }
+    left--;
+    let op = <i32>load<u8>(di, 4);
+    let rd = <u32>load<u8>(di, 5);
+    let rs1 = <u32>load<u8>(di, 6);
+    let rs2 = <u32>load<u8>(di, 7);
+    let imm = load<i32>(di, 8);
+    let npc = p + <u64>load<u8>(di, 13);
+    let simm = <u64><i64>imm;
+    switch (op) {
+      case Op.LUI: setX(rd, simm); break;
+      case Op.AUIPC: setX(rd, p + simm); break;
+      case Op.JAL: setX(rd, npc); npc = p + simm; break;
+      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; break; }
+      case Op.BEQ: if (getX(rs1) == getX(rs2)) npc = p + simm; break;
+      case Op.BNE: if (getX(rs1) != getX(rs2)) npc = p + simm; break;
+      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) npc = p + simm; break;
+      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) npc = p + simm; break;
+      case Op.BLTU: if (getX(rs1) < getX(rs2)) npc = p + simm; break;
+      case Op.BGEU: if (getX(rs1) >= getX(rs2)) npc = p + simm; break;
+
+      case Op.LB: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 1);
+        let v: u64;
+        if (h != 0) v = <u64>load<u8>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 1);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, <u64><i64><i8>v);
+        break;
+      }
+      case Op.LH: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 2);
+        let v: u64;
+        if (h != 0) v = <u64>load<u16>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 2);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, <u64><i64><i16>v);
+        break;
+      }
+      case Op.LW: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 4);
+        let v: u64;
+        if (h != 0) v = <u64>load<u32>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 4);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, sx32(v));
+        break;
+      }
+      case Op.LD: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 8);
+        let v: u64;
+        if (h != 0) v = <u64>load<u64>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 8);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, v);
+        break;
+      }
+      case Op.LBU: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 1);
+        let v: u64;
+        if (h != 0) v = <u64>load<u8>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 1);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, v);
+        break;
+      }
+      case Op.LHU: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 2);
+        let v: u64;
+        if (h != 0) v = <u64>load<u16>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 2);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, v);
+        break;
+      }
+      case Op.LWU: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 4);
+        let v: u64;
+        if (h != 0) v = <u64>load<u32>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 4);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setX(rd, v);
+        break;
+      }
+      case Op.FLW: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 4);
+        let v: u64;
+        if (h != 0) v = <u64>load<u32>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 4);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setF(rd, BOX | v); markDirty();
+        break;
+      }
+      case Op.FLD: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 8);
+        let v: u64;
+        if (h != 0) v = <u64>load<u64>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 8);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setF(rd, v); markDirty();
+        break;
+      }
+      case Op.SB: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 1);
+        if (h != 0) store<u8>(h, <u8>getX(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 1, getX(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+      case Op.SH: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 2);
+        if (h != 0) store<u16>(h, <u16>getX(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 2, getX(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+      case Op.SW: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 4);
+        if (h != 0) store<u32>(h, <u32>getX(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 4, getX(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+      case Op.SD: {
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 8);
+        if (h != 0) store<u64>(h, <u64>getX(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 8, getX(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+      case Op.FSW: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 4);
+        if (h != 0) store<u32>(h, <u32>getF(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 4, getF(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+      case Op.FSD: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 8);
+        if (h != 0) store<u64>(h, <u64>getF(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 8, getF(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
+
+      case Op.ADDI: setX(rd, getX(rs1) + simm); break;
+      case Op.SLTI: setX(rd, <i64>getX(rs1) < <i64>simm ? 1 : 0); break;
+      case Op.SLTIU: setX(rd, getX(rs1) < simm ? 1 : 0); break;
+      case Op.XORI: setX(rd, getX(rs1) ^ simm); break;
+      case Op.ORI: setX(rd, getX(rs1) | simm); break;
+      case Op.ANDI: setX(rd, getX(rs1) & simm); break;
+      case Op.SLLI: setX(rd, getX(rs1) << simm); break;
+      case Op.SRLI: setX(rd, getX(rs1) >> simm); break;
+      case Op.SRAI: setX(rd, <u64>(<i64>getX(rs1) >> <i64>simm)); break;
+      case Op.ADD: setX(rd, getX(rs1) + getX(rs2)); break;
+      case Op.SUB: setX(rd, getX(rs1) - getX(rs2)); break;
+      case Op.SLL: setX(rd, getX(rs1) << (getX(rs2) & 63)); break;
+      case Op.SLT: setX(rd, <i64>getX(rs1) < <i64>getX(rs2) ? 1 : 0); break;
+      case Op.SLTU: setX(rd, getX(rs1) < getX(rs2) ? 1 : 0); break;
+      case Op.XOR: setX(rd, getX(rs1) ^ getX(rs2)); break;
+      case Op.SRL: setX(rd, getX(rs1) >> (getX(rs2) & 63)); break;
+      case Op.SRA: setX(rd, <u64>(<i64>getX(rs1) >> <i64>(getX(rs2) & 63))); break;
+      case Op.OR: setX(rd, getX(rs1) | getX(rs2)); break;
+      case Op.AND: setX(rd, getX(rs1) & getX(rs2)); break;
+      case Op.ADDIW: setX(rd, sx32(getX(rs1) + simm)); break;
+      case Op.SLLIW: setX(rd, sx32(<u64>(<u32>getX(rs1) << <u32>imm))); break;
+      case Op.SRLIW: setX(rd, sx32(<u64>(<u32>getX(rs1) >> <u32>imm))); break;
+      case Op.SRAIW: setX(rd, <u64><i64>(<i32>getX(rs1) >> imm)); break;
+      case Op.ADDW: setX(rd, sx32(getX(rs1) + getX(rs2))); break;
+      case Op.SUBW: setX(rd, sx32(getX(rs1) - getX(rs2))); break;
+      case Op.SLLW: setX(rd, sx32(<u64>(<u32>getX(rs1) << (<u32>getX(rs2) & 31)))); break;
+      case Op.SRLW: setX(rd, sx32(<u64>(<u32>getX(rs1) >> (<u32>getX(rs2) & 31)))); break;
+      case Op.SRAW: setX(rd, <u64><i64>(<i32>getX(rs1) >> (<i32>getX(rs2) & 31))); break;
+
+      case Op.MUL: setX(rd, getX(rs1) * getX(rs2)); break;
+      case Op.MULH: {
+        let a = getX(rs1), b = getX(rs2);
+        let h = mulhu(a, b);
+        if (<i64>a < 0) h -= b;
+        if (<i64>b < 0) h -= a;
+        setX(rd, h);
+        break;
+      }
+      case Op.MULHSU: {
+        let a = getX(rs1), b = getX(rs2);
+        let h = mulhu(a, b);
+        if (<i64>a < 0) h -= b;
+        setX(rd, h);
+        break;
+      }
+      case Op.MULHU: setX(rd, mulhu(getX(rs1), getX(rs2))); break;
+      case Op.DIV: {
+        let a = <i64>getX(rs1), b = <i64>getX(rs2);
+        setX(rd, b == 0 ? 0xffff_ffff_ffff_ffff : (a == i64.MIN_VALUE && b == -1) ? <u64>a : <u64>(a / b));
+        break;
+      }
+      case Op.DIVU: { let a = getX(rs1), b = getX(rs2); setX(rd, b == 0 ? 0xffff_ffff_ffff_ffff : a / b); break; }
+      case Op.REM: {
+        let a = <i64>getX(rs1), b = <i64>getX(rs2);
+        setX(rd, b == 0 ? <u64>a : (a == i64.MIN_VALUE && b == -1) ? 0 : <u64>(a % b));
+        break;
+      }
+      case Op.REMU: { let a = getX(rs1), b = getX(rs2); setX(rd, b == 0 ? a : a % b); break; }
+      case Op.MULW: setX(rd, sx32(getX(rs1) * getX(rs2))); break;
+      case Op.DIVW: {
+        let a = <i32>getX(rs1), b = <i32>getX(rs2);
+        setX(rd, b == 0 ? 0xffff_ffff_ffff_ffff : (a == i32.MIN_VALUE && b == -1) ? <u64><i64>a : <u64><i64>(a / b));
+        break;
+      }
+      case Op.DIVUW: {
+        let a = <u32>getX(rs1), b = <u32>getX(rs2);
+        setX(rd, b == 0 ? 0xffff_ffff_ffff_ffff : sx32(<u64>(a / b)));
+        break;
+      }
+      case Op.REMW: {
+        let a = <i32>getX(rs1), b = <i32>getX(rs2);
+        setX(rd, b == 0 ? <u64><i64>a : (a == i32.MIN_VALUE && b == -1) ? 0 : <u64><i64>(a % b));
+        break;
+      }
+      case Op.REMUW: {
+        let a = <u32>getX(rs1), b = <u32>getX(rs2);
+        setX(rd, b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
+        break;
+      }
+
+      case Op.FENCE: case Op.FENCE_I: break; // one hart, and the decode cache checks raw words
+
+      case Op.ECALL:
+      case Op.EBREAK:
+      case Op.ILLEGAL: {
+        PC = p;
+        if (op == Op.ECALL) raiseException(CAUSE_USER_ECALL + <u64>priv, 0);
+        else if (op == Op.EBREAK) raiseException(CAUSE_BREAKPOINT, p);
+        else raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));
+        left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+      }
+
+      case Op.MRET: case Op.SRET: {
+        PC = p;
+        let ok = op == Op.MRET ? priv == PRIV_M : (priv == PRIV_M || (priv == PRIV_S && (mstatus & MSTATUS_TSR) == 0));
+        if (!ok) {
+          raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        clearReservation();
+        if (op == Op.MRET) mret(); else sret();
+        p = PC;
+        // Interrupts may have become enabled: end the block.
+        out = n - left; left = 0;
+        continue;
+      }
+
+      case Op.WFI: {
+        if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TW) != 0)) {
+          PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        if ((mip() & mie) == 0) { stopReason = EXIT_WFI; out = n - left; left = 0; }
+        break;
+      }
+
+      case Op.SFENCE_VMA: {
+        if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0)) {
+          PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        flushTlbAll();
+        break;
+      }
+
+      case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
+        PC = p;
+        let csr = <u32>imm & 0xfff;
+        let isWrite = op == Op.CSRRW || op == Op.CSRRWI;
+        let src: u64 = op >= Op.CSRRWI ? <u64>rs1 : getX(rs1);
+        inflight = <u64>(n - left);
+        let old = csrRead(csr, true);
+        let ok = csrOk;
+        if (ok && (isWrite || rs1 != 0)) {
+          let nv = isWrite ? src : (op == Op.CSRRS || op == Op.CSRRSI) ? old | src : old & ~src;
+          ok = csrWrite(csr, nv, true);
+        }
+        inflight = 0;
+        if (!ok) {
+          raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        if (rd != 0) setX(rd, old);
+        // A CSR write may change interrupt enables, translation or privilege views.
+        out = n - left; left = 0;
+        break;
+      }
+
+      case Op.LR_W: case Op.LR_D: case Op.SC_W: case Op.SC_D:
+      case Op.AMOSWAP_W: case Op.AMOADD_W: case Op.AMOXOR_W: case Op.AMOAND_W: case Op.AMOOR_W:
+      case Op.AMOMIN_W: case Op.AMOMAX_W: case Op.AMOMINU_W: case Op.AMOMAXU_W:
+      case Op.AMOSWAP_D: case Op.AMOADD_D: case Op.AMOXOR_D: case Op.AMOAND_D: case Op.AMOOR_D:
+      case Op.AMOMIN_D: case Op.AMOMAX_D: case Op.AMOMINU_D: case Op.AMOMAXU_D: {
+        PC = p;
+        let wide = op >= Op.LR_D;
+        let size: u64 = wide ? 8 : 4;
+        let isLr = op == Op.LR_W || op == Op.LR_D;
+        let va = getX(rs1);
+        let src = getX(rs2);
+        let h = amoHost(va, size, isLr);
+        if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        let old: u64 = wide ? load<u64>(h) : sx32(<u64>load<u32>(h));
+        let base = wide ? op - (Op.LR_D - Op.LR_W) : op;
+        let result: u64 = old;
+        let write = true;
+        switch (base) {
+          case Op.LR_W: reserve(h); write = false; break;
+          case Op.SC_W:
+            write = reservationValid && reservationAddr == h;
+            result = write ? 0 : 1;
+            clearReservation();
+            break;
+          case Op.AMOSWAP_W: break;
+          case Op.AMOADD_W: src = old + src; break;
+          case Op.AMOXOR_W: src = old ^ src; break;
+          case Op.AMOAND_W: src = old & src; break;
+          case Op.AMOOR_W: src = old | src; break;
+          case Op.AMOMIN_W: if (wide ? <i64>old < <i64>src : <i32>old < <i32>src) src = old; break;
+          case Op.AMOMAX_W: if (wide ? <i64>old > <i64>src : <i32>old > <i32>src) src = old; break;
+          case Op.AMOMINU_W: if (wide ? old < src : <u32>old < <u32>src) src = old; break;
+          case Op.AMOMAXU_W: if (wide ? old > src : <u32>old > <u32>src) src = old; break;
+        }
+        if (write) {
+          if (wide) store<u64>(h, src); else store<u32>(h, <u32>src);
+        }
+        setX(rd, result);
+        break;
+      }
+
+      default: {
+        // Floating point (everything else decodes to an F/D op).
+        PC = p;
+        if (!execFp(<Op>op, rd, rs1, rs2, <u32>load<u8>(di, 12), <u32>load<u8>(di, 14), raw)) {
+          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        break;
+      }
+    }
+    lastP = p;
+    lastR = raw;
+    p = npc;
+  }
+  PC = p;
+  lastPc = lastP;
+  lastRaw = lastR;
+  return out >= 0 ? out : n - left;
+}

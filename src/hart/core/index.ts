@@ -1,0 +1,106 @@
+// The hart module's exports: the seam described in docs/hart-seam.md.
+import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
+import { PC, priv, stopReason, PRIV_M, EXIT_STOP, IRQ_M_TIMER } from './state';
+import * as csr from './csr';
+import { setRam, addHole, clearHoles, ramSize } from './mmu';
+import { flushTlbAll, updateTlbBases } from './tlb';
+import { hostedM, trapCause, trapTval, trapEpc } from './trap';
+import * as exec from './exec';
+import { clearReservation } from './reservation';
+
+export function init(ramBase: u64, size: u64): bool {
+  let need = RAM_OFFSET + <usize>size + RAM_PAD;
+  let have = <usize>memory.size() << 16;
+  if (need > have) {
+    if (memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return false;
+  }
+  memory.fill(RAM_OFFSET, 0, <usize>size + RAM_PAD);
+  setRam(ramBase, size);
+  clearHoles();
+  reset(ramBase);
+  return true;
+}
+
+export function reset(pc: u64): void {
+  memory.fill(X_OFFSET, 0, 33 * 8);
+  memory.fill(F_OFFSET, 0, 32 * 8);
+  // Zero raw words never match a fetched instruction except the illegal 0x0000,
+  // which decodes the same either way; clear the cache so entries start defined.
+  memory.fill(DC_OFFSET, 0, <usize>DC_ENTRIES << 4);
+  csr.resetCsrs();
+  csr.cycles = 0; csr.retired = 0; csr.mcycleOffset = 0; csr.minstretOffset = 0; csr.mtimeOffset = 0;
+  csr.mtimecmp = 0xffff_ffff_ffff_ffff;
+  csr.mipLines = 0;
+  priv = PRIV_M;
+  PC = pc;
+  clearReservation();
+  exec.resetExec();
+  flushTlbAll();
+  updateTlbBases();
+}
+
+export function run(budget: i64): i32 { return exec.run(budget); }
+
+export function getPc(): u64 { return PC; }
+export function setPc(v: u64): void { PC = v & ~(<u64>1); }
+export function getPriv(): i32 { return priv; }
+export function setPriv(p: i32): void {
+  if (p != 0 && p != 1 && p != 3) return;
+  priv = p;
+  updateTlbBases();
+}
+
+export function csrRead(n: i32): u64 { return csr.csrRead(<u32>n, false); }
+export function csrExists(n: i32): bool { csr.csrRead(<u32>n, false); return csr.csrOk; }
+export function csrWrite(n: i32, v: u64): void { csr.csrWrite(<u32>n, v, false); }
+
+export function xRegsOffset(): usize { return X_OFFSET; }
+export function fRegsOffset(): usize { return F_OFFSET; }
+export function mmioDataOffset(): usize { return MMIO_DATA_OFFSET; }
+export function ramOffset(): usize { return RAM_OFFSET; }
+export function ramBytes(): u64 { return ramSize; }
+
+export function setIrqLine(bit: i32, level: i32): void {
+  if (bit < 0 || bit > 63 || bit == <i32>IRQ_M_TIMER) return;
+  let m = <u64>1 << <u64>bit;
+  if (level != 0) csr.mipLines |= m; else csr.mipLines &= ~m;
+}
+
+export function getMtime(): u64 { return csr.mtime(); }
+export function setMtime(v: u64): void { csr.mtimeOffset = v - csr.cycles / csr.insnsPerTick; }
+export function getMtimecmp(): u64 { return csr.mtimecmp; }
+export function setMtimecmp(v: u64): void { csr.mtimecmp = v; }
+export function setInsnsPerTick(n: i32): void {
+  if (n <= 0) return;
+  let now = csr.mtime();
+  csr.insnsPerTick = <u64>n;
+  csr.mtimeOffset = now - csr.cycles / csr.insnsPerTick;
+}
+
+// Advances virtual time to the earliest armed, enabled timer deadline.
+export function skipToNextTimer(): i32 {
+  if ((csr.mie & (<u64>1 << IRQ_M_TIMER)) == 0) return 0;
+  let now = csr.mtime();
+  let cmp = csr.mtimecmp;
+  if (cmp == 0xffff_ffff_ffff_ffff) return 0;
+  if (cmp <= now) return 1;
+  csr.cycles += (cmp - now) * csr.insnsPerTick;
+  return 1;
+}
+
+export function addMmioHole(start: u64, len: u64): bool {
+  let ok = addHole(start, len);
+  flushTlbAll();
+  return ok;
+}
+
+export function requestStop(): void { stopReason = EXIT_STOP; }
+export function setHostedM(on: i32): void { hostedM = on != 0; }
+export function setHartId(id: u64): void { csr.mhartid = id; }
+
+export function exitCause(): u64 { return stopReason == 4 ? exec.loopCause : trapCause; }
+export function exitTval(): u64 { return stopReason == 4 ? exec.loopTval : trapTval; }
+export function exitEpc(): u64 { return stopReason == 4 ? exec.loopEpc : trapEpc; }
+export function lastPc(): u64 { return exec.lastPc; }
+export function lastInsn(): u32 { return exec.lastRaw; }
+export function instret(): u64 { return csr.retired; }

@@ -1,0 +1,32 @@
+// Linear-memory layout of the hart module (docs/hart-seam.md). Everything below
+// MEMORY_BASE (asconfig.json "memoryBase") is ours; AssemblyScript's static data
+// starts there, and guest RAM starts at RAM_OFFSET.
+
+// x0..x31, plus slot 32: instructions with rd = x0 are decoded to write slot 32,
+// so x0 stays zero without a check on every write.
+export const X_OFFSET: usize = 0x0;
+export const X_SINK: u32 = 32;
+export const F_OFFSET: usize = 0x200;
+export const MMIO_DATA_OFFSET: usize = 0x300;
+
+// Software TLBs: 3 privilege levels (U, S, M) x 3 access kinds (load, store, fetch).
+// Each entry is 16 bytes: tag (virtual page number, or TLB_INVALID) and the addend
+// that turns a virtual address in that page into a linear-memory offset.
+export const TLB_OFFSET: usize = 0x1000;
+export const TLB_ENTRIES: u32 = 1024;
+export const TLB_MASK: u64 = 1023;
+export const TLB_BYTES: usize = 1024 * 16;
+export const TLB_INVALID: u64 = 0xffff_ffff_ffff_ffff;
+
+// Decoded-instruction cache, direct mapped by linear-memory address of the
+// instruction. An entry is valid when its raw word equals the word in memory, so
+// self-modifying code and FENCE.I need no invalidation.
+export const DC_OFFSET: usize = 0x40000;
+export const DC_ENTRIES: u32 = 65536;
+export const DC_MASK: u32 = 65535;
+export const DC_SCRATCH: usize = DC_OFFSET + (<usize>DC_ENTRIES << 4);
+
+export const RAM_OFFSET: usize = 0x400000;
+// Bytes past the end of RAM that stay allocated, so a 4-byte fetch of a
+// compressed instruction at the very end of RAM reads inside linear memory.
+export const RAM_PAD: usize = 0x10000;

@@ -1,0 +1,273 @@
+// Address translation (Sv39/Sv48), PMP, and the slow paths of memory access:
+// everything a load, store or fetch does when its TLB entry misses.
+// Privileged spec: "Physical Memory Protection", "Sv39", "Sv48".
+import { RAM_OFFSET, MMIO_DATA_OFFSET } from './layout';
+import {
+  priv, PRIV_M, PRIV_S, PRIV_U, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH,
+  CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
+  CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
+} from './state';
+import {
+  satp, mstatus, MSTATUS_SUM, MSTATUS_MXR, pmpcfg, pmpaddr, pmpActive, PMP_COUNT,
+} from './csr';
+import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch } from './tlb';
+import { raiseException } from './trap';
+
+@external('host', 'mmioRead') declare function hostMmioRead(addr: f64, size: i32): i32;
+@external('host', 'mmioWrite') declare function hostMmioWrite(addr: f64, size: i32): i32;
+
+export let ramBase: u64 = 0x8000_0000;
+export let ramSize: u64 = 0;
+// Set when a device asked during an MMIO access that the run loop end its block.
+export let mmioTouched: bool = false;
+
+export function setRam(base: u64, size: u64): void { ramBase = base; ramSize = size; }
+
+// MMIO holes inside RAM (HTIF tohost/fromhost): [start, end) pairs.
+const MAX_HOLES = 8;
+const holeStart = new StaticArray<u64>(MAX_HOLES);
+const holeEnd = new StaticArray<u64>(MAX_HOLES);
+let holeCount = 0;
+
+export function addHole(start: u64, len: u64): bool {
+  if (holeCount >= MAX_HOLES) return false;
+  holeStart[holeCount] = start;
+  holeEnd[holeCount] = start + len;
+  holeCount++;
+  return true;
+}
+
+export function clearHoles(): void { holeCount = 0; }
+
+function inHole(pa: u64, size: u64): bool {
+  for (let i = 0; i < holeCount; i++) if (pa < holeEnd[i] && pa + size > holeStart[i]) return true;
+  return false;
+}
+
+@inline export function isRam(pa: u64, size: u64): bool {
+  return pa - ramBase < ramSize && pa - ramBase + size <= ramSize;
+}
+
+@inline export function ramHost(pa: u64): usize { return RAM_OFFSET + <usize>(pa - ramBase); }
+
+// ---- PMP -------------------------------------------------------------------
+
+// Whether an access of `size` bytes at `pa` of the given kind is allowed to privilege p.
+export function pmpAllows(pa: u64, size: u64, kind: i32, p: i32): bool {
+  if (!pmpActive) return p == PRIV_M;
+  for (let i = 0; i < PMP_COUNT; i++) {
+    let cfg = <u32>pmpcfg[i];
+    let a = (cfg >> 3) & 3;
+    if (a == 0) continue;
+    let lo: u64, hi: u64;
+    let addr = pmpaddr[i];
+    if (a == 1) { // TOR
+      lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
+      hi = addr << 2;
+    } else if (a == 2) { // NA4
+      lo = addr << 2;
+      hi = lo + 4;
+    } else { // NAPOT: trailing ones of pmpaddr give the size
+      let ones = ctz(~addr);
+      lo = (addr & ~((<u64>1 << ones) - 1)) << 2;
+      hi = ones >= 54 ? 0xffff_ffff_ffff_ffff : lo + (<u64>1 << (ones + 3));
+    }
+    if (pa + size <= lo || pa >= hi) continue;
+    if (pa < lo || pa + size > hi) return false; // a partial match fails
+    if (p == PRIV_M && (cfg & 0x80) == 0) return true;
+    let bit: u32 = kind == ACCESS_LOAD ? 1 : kind == ACCESS_STORE ? 2 : 4;
+    return (cfg & bit) != 0;
+  }
+  return p == PRIV_M;
+}
+
+@inline function pmpOk(pa: u64, size: u64, kind: i32, p: i32): bool {
+  if (!pmpActive) return p == PRIV_M || pmpAllows(pa, size, kind, p);
+  return pmpAllows(pa, size, kind, p);
+}
+
+// ---- translation -------------------------------------------------------------
+
+const PTE_V: u64 = 1;
+const PTE_R: u64 = 2;
+const PTE_W: u64 = 4;
+const PTE_X: u64 = 8;
+const PTE_U: u64 = 16;
+const PTE_A: u64 = 64;
+const PTE_D: u64 = 128;
+
+function faultCause(kind: i32, page: bool): u64 {
+  if (kind == ACCESS_FETCH) return page ? CAUSE_FETCH_PAGE_FAULT : CAUSE_FETCH_ACCESS;
+  if (kind == ACCESS_LOAD) return page ? CAUSE_LOAD_PAGE_FAULT : CAUSE_LOAD_ACCESS;
+  return page ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS;
+}
+
+// Set by translate(): whether the result may be cached for the whole 4 KiB page.
+let lastWasTranslated: bool = false;
+
+// Translates va for an access of the given kind at privilege p. On a fault it
+// raises the exception and returns 0 with `trapped` set.
+export function translate(va: u64, kind: i32, p: i32): u64 {
+  let mode = satp >> 60;
+  lastWasTranslated = false;
+  if (p == PRIV_M || mode == 0) return va;
+  lastWasTranslated = true;
+  let levels = mode == 8 ? 3 : 4;
+  let vaBits: u64 = 12 + 9 * <u64>levels;
+  // The address must be canonical: bits above vaBits-1 equal bit vaBits-1.
+  let top = <i64>va >> (vaBits - 1);
+  if (top != 0 && top != -1) { raiseException(faultCause(kind, true), va); return 0; }
+  let a = (satp & 0x0fff_ffff_ffff) << 12;
+  let i = levels - 1;
+  let pte: u64 = 0;
+  let pteAddr: u64 = 0;
+  while (true) {
+    pteAddr = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
+    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRIV_S)) {
+      raiseException(faultCause(kind, false), va);
+      return 0;
+    }
+    pte = load<u64>(ramHost(pteAddr));
+    // V clear, W without R, or reserved bits 63:54 set: page fault.
+    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >> 54) != 0) {
+      raiseException(faultCause(kind, true), va);
+      return 0;
+    }
+    if ((pte & (PTE_R | PTE_X)) != 0) break;
+    // Non-leaf: D, A and U are reserved and must be zero.
+    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || i == 0) { raiseException(faultCause(kind, true), va); return 0; }
+    i--;
+    a = ((pte >> 10) & 0xfff_ffff_ffff) << 12;
+  }
+  // Leaf permission checks.
+  let ok: bool;
+  let u = (pte & PTE_U) != 0;
+  if (kind == ACCESS_FETCH) {
+    ok = (pte & PTE_X) != 0 && (p == PRIV_U ? u : !u);
+  } else {
+    ok = p == PRIV_U ? u : (!u || (mstatus & MSTATUS_SUM) != 0);
+    if (kind == ACCESS_LOAD) ok = ok && ((pte & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (pte & PTE_X) != 0));
+    else ok = ok && (pte & PTE_W) != 0;
+  }
+  let ppn = (pte >> 10) & 0xfff_ffff_ffff;
+  // A superpage's PPN must be aligned to its size.
+  let lowBits: u64 = 9 * <u64>i;
+  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
+  if (!ok) { raiseException(faultCause(kind, true), va); return 0; }
+  // Hardware A/D update (Svadu-style, as QEMU does): A on any access, D on a store.
+  let want = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
+  if ((pte & want) != want) {
+    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRIV_S)) { raiseException(faultCause(kind, false), va); return 0; }
+    store<u64>(ramHost(pteAddr), pte | want);
+  }
+  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
+  return ((ppn << 12) & ~mask) | (va & mask);
+}
+
+// ---- slow paths --------------------------------------------------------------
+
+@inline function mmioData(): u64 { return load<u64>(MMIO_DATA_OFFSET); }
+
+// Loads `size` bytes at va (zero-extended). On a fault: trap raised, returns 0.
+export function loadSlow(va: u64, size: u64): u64 {
+  if ((va & 0xfff) + size > 4096) {
+    // Crosses a page: byte by byte, each translated on its own.
+    let v: u64 = 0;
+    for (let i: u64 = 0; i < size; i++) {
+      let b = loadSlow(va + i, 1);
+      if (trapped) return 0;
+      v |= b << (i * 8);
+    }
+    return v;
+  }
+  let p = dataPriv();
+  let pa = translate(va, ACCESS_LOAD, p);
+  if (trapped) return 0;
+  if (!pmpOk(pa, size, ACCESS_LOAD, p)) { raiseException(CAUSE_LOAD_ACCESS, va); return 0; }
+  if (isRam(pa, size) && !inHole(pa, size)) {
+    let host = ramHost(pa);
+    maybeFill(tlbLoad, va, pa, ACCESS_LOAD, p);
+    if (size == 8) return load<u64>(host);
+    if (size == 4) return <u64>load<u32>(host);
+    if (size == 2) return <u64>load<u16>(host);
+    return <u64>load<u8>(host);
+  }
+  if ((pa & (size - 1)) != 0) { raiseException(CAUSE_MISALIGNED_LOAD, va); return 0; }
+  mmioTouched = true;
+  if (hostMmioRead(<f64>pa, <i32>size) != 0) { raiseException(CAUSE_LOAD_ACCESS, va); return 0; }
+  return mmioData();
+}
+
+export function storeSlow(va: u64, size: u64, v: u64): void {
+  if ((va & 0xfff) + size > 4096) {
+    // Check both pages before writing anything, so a fault leaves memory untouched.
+    let p = dataPriv();
+    let second = (va + size) & ~(<u64>0xfff);
+    translate(second, ACCESS_STORE, p);
+    if (trapped) return;
+    for (let i: u64 = 0; i < size; i++) {
+      storeSlow(va + i, 1, v >> (i * 8));
+      if (trapped) return;
+    }
+    return;
+  }
+  let p = dataPriv();
+  let pa = translate(va, ACCESS_STORE, p);
+  if (trapped) return;
+  if (!pmpOk(pa, size, ACCESS_STORE, p)) { raiseException(CAUSE_STORE_ACCESS, va); return; }
+  if (isRam(pa, size) && !inHole(pa, size)) {
+    let host = ramHost(pa);
+    maybeFill(tlbStore, va, pa, ACCESS_STORE, p);
+    if (size == 8) store<u64>(host, v);
+    else if (size == 4) store<u32>(host, <u32>v);
+    else if (size == 2) store<u16>(host, <u16>v);
+    else store<u8>(host, <u8>v);
+    return;
+  }
+  if ((pa & (size - 1)) != 0) { raiseException(CAUSE_MISALIGNED_STORE, va); return; }
+  mmioTouched = true;
+  store<u64>(MMIO_DATA_OFFSET, v);
+  if (hostMmioWrite(<f64>pa, <i32>size) != 0) raiseException(CAUSE_STORE_ACCESS, va);
+}
+
+// Translates a fetch of the halfword at va; returns its linear-memory offset, or 0
+// with `trapped` set.
+export function fetchSlow(va: u64): usize {
+  let pa = translate(va, ACCESS_FETCH, priv);
+  if (trapped) return 0;
+  if (!isRam(pa, 2) || inHole(pa, 2) || !pmpOk(pa, 2, ACCESS_FETCH, priv)) {
+    raiseException(CAUSE_FETCH_ACCESS, va);
+    return 0;
+  }
+  maybeFill(tlbFetch, va, pa, ACCESS_FETCH, priv);
+  return ramHost(pa);
+}
+
+// Caches a translation when every byte of the page behaves the same: plain RAM, no
+// MMIO hole, and one PMP verdict for the whole page.
+function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
+  let page = pa & ~(<u64>0xfff);
+  if (!isRam(page, 4096) || inHole(page, 4096)) return;
+  if ((pmpActive || p != PRIV_M) && !pmpAllows(page, 4096, kind, p)) return;
+  tlbFill(table, va, ramHost(page));
+}
+
+// Physical address of an atomic access at va (store permission, natural alignment),
+// or a trap. Returns the linear-memory offset for RAM, or 0 for MMIO (then amoPa holds it).
+export let amoPa: u64 = 0;
+export function amoHost(va: u64, size: u64, isLr: bool): usize {
+  if ((va & (size - 1)) != 0) {
+    raiseException(isLr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);
+    return 0;
+  }
+  let p = dataPriv();
+  let kind = isLr ? ACCESS_LOAD : ACCESS_STORE;
+  let pa = translate(va, kind, p);
+  if (trapped) return 0;
+  let fault = isLr ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+  if (!pmpOk(pa, size, kind, p) || (!isLr && !pmpOk(pa, size, ACCESS_LOAD, p))) { raiseException(fault, va); return 0; }
+  if (isRam(pa, size) && !inHole(pa, size)) return ramHost(pa);
+  // Atomics on device memory are not supported: access fault (PMA "AMONone").
+  raiseException(fault, va);
+  return 0;
+}

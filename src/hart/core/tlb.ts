@@ -1,0 +1,41 @@
+// Software TLB bookkeeping: one table per (privilege, access kind). The run loop's
+// fast path indexes the table chosen here by the current privilege (and, for loads
+// and stores in M-mode, by mstatus.MPRV/MPP).
+import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES } from './layout';
+import { priv, PRIV_M, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
+import { mstatus, MSTATUS_MPRV, MSTATUS_MPP_SHIFT } from './csr';
+
+export let tlbLoad: usize = TLB_OFFSET;
+export let tlbStore: usize = TLB_OFFSET;
+export let tlbFetch: usize = TLB_OFFSET;
+
+@inline function levelIndex(p: i32): usize { return p == PRIV_M ? 2 : <usize>p; }
+
+export function tlbTable(p: i32, kind: i32): usize {
+  return TLB_OFFSET + (levelIndex(p) * 3 + <usize>kind) * TLB_BYTES;
+}
+
+// Privilege that loads and stores are performed with (privileged spec, mstatus.MPRV).
+export function dataPriv(): i32 {
+  if (priv == PRIV_M && (mstatus & MSTATUS_MPRV) != 0) return <i32>((mstatus >> MSTATUS_MPP_SHIFT) & 3);
+  return priv;
+}
+
+export function updateTlbBases(): void {
+  let d = dataPriv();
+  tlbLoad = tlbTable(d, ACCESS_LOAD);
+  tlbStore = tlbTable(d, ACCESS_STORE);
+  tlbFetch = tlbTable(priv, ACCESS_FETCH);
+}
+
+export function flushTlbAll(): void {
+  // An all-ones tag never equals a virtual page number (at most 52 bits).
+  memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
+}
+
+export function tlbFill(table: usize, va: u64, host: usize): void {
+  let vpn = va >> 12;
+  let e = table + ((<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4);
+  store<u64>(e, vpn);
+  store<u64>(e, <u64>host - (va & ~(<u64>0xfff)), 8);
+}
