@@ -1,6 +1,6 @@
 // The CSR file: storage, WARL legalisation and access checks, in one place
 // (privileged spec, chapters "Machine-Level ISA" and "Supervisor-Level ISA").
-import { priv, PRIV_M, PRIV_S, PRIV_U, IRQ_M_TIMER } from './state';
+import { priv, PRIV_M, PRIV_S, PRIV_U, IRQ_M_TIMER, IRQ_S_TIMER } from './state';
 import { fflags } from './fpu';
 import { flushTlbAll, updateTlbBases } from './tlb';
 
@@ -22,6 +22,7 @@ export const CSR_SCAUSE: u32 = 0x142;
 export const CSR_STVAL: u32 = 0x143;
 export const CSR_SIP: u32 = 0x144;
 export const CSR_SATP: u32 = 0x180;
+export const CSR_STIMECMP: u32 = 0x14d;
 export const CSR_MVENDORID: u32 = 0xf11;
 export const CSR_MARCHID: u32 = 0xf12;
 export const CSR_MIMPID: u32 = 0xf13;
@@ -69,6 +70,14 @@ const MSTATUS_WRITABLE: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS
 const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR |
   (<u64>3 << 32) | MSTATUS_SD;
 
+// menvcfg / senvcfg fields (privileged spec, Zicbom, Zicboz, Svpbmt, Sstc).
+export const ENVCFG_FIOM: u64 = 1;
+export const ENVCFG_CBIE: u64 = 3 << 4;
+export const ENVCFG_CBCFE: u64 = 1 << 6;
+export const ENVCFG_CBZE: u64 = 1 << 7;
+export const MENVCFG_PBMTE: u64 = <u64>1 << 62;
+export const MENVCFG_STCE: u64 = <u64>1 << 63;
+
 // misa: RV64 with I, M, A, F, D, C, S, U.
 export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 
@@ -114,6 +123,9 @@ export let minstretOffset: u64 = 0;
 export let insnsPerTick: u64 = 10;
 export let mtimeOffset: u64 = 0;
 export let mtimecmp: u64 = 0xffff_ffff_ffff_ffff;
+export let stimecmp: u64 = 0xffff_ffff_ffff_ffff;
+// The hart's profile (see decode.ts extFull), mirrored here for the envcfg masks.
+export let profileFull: bool = true;
 
 // PMP: 16 entries (privileged spec, "Physical Memory Protection").
 export const PMP_COUNT: i32 = 16;
@@ -125,7 +137,13 @@ export function mtime(): u64 { return (cycles + inflight) / insnsPerTick + mtime
 
 export function mip(): u64 {
   let v = mipSoft | mipLines;
-  if (mtime() >= mtimecmp) v |= <u64>1 << IRQ_M_TIMER;
+  let now = mtime();
+  if (now >= mtimecmp) v |= <u64>1 << IRQ_M_TIMER;
+  // Sstc: with menvcfg.STCE, STIP reflects stimecmp and is not software-writable.
+  if (menvcfg & MENVCFG_STCE) {
+    v &= ~(<u64>1 << IRQ_S_TIMER);
+    if (now >= stimecmp) v |= <u64>1 << IRQ_S_TIMER;
+  }
   return v;
 }
 
@@ -133,7 +151,7 @@ export function resetCsrs(): void {
   mstatus = MSTATUS_UXL_SXL;
   medeleg = 0; mideleg = 0; mie = 0; mipSoft = 0;
   mtvec = 0; mcounteren = 0; mscratch = 0; mepc = 0; mcause = 0; mtval = 0;
-  menvcfg = 0; mcountinhibit = 0;
+  menvcfg = 0; mcountinhibit = 0; stimecmp = 0xffff_ffff_ffff_ffff;
   stvec = 0; scounteren = 0; sscratch = 0; sepc = 0; scause = 0; stval = 0; satp = 0; senvcfg = 0;
   frm = 0; fflags = 0;
   for (let i = 0; i < PMP_COUNT; i++) { pmpcfg[i] = 0; pmpaddr[i] = 0; }
@@ -227,6 +245,10 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_SATP:
       if (checkPriv && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0) break;
       return satp;
+    case CSR_STIMECMP:
+      if (!profileFull) break;
+      if (checkPriv && priv < PRIV_M && ((menvcfg & MENVCFG_STCE) == 0 || (mcounteren & 2) == 0)) break;
+      return stimecmp;
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: return 0;
     case CSR_MHARTID: return mhartid;
     case CSR_MSTATUS: return readStatus();
@@ -273,7 +295,8 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
     case CSR_SIE: mie = (mie & ~mideleg) | (v & mideleg); break;
     case CSR_STVEC: stvec = legalTvec(v, stvec); break;
     case CSR_SCOUNTEREN: scounteren = v & 0xffff_ffff; break;
-    case CSR_SENVCFG: senvcfg = v & 1; break;
+    case CSR_SENVCFG: senvcfg = legalEnvcfg(v, senvcfg, ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE); break;
+    case CSR_STIMECMP: stimecmp = v; break;
     case CSR_SSCRATCH: sscratch = v; break;
     case CSR_SEPC: sepc = v & ~(<u64>1); break;
     case CSR_SCAUSE: scause = v; break;
@@ -297,13 +320,23 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
     case CSR_MIE: mie = v & (S_INTERRUPTS | M_INTERRUPTS); break;
     case CSR_MTVEC: mtvec = legalTvec(v, mtvec); break;
     case CSR_MCOUNTEREN: mcounteren = v & 0xffff_ffff; break;
-    case CSR_MENVCFG: menvcfg = v & 1; break;
+    case CSR_MENVCFG: {
+      let old = menvcfg;
+      menvcfg = legalEnvcfg(v, menvcfg, ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE | MENVCFG_PBMTE | MENVCFG_STCE);
+      if ((old ^ menvcfg) & MENVCFG_PBMTE) flushTlbAll();
+      break;
+    }
     case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xffff_fffd; break;
     case CSR_MSCRATCH: mscratch = v; break;
     case CSR_MEPC: mepc = v & ~(<u64>1); break;
     case CSR_MCAUSE: mcause = v; break;
     case CSR_MTVAL: mtval = v; break;
-    case CSR_MIP: mipSoft = (mipSoft & ~MIP_SOFT_WRITABLE) | (v & MIP_SOFT_WRITABLE); break;
+    case CSR_MIP: {
+      let m = MIP_SOFT_WRITABLE;
+      if (menvcfg & MENVCFG_STCE) m &= ~(<u64>1 << IRQ_S_TIMER);
+      mipSoft = (mipSoft & ~m) | (v & m);
+      break;
+    }
     case CSR_MCYCLE: mcycleOffset = v - cycles - inflight; break;
     case CSR_MINSTRET: minstretOffset = v - retired - inflight; break;
     case CSR_MHARTID: case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR:
@@ -315,6 +348,14 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
       break;
   }
   return true;
+}
+
+// The RV64GC profile has only FIOM; CBIE's reserved value 2 keeps the old field.
+function legalEnvcfg(v: u64, old: u64, mask: u64): u64 {
+  if (!profileFull) mask &= ENVCFG_FIOM;
+  let n = v & mask;
+  if ((n & ENVCFG_CBIE) == (<u64>2 << 4)) n = (n & ~ENVCFG_CBIE) | (old & ENVCFG_CBIE);
+  return n;
 }
 
 function legalTvec(v: u64, old: u64): u64 {

@@ -13,6 +13,11 @@ const MULDIV_OPS: StaticArray<i32> = [Op.MUL, Op.MULH, Op.MULHSU, Op.MULHU, Op.D
 const MULDIVW_OPS: StaticArray<i32> = [Op.MULW, Op.ILLEGAL, Op.ILLEGAL, Op.ILLEGAL, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW];
 const CALU_OPS: StaticArray<i32> = [Op.SUB, Op.XOR, Op.OR, Op.AND];
 
+// The full profile (RVA22S64 + Sstc + Zicond); false gives the bare RV64GC hart.
+export let extFull: bool = true;
+export function setExtFull(on: bool): void { extFull = on; }
+@inline function ext(op: Op): Op { return extFull ? op : Op.ILLEGAL; }
+
 @inline function ird(r: u32): u32 { return r == 0 ? X_SINK : r; }
 
 @inline function put(di: usize, op: Op, rd: u32, rs1: u32, rs2: u32, imm: i32): void {
@@ -76,16 +81,36 @@ function decode32(raw: u32, di: usize): void {
     }
     case 0x13: {
       let sh = <i32>((raw >> 20) & 63);
+      let imm12 = raw >> 20;
+      let f6 = raw >> 26;
       switch (f3) {
         case 0: put(di, Op.ADDI, ird(rd), rs1, 0, immI(raw)); return;
-        case 1: if ((raw >> 26) == 0) { put(di, Op.SLLI, ird(rd), rs1, 0, sh); return; } break;
+        case 1: {
+          let op = f6 == 0 ? Op.SLLI : Op.ILLEGAL;
+          if (op == Op.ILLEGAL) {
+            op = f6 == 0x12 ? Op.BCLRI : f6 == 0x1a ? Op.BINVI : f6 == 0x0a ? Op.BSETI :
+              imm12 == 0x600 ? Op.CLZ : imm12 == 0x601 ? Op.CTZ : imm12 == 0x602 ? Op.CPOP :
+              imm12 == 0x604 ? Op.SEXT_B : imm12 == 0x605 ? Op.SEXT_H : Op.ILLEGAL;
+            op = ext(op);
+          }
+          if (op == Op.ILLEGAL) break;
+          put(di, op, ird(rd), rs1, 0, sh);
+          return;
+        }
         case 2: put(di, Op.SLTI, ird(rd), rs1, 0, immI(raw)); return;
         case 3: put(di, Op.SLTIU, ird(rd), rs1, 0, immI(raw)); return;
         case 4: put(di, Op.XORI, ird(rd), rs1, 0, immI(raw)); return;
-        case 5:
-          if ((raw >> 26) == 0) { put(di, Op.SRLI, ird(rd), rs1, 0, sh); return; }
-          if ((raw >> 26) == 0x10) { put(di, Op.SRAI, ird(rd), rs1, 0, sh); return; }
-          break;
+        case 5: {
+          let op = f6 == 0 ? Op.SRLI : f6 == 0x10 ? Op.SRAI : Op.ILLEGAL;
+          if (op == Op.ILLEGAL) {
+            op = f6 == 0x12 ? Op.BEXTI : f6 == 0x18 ? Op.RORI :
+              imm12 == 0x287 ? Op.ORC_B : imm12 == 0x6b8 ? Op.REV8 : Op.ILLEGAL;
+            op = ext(op);
+          }
+          if (op == Op.ILLEGAL) break;
+          put(di, op, ird(rd), rs1, 0, sh);
+          return;
+        }
         case 6: put(di, Op.ORI, ird(rd), rs1, 0, immI(raw)); return;
         case 7: put(di, Op.ANDI, ird(rd), rs1, 0, immI(raw)); return;
       }
@@ -93,20 +118,42 @@ function decode32(raw: u32, di: usize): void {
     }
     case 0x1b: {
       let sh = <i32>rs2;
+      let imm12 = raw >> 20;
+      let op = Op.ILLEGAL;
       if (f3 == 0) { put(di, Op.ADDIW, ird(rd), rs1, 0, immI(raw)); return; }
-      if (f3 == 1 && f7 == 0) { put(di, Op.SLLIW, ird(rd), rs1, 0, sh); return; }
-      if (f3 == 5 && f7 == 0) { put(di, Op.SRLIW, ird(rd), rs1, 0, sh); return; }
-      if (f3 == 5 && f7 == 0x20) { put(di, Op.SRAIW, ird(rd), rs1, 0, sh); return; }
-      break;
+      if (f3 == 1) {
+        if (f7 == 0) op = Op.SLLIW;
+        else if ((raw >> 26) == 0x02) { op = ext(Op.SLLI_UW); sh = <i32>((raw >> 20) & 63); }
+        else op = ext(imm12 == 0x600 ? Op.CLZW : imm12 == 0x601 ? Op.CTZW : imm12 == 0x602 ? Op.CPOPW : Op.ILLEGAL);
+      } else if (f3 == 5) {
+        op = f7 == 0 ? Op.SRLIW : f7 == 0x20 ? Op.SRAIW : f7 == 0x30 ? ext(Op.RORIW) : Op.ILLEGAL;
+      }
+      if (op == Op.ILLEGAL) break;
+      put(di, op, ird(rd), rs1, 0, sh);
+      return;
     }
     case 0x33: {
       let op = Op.ILLEGAL;
       if (f7 == 0) {
         op = <Op>unchecked(OP_OPS[f3]);
       } else if (f7 == 0x20) {
-        op = f3 == 0 ? Op.SUB : f3 == 5 ? Op.SRA : Op.ILLEGAL;
+        op = f3 == 0 ? Op.SUB : f3 == 5 ? Op.SRA : ext(f3 == 4 ? Op.XNOR : f3 == 6 ? Op.ORN : f3 == 7 ? Op.ANDN : Op.ILLEGAL);
       } else if (f7 == 1) {
         op = <Op>unchecked(MULDIV_OPS[f3]);
+      } else if (f7 == 0x10) {
+        op = ext(f3 == 2 ? Op.SH1ADD : f3 == 4 ? Op.SH2ADD : f3 == 6 ? Op.SH3ADD : Op.ILLEGAL);
+      } else if (f7 == 0x05) {
+        op = ext(f3 == 4 ? Op.MIN : f3 == 5 ? Op.MINU : f3 == 6 ? Op.MAX : f3 == 7 ? Op.MAXU : Op.ILLEGAL);
+      } else if (f7 == 0x30) {
+        op = ext(f3 == 1 ? Op.ROL : f3 == 5 ? Op.ROR : Op.ILLEGAL);
+      } else if (f7 == 0x24) {
+        op = ext(f3 == 1 ? Op.BCLR : f3 == 5 ? Op.BEXT : Op.ILLEGAL);
+      } else if (f7 == 0x34) {
+        op = ext(f3 == 1 ? Op.BINV : Op.ILLEGAL);
+      } else if (f7 == 0x14) {
+        op = ext(f3 == 1 ? Op.BSET : Op.ILLEGAL);
+      } else if (f7 == 0x07) {
+        op = ext(f3 == 5 ? Op.CZERO_EQZ : f3 == 7 ? Op.CZERO_NEZ : Op.ILLEGAL);
       }
       if (op == Op.ILLEGAL) break;
       put(di, op, ird(rd), rs1, rs2, 0);
@@ -116,16 +163,27 @@ function decode32(raw: u32, di: usize): void {
       let op = Op.ILLEGAL;
       if (f7 == 0) op = f3 == 0 ? Op.ADDW : f3 == 1 ? Op.SLLW : f3 == 5 ? Op.SRLW : Op.ILLEGAL;
       else if (f7 == 0x20) op = f3 == 0 ? Op.SUBW : f3 == 5 ? Op.SRAW : Op.ILLEGAL;
-      else if (f7 == 1) {
-        op = <Op>unchecked(MULDIVW_OPS[f3]);
-      }
+      else if (f7 == 1) op = <Op>unchecked(MULDIVW_OPS[f3]);
+      else if (f7 == 0x04) op = ext(f3 == 0 ? Op.ADD_UW : f3 == 4 && rs2 == 0 ? Op.ZEXT_H : Op.ILLEGAL);
+      else if (f7 == 0x10) op = ext(f3 == 2 ? Op.SH1ADD_UW : f3 == 4 ? Op.SH2ADD_UW : f3 == 6 ? Op.SH3ADD_UW : Op.ILLEGAL);
+      else if (f7 == 0x30) op = ext(f3 == 1 ? Op.ROLW : f3 == 5 ? Op.RORW : Op.ILLEGAL);
       if (op == Op.ILLEGAL) break;
       put(di, op, ird(rd), rs1, rs2, 0);
       return;
     }
     case 0x0f:
-      if (f3 == 0) { put(di, Op.FENCE, 0, 0, 0, 0); return; }
+      if (f3 == 0) {
+        put(di, raw == 0x0100000f && extFull ? Op.PAUSE : Op.FENCE, 0, 0, 0, 0);
+        return;
+      }
       if (f3 == 1) { put(di, Op.FENCE_I, 0, 0, 0, 0); return; }
+      if (f3 == 2 && rd == 0) {
+        let imm12 = raw >> 20;
+        let op = ext(imm12 == 0 ? Op.CBO_INVAL : imm12 == 1 ? Op.CBO_CLEAN : imm12 == 2 ? Op.CBO_FLUSH : imm12 == 4 ? Op.CBO_ZERO : Op.ILLEGAL);
+        if (op == Op.ILLEGAL) break;
+        put(di, op, 0, rs1, 0, 0);
+        return;
+      }
       break;
     case 0x73: {
       let csr = <i32>(raw >> 20);
@@ -137,6 +195,9 @@ function decode32(raw: u32, di: usize): void {
           if (raw == 0x10200073) { put(di, Op.SRET, 0, 0, 0, 0); return; }
           if (raw == 0x10500073) { put(di, Op.WFI, 0, 0, 0, 0); return; }
           if (f7 == 0x09 && rd == 0) { put(di, Op.SFENCE_VMA, 0, rs1, rs2, 0); return; }
+          if (extFull && f7 == 0x0b && rd == 0) { put(di, Op.SINVAL_VMA, 0, rs1, rs2, 0); return; }
+          if (extFull && raw == 0x18000073) { put(di, Op.SFENCE_W_INVAL, 0, 0, 0, 0); return; }
+          if (extFull && raw == 0x18100073) { put(di, Op.SFENCE_INVAL_IR, 0, 0, 0, 0); return; }
           break;
         // CSR instructions keep the architectural rd (0 means "do not read").
         case 1: put(di, Op.CSRRW, rd, rs1, 0, csr); return;
@@ -171,10 +232,12 @@ function decode32(raw: u32, di: usize): void {
       return;
     }
     case 0x07:
+      if (f3 == 1 && extFull) { put(di, Op.FLH, rd, rs1, 0, immI(raw)); return; }
       if (f3 == 2) { put(di, Op.FLW, rd, rs1, 0, immI(raw)); return; }
       if (f3 == 3) { put(di, Op.FLD, rd, rs1, 0, immI(raw)); return; }
       break;
     case 0x27:
+      if (f3 == 1 && extFull) { put(di, Op.FSH, 0, rs1, rs2, immS(raw)); return; }
       if (f3 == 2) { put(di, Op.FSW, 0, rs1, rs2, immS(raw)); return; }
       if (f3 == 3) { put(di, Op.FSD, 0, rs1, rs2, immS(raw)); return; }
       break;
@@ -192,7 +255,7 @@ function decode32(raw: u32, di: usize): void {
       if (op == Op.ILLEGAL) break;
       // Results that land in an integer register use the sink for x0.
       let intRd = (op >= Op.FEQ_S && op <= Op.FCVT_LU_D) || op == Op.FMV_X_W || op == Op.FMV_X_D ||
-        op == Op.FCLASS_S || op == Op.FCLASS_D;
+        op == Op.FCLASS_S || op == Op.FCLASS_D || op == Op.FMV_X_H;
       put(di, op, intRd ? ird(rd) : rd, rs1, rs2, 0);
       store<u8>(di, <u8>f3, 14);
       return;
@@ -218,8 +281,11 @@ function decodeOpFp(f7: u32, f3: u32, rs2: u32): Op {
     case 0x11: return f3 == 0 ? Op.FSGNJ_D : f3 == 1 ? Op.FSGNJN_D : f3 == 2 ? Op.FSGNJX_D : Op.ILLEGAL;
     case 0x14: return f3 == 0 ? Op.FMIN_S : f3 == 1 ? Op.FMAX_S : Op.ILLEGAL;
     case 0x15: return f3 == 0 ? Op.FMIN_D : f3 == 1 ? Op.FMAX_D : Op.ILLEGAL;
-    case 0x20: return rmOk && rs2 == 1 ? Op.FCVT_S_D : Op.ILLEGAL;
-    case 0x21: return rmOk && rs2 == 0 ? Op.FCVT_D_S : Op.ILLEGAL;
+    case 0x20: return !rmOk ? Op.ILLEGAL : rs2 == 1 ? Op.FCVT_S_D : rs2 == 2 ? ext(Op.FCVT_S_H) : Op.ILLEGAL;
+    case 0x21: return !rmOk ? Op.ILLEGAL : rs2 == 0 ? Op.FCVT_D_S : rs2 == 2 ? ext(Op.FCVT_D_H) : Op.ILLEGAL;
+    case 0x22: return !rmOk ? Op.ILLEGAL : rs2 == 0 ? ext(Op.FCVT_H_S) : rs2 == 1 ? ext(Op.FCVT_H_D) : Op.ILLEGAL;
+    case 0x72: return rs2 == 0 && f3 == 0 ? ext(Op.FMV_X_H) : Op.ILLEGAL;
+    case 0x7a: return rs2 == 0 && f3 == 0 ? ext(Op.FMV_H_X) : Op.ILLEGAL;
     case 0x50: return f3 == 2 ? Op.FEQ_S : f3 == 1 ? Op.FLT_S : f3 == 0 ? Op.FLE_S : Op.ILLEGAL;
     case 0x51: return f3 == 2 ? Op.FEQ_D : f3 == 1 ? Op.FLT_D : f3 == 0 ? Op.FLE_D : Op.ILLEGAL;
     case 0x60: return rmOk && rs2 < 4 ? Op.FCVT_W_S + <i32>rs2 : Op.ILLEGAL;

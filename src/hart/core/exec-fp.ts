@@ -13,6 +13,9 @@ const CANONICAL_NAN_S: u32 = 0x7fc0_0000;
 @inline function unbox(v: u64): u32 { return (v & BOX) == BOX ? <u32>v : CANONICAL_NAN_S; }
 @inline function box(v: u32): u64 { return BOX | <u64>v; }
 @inline function fs(r: u32): u32 { return unbox(getF(r)); }
+const BOX_H: u64 = 0xffff_ffff_ffff_0000;
+const CANONICAL_NAN_H: u32 = 0x7e00;
+@inline function fh(r: u32): u32 { let v = getF(r); return (v & BOX_H) == BOX_H ? <u32>(v & 0xffff) : CANONICAL_NAN_H; }
 @inline function sext32(v: u32): u64 { return <u64><i64><i32>v; }
 
 // Whether FP instructions may execute now (mstatus.FS != Off).
@@ -35,6 +38,7 @@ export function execFp(op: Op, rd: u32, rs1: u32, rs2: u32, rs3: u32, rmField: u
     case Op.FCVT_W_D: case Op.FCVT_WU_D: case Op.FCVT_L_D: case Op.FCVT_LU_D:
     case Op.FCVT_S_W: case Op.FCVT_S_WU: case Op.FCVT_S_L: case Op.FCVT_S_LU:
     case Op.FCVT_D_W: case Op.FCVT_D_WU: case Op.FCVT_D_L: case Op.FCVT_D_LU:
+    case Op.FCVT_S_H: case Op.FCVT_H_S: case Op.FCVT_D_H: case Op.FCVT_H_D:
       if (rm > 4) { raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); return false; }
   }
   switch (op) {
@@ -96,6 +100,12 @@ export function execFp(op: Op, rd: u32, rs1: u32, rs2: u32, rs3: u32, rmField: u
     case Op.FCLASS_D: setX(rd, fpu.f64_class(getF(rs1))); return true;
     case Op.FMV_W_X: setF(rd, box(<u32>getX(rs1))); break;
     case Op.FMV_D_X: setF(rd, getX(rs1)); break;
+    case Op.FMV_X_H: setX(rd, <u64><i64><i16>getF(rs1)); return true;
+    case Op.FMV_H_X: setF(rd, BOX_H | (getX(rs1) & 0xffff)); break;
+    case Op.FCVT_S_H: setF(rd, box(fpu.f16_to_f32(fh(rs1)))); break;
+    case Op.FCVT_H_S: setF(rd, BOX_H | <u64>fpu.f32_to_f16(fs(rs1), rm)); break;
+    case Op.FCVT_D_H: setF(rd, fpu.f16_to_f64(fh(rs1))); break;
+    case Op.FCVT_H_D: setF(rd, BOX_H | <u64>fpu.f64_to_f16(getF(rs1), rm)); break;
   }
   // Integer-result ops only dirty the FP state when they raised a flag.
   let intResult = (op >= Op.FEQ_S && op <= Op.FCVT_LU_D);

@@ -10,10 +10,10 @@ import {
 } from './state';
 import {
   mstatus, mie, mip, csrRead, csrWrite, csrOk, cycles, retired, inflight, mcountinhibit, mtimecmp, mtimeOffset,
-  insnsPerTick, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
+  insnsPerTick, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, menvcfg, stimecmp, MENVCFG_STCE,
 } from './csr';
 import { tlbLoad, tlbStore, tlbFetch, flushTlbAll } from './tlb';
-import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched } from './mmu';
+import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cacheBlockOp } from './mmu';
 import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapCause, trapTval, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
@@ -51,17 +51,23 @@ export function run(budget: i64): i32 {
     let chunk = budget < CHUNK ? budget : CHUNK;
     // End the chunk exactly where the timer fires, so interrupts are taken at the
     // same instruction on every run.
-    let cmp = mtimecmp;
-    if (cmp >= mtimeOffset && cmp - mtimeOffset < 0x0100_0000_0000_0000) {
-      let due = (cmp - mtimeOffset) * insnsPerTick;
-      if (due > cycles && due - cycles < <u64>chunk) chunk = <i64>(due - cycles);
-    }
+    chunk = untilDeadline(mtimecmp, chunk);
+    if (menvcfg & MENVCFG_STCE) chunk = untilDeadline(stimecmp, chunk);
     let n = execBlock(<i32>chunk);
     budget -= n;
     retired += <u64>n;
     cycles += <u64>n;
     if (stopReason >= 0) return stopReason;
   }
+}
+
+// Shortens a chunk so that it ends when mtime reaches cmp.
+function untilDeadline(cmp: u64, chunk: i64): i64 {
+  if (cmp >= mtimeOffset && cmp - mtimeOffset < 0x0100_0000_0000_0000) {
+    let due = (cmp - mtimeOffset) * insnsPerTick;
+    if (due > cycles && due - cycles < <u64>chunk) return <i64>(due - cycles);
+  }
+  return chunk;
 }
 
 // Bookkeeping after a trap was taken with epc at p; returns the new pc.
@@ -273,6 +279,34 @@ function execBlock(n: i32): i32 {
         setF(rd, v); markDirty();
         break;
       }
+      case Op.FLH: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbLoad, va, 2);
+        let v: u64;
+        if (h != 0) v = <u64>load<u16>(h);
+        else {
+          PC = p;
+          v = loadSlow(va, 2);
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        setF(rd, 0xffff_ffff_ffff_0000 | v); markDirty();
+        break;
+      }
+      case Op.FSH: {
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let va = getX(rs1) + simm;
+        let h = hostFor(tlbStore, va, 2);
+        if (h != 0) store<u16>(h, <u16>getF(rs2));
+        else {
+          PC = p;
+          storeSlow(va, 2, getF(rs2));
+          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        }
+        break;
+      }
       case Op.SB: {
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 1);
@@ -425,6 +459,72 @@ function execBlock(n: i32): i32 {
       case Op.REMUW: {
         let a = <u32>getX(rs1), b = <u32>getX(rs2);
         setX(rd, b == 0 ? sx32(<u64>a) : sx32(<u64>(a % b)));
+        break;
+      }
+
+      case Op.SH1ADD: setX(rd, (getX(rs1) << 1) + getX(rs2)); break;
+      case Op.SH2ADD: setX(rd, (getX(rs1) << 2) + getX(rs2)); break;
+      case Op.SH3ADD: setX(rd, (getX(rs1) << 3) + getX(rs2)); break;
+      case Op.ADD_UW: setX(rd, (getX(rs1) & 0xffff_ffff) + getX(rs2)); break;
+      case Op.SH1ADD_UW: setX(rd, ((getX(rs1) & 0xffff_ffff) << 1) + getX(rs2)); break;
+      case Op.SH2ADD_UW: setX(rd, ((getX(rs1) & 0xffff_ffff) << 2) + getX(rs2)); break;
+      case Op.SH3ADD_UW: setX(rd, ((getX(rs1) & 0xffff_ffff) << 3) + getX(rs2)); break;
+      case Op.SLLI_UW: setX(rd, (getX(rs1) & 0xffff_ffff) << simm); break;
+      case Op.ANDN: setX(rd, getX(rs1) & ~getX(rs2)); break;
+      case Op.ORN: setX(rd, getX(rs1) | ~getX(rs2)); break;
+      case Op.XNOR: setX(rd, ~(getX(rs1) ^ getX(rs2))); break;
+      case Op.CLZ: setX(rd, clz(getX(rs1))); break;
+      case Op.CTZ: setX(rd, ctz(getX(rs1))); break;
+      case Op.CPOP: setX(rd, popcnt(getX(rs1))); break;
+      case Op.CLZW: setX(rd, <u64>clz(<u32>getX(rs1))); break;
+      case Op.CTZW: setX(rd, <u64>ctz(<u32>getX(rs1))); break;
+      case Op.CPOPW: setX(rd, <u64>popcnt(<u32>getX(rs1))); break;
+      case Op.MAX: { let a = getX(rs1), b = getX(rs2); setX(rd, <i64>a > <i64>b ? a : b); break; }
+      case Op.MAXU: { let a = getX(rs1), b = getX(rs2); setX(rd, a > b ? a : b); break; }
+      case Op.MIN: { let a = getX(rs1), b = getX(rs2); setX(rd, <i64>a < <i64>b ? a : b); break; }
+      case Op.MINU: { let a = getX(rs1), b = getX(rs2); setX(rd, a < b ? a : b); break; }
+      case Op.SEXT_B: setX(rd, <u64><i64><i8>getX(rs1)); break;
+      case Op.SEXT_H: setX(rd, <u64><i64><i16>getX(rs1)); break;
+      case Op.ZEXT_H: setX(rd, getX(rs1) & 0xffff); break;
+      case Op.ROL: setX(rd, rotl(getX(rs1), getX(rs2) & 63)); break;
+      case Op.ROR: setX(rd, rotr(getX(rs1), getX(rs2) & 63)); break;
+      case Op.RORI: setX(rd, rotr(getX(rs1), simm)); break;
+      case Op.ROLW: setX(rd, sx32(<u64>rotl(<u32>getX(rs1), <u32>getX(rs2) & 31))); break;
+      case Op.RORW: setX(rd, sx32(<u64>rotr(<u32>getX(rs1), <u32>getX(rs2) & 31))); break;
+      case Op.RORIW: setX(rd, sx32(<u64>rotr(<u32>getX(rs1), <u32>imm))); break;
+      case Op.ORC_B: {
+        let v = getX(rs1);
+        // Each byte becomes 0xff when non-zero: set its high bit from any bit, then spread it.
+        let hi = ((v & 0x7f7f_7f7f_7f7f_7f7f) + 0x7f7f_7f7f_7f7f_7f7f | v) & 0x8080_8080_8080_8080;
+        setX(rd, (hi >> 7) * 0xff);
+        break;
+      }
+      case Op.REV8: setX(rd, bswap(getX(rs1))); break;
+      case Op.BCLR: setX(rd, getX(rs1) & ~(<u64>1 << (getX(rs2) & 63))); break;
+      case Op.BCLRI: setX(rd, getX(rs1) & ~(<u64>1 << simm)); break;
+      case Op.BEXT: setX(rd, (getX(rs1) >> (getX(rs2) & 63)) & 1); break;
+      case Op.BEXTI: setX(rd, (getX(rs1) >> simm) & 1); break;
+      case Op.BINV: setX(rd, getX(rs1) ^ (<u64>1 << (getX(rs2) & 63))); break;
+      case Op.BINVI: setX(rd, getX(rs1) ^ (<u64>1 << simm)); break;
+      case Op.BSET: setX(rd, getX(rs1) | (<u64>1 << (getX(rs2) & 63))); break;
+      case Op.BSETI: setX(rd, getX(rs1) | (<u64>1 << simm)); break;
+      case Op.CZERO_EQZ: setX(rd, getX(rs2) == 0 ? 0 : getX(rs1)); break;
+      case Op.CZERO_NEZ: setX(rd, getX(rs2) != 0 ? 0 : getX(rs1)); break;
+
+      case Op.PAUSE: out = n - left; left = 0; break; // a hint: let the host breathe
+
+      case Op.CBO_CLEAN: case Op.CBO_FLUSH: case Op.CBO_INVAL: case Op.CBO_ZERO: {
+        PC = p;
+        if (!cboAllowed(op)) { raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        cacheBlockOp(op, getX(rs1));
+        if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        break;
+      }
+
+      case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
+        let bad = priv == PRIV_U || (op == Op.SINVAL_VMA && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0);
+        if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (op == Op.SINVAL_VMA) flushTlbAll();
         break;
       }
 

@@ -1,12 +1,13 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
 import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
-import { PC, priv, stopReason, PRIV_M, EXIT_STOP, IRQ_M_TIMER } from './state';
+import { PC, priv, stopReason, PRIV_M, EXIT_STOP, IRQ_M_TIMER, IRQ_S_TIMER } from './state';
 import * as csr from './csr';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
 import { flushTlbAll, updateTlbBases } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc } from './trap';
 import * as exec from './exec';
 import { clearReservation } from './reservation';
+import { setExtFull } from './decode';
 
 export function init(ramBase: u64, size: u64): bool {
   let need = RAM_OFFSET + <usize>size + RAM_PAD;
@@ -79,10 +80,11 @@ export function setInsnsPerTick(n: i32): void {
 
 // Advances virtual time to the earliest armed, enabled timer deadline.
 export function skipToNextTimer(): i32 {
-  if ((csr.mie & (<u64>1 << IRQ_M_TIMER)) == 0) return 0;
-  let now = csr.mtime();
-  let cmp = csr.mtimecmp;
+  let cmp: u64 = 0xffff_ffff_ffff_ffff;
+  if (csr.mie & (<u64>1 << IRQ_M_TIMER)) cmp = csr.mtimecmp;
+  if ((csr.menvcfg & csr.MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_S_TIMER)) != 0 && csr.stimecmp < cmp) cmp = csr.stimecmp;
   if (cmp == 0xffff_ffff_ffff_ffff) return 0;
+  let now = csr.mtime();
   if (cmp <= now) return 1;
   csr.cycles += (cmp - now) * csr.insnsPerTick;
   return 1;
@@ -97,6 +99,12 @@ export function addMmioHole(start: u64, len: u64): bool {
 export function requestStop(): void { stopReason = EXIT_STOP; }
 export function setHostedM(on: i32): void { hostedM = on != 0; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
+// 1: the full profile (RVA22S64 + Sstc + Zicond, the default); 0: bare RV64GC.
+export function setProfile(full: i32): void {
+  setExtFull(full != 0);
+  csr.profileFull = full != 0;
+  memory.fill(DC_OFFSET, 0, <usize>DC_ENTRIES << 4);
+}
 
 export function exitCause(): u64 { return stopReason == 4 ? exec.loopCause : trapCause; }
 export function exitTval(): u64 { return stopReason == 4 ? exec.loopTval : trapTval; }

@@ -9,8 +9,11 @@ import {
 } from './state';
 import {
   satp, mstatus, MSTATUS_SUM, MSTATUS_MXR, pmpcfg, pmpaddr, pmpActive, PMP_COUNT,
+  menvcfg, senvcfg, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
 } from './csr';
 import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch } from './tlb';
+import { extFull } from './decode';
+import { Op } from './ops';
 import { raiseException } from './trap';
 
 @external('host', 'mmioRead') declare function hostMmioRead(addr: f64, size: i32): i32;
@@ -102,40 +105,43 @@ function faultCause(kind: i32, page: bool): u64 {
   return page ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS;
 }
 
-// Set by translate(): whether the result may be cached for the whole 4 KiB page.
-let lastWasTranslated: bool = false;
+// When quiet, translate() records a fault in quietFault instead of raising it
+// (cache-block operations try a load and then a store permission).
+let quiet: bool = false;
+let quietFault: u64 = 0xffff_ffff_ffff_ffff;
+const NO_FAULT: u64 = 0xffff_ffff_ffff_ffff;
+
+function fail(kind: i32, page: bool, va: u64): u64 {
+  let cause = faultCause(kind, page);
+  if (quiet) quietFault = cause;
+  else raiseException(cause, va);
+  return 0;
+}
 
 // Translates va for an access of the given kind at privilege p. On a fault it
 // raises the exception and returns 0 with `trapped` set.
 export function translate(va: u64, kind: i32, p: i32): u64 {
   let mode = satp >> 60;
-  lastWasTranslated = false;
   if (p == PRIV_M || mode == 0) return va;
-  lastWasTranslated = true;
   let levels = mode == 8 ? 3 : 4;
   let vaBits: u64 = 12 + 9 * <u64>levels;
   // The address must be canonical: bits above vaBits-1 equal bit vaBits-1.
   let top = <i64>va >> (vaBits - 1);
-  if (top != 0 && top != -1) { raiseException(faultCause(kind, true), va); return 0; }
+  if (top != 0 && top != -1) return fail(kind, true, va);
   let a = (satp & 0x0fff_ffff_ffff) << 12;
   let i = levels - 1;
   let pte: u64 = 0;
   let pteAddr: u64 = 0;
   while (true) {
     pteAddr = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
-    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRIV_S)) {
-      raiseException(faultCause(kind, false), va);
-      return 0;
-    }
+    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRIV_S)) return fail(kind, false, va);
     pte = load<u64>(ramHost(pteAddr));
-    // V clear, W without R, or reserved bits 63:54 set: page fault.
-    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte >> 54) != 0) {
-      raiseException(faultCause(kind, true), va);
-      return 0;
-    }
+    // V clear, or W without R: page fault.
+    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return fail(kind, true, va);
+    if (!pteHighBitsOk(pte)) return fail(kind, true, va);
     if ((pte & (PTE_R | PTE_X)) != 0) break;
-    // Non-leaf: D, A and U are reserved and must be zero.
-    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || i == 0) { raiseException(faultCause(kind, true), va); return 0; }
+    // Non-leaf: D, A, U, PBMT and N are reserved and must be zero.
+    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return fail(kind, true, va);
     i--;
     a = ((pte >> 10) & 0xfff_ffff_ffff) << 12;
   }
@@ -153,15 +159,31 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
   // A superpage's PPN must be aligned to its size.
   let lowBits: u64 = 9 * <u64>i;
   if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
-  if (!ok) { raiseException(faultCause(kind, true), va); return 0; }
+  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
+  if ((pte >> 63) != 0) {
+    // Svnapot: only 64 KiB pages (level 0, ppn[3:0] = 0b1000) are defined.
+    if (i != 0 || (ppn & 0xf) != 8) ok = false;
+    mask = 0xffff;
+  }
+  if (!ok) return fail(kind, true, va);
   // Hardware A/D update (Svadu-style, as QEMU does): A on any access, D on a store.
   let want = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
-  if ((pte & want) != want) {
-    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRIV_S)) { raiseException(faultCause(kind, false), va); return 0; }
+  if ((pte & want) != want && !quiet) {
+    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRIV_S)) return fail(kind, false, va);
     store<u64>(ramHost(pteAddr), pte | want);
   }
-  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
   return ((ppn << 12) & ~mask) | (va & mask);
+}
+
+// Bits 63:54 of a PTE: N (Svnapot), PBMT (Svpbmt) and the reserved bits 60:54.
+function pteHighBitsOk(pte: u64): bool {
+  let high = pte >> 54;
+  if (high == 0) return true;
+  if (!extFull) return false;
+  if ((high & 0x7f) != 0) return false;
+  let pbmt = (pte >> 61) & 3;
+  if (pbmt != 0 && ((menvcfg & MENVCFG_PBMTE) == 0 || pbmt == 3)) return false;
+  return true;
 }
 
 // ---- slow paths --------------------------------------------------------------
@@ -270,4 +292,44 @@ export function amoHost(va: u64, size: u64, isLr: bool): usize {
   // Atomics on device memory are not supported: access fault (PMA "AMONone").
   raiseException(fault, va);
   return 0;
+}
+
+// ---- cache-block operations (Zicbom, Zicboz) ---------------------------------------
+
+export const CACHE_BLOCK: u64 = 64;
+
+// Whether the current privilege may execute a CBO instruction (menvcfg/senvcfg
+// CBIE, CBCFE, CBZE; Zicbom/Zicboz specifications).
+export function cboAllowed(op: i32): bool {
+  if (priv == PRIV_M) return true;
+  let field: u64 = op == Op.CBO_ZERO ? ENVCFG_CBZE : op == Op.CBO_INVAL ? ENVCFG_CBIE : ENVCFG_CBCFE;
+  if ((menvcfg & field) == 0) return false;
+  if (priv == PRIV_U && (senvcfg & field) == 0) return false;
+  return true;
+}
+
+// Performs a cache-block operation on the block holding va. Memory here is always
+// coherent, so clean, flush and invalidate only check that some access is permitted.
+export function cacheBlockOp(op: i32, va: u64): void {
+  let block = va & ~(CACHE_BLOCK - 1);
+  if (op == Op.CBO_ZERO) {
+    for (let i: u64 = 0; i < CACHE_BLOCK; i += 8) {
+      storeSlow(block + i, 8, 0);
+      if (trapped) return;
+    }
+    return;
+  }
+  let p = dataPriv();
+  quiet = true;
+  quietFault = NO_FAULT;
+  let pa = translate(va, ACCESS_LOAD, p);
+  let allowed = quietFault == NO_FAULT && pmpOk(pa, 1, ACCESS_LOAD, p);
+  if (!allowed) {
+    quietFault = NO_FAULT;
+    pa = translate(va, ACCESS_STORE, p);
+    allowed = quietFault == NO_FAULT && pmpOk(pa, 1, ACCESS_STORE, p);
+  }
+  let pageFault = quietFault != NO_FAULT;
+  quiet = false;
+  if (!allowed) raiseException(pageFault ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS, va);
 }
