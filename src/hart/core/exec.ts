@@ -21,6 +21,7 @@ import { execFp, fpEnabled, markDirty } from './exec-fp';
 
 const CHUNK: i64 = 4096;
 const BOX: u64 = 0xffff_ffff_0000_0000;
+const NO_PAGE: u64 = 0xffff_ffff_ffff_ffff;
 
 // For --trace and error reports.
 export let lastPc: u64 = 0;
@@ -106,25 +107,32 @@ function execBlock(n: i32): i32 {
   let out = -1; // retired count when the block ends early
   let lastP: u64 = lastPc;
   let lastR: u32 = lastRaw;
+  // The page the block is fetching from, cached in locals: valid until a trap, a
+  // TLB flush or anything else that ends the block.
+  let fVpn: u64 = NO_PAGE;
+  let fAdd: u64 = 0;
   while (left > 0) {
     // ---- fetch
     let vpn = p >> 12;
-    let te = tlbFetch + ((<usize>(vpn & TLB_MASK)) << 4);
     let host: usize;
-    if (load<u64>(te) == vpn) {
-      host = <usize>(p + load<u64>(te, 8));
+    if (vpn == fVpn) {
+      host = <usize>(p + fAdd);
+    } else if (load<u64>(tlbFetch + ((<usize>(vpn & TLB_MASK)) << 4)) == vpn) {
+      fAdd = load<u64>(tlbFetch + ((<usize>(vpn & TLB_MASK)) << 4), 8);
+      fVpn = vpn;
+      host = <usize>(p + fAdd);
     } else {
       PC = p;
       host = fetchSlow(p);
-      if (trapped) { trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
     }
     let raw = load<u32>(host);
     let di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
     if ((<u32>p & 0xffe) == 0xffe && (raw & 3) == 3) {
       // A 32-bit instruction straddling two pages: fetch its upper half separately.
-      PC = p + 2;
+      PC = p;
       let h2 = fetchSlow(p + 2);
-      if (trapped) { trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
       raw = (raw & 0xffff) | (<u32>load<u16>(h2) << 16);
       di = DC_SCRATCH;
       decode(raw, di);
@@ -159,7 +167,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 1);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, <u64><i64><i8>v);
@@ -173,7 +181,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, <u64><i64><i16>v);
@@ -187,7 +195,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, sx32(v));
@@ -201,7 +209,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 8);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, v);
@@ -215,7 +223,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 1);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, v);
@@ -229,7 +237,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, v);
@@ -243,14 +251,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setX(rd, v);
         break;
       }
       case Op.FLW: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 4);
         let v: u64;
@@ -258,14 +266,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setF(rd, BOX | v); markDirty();
         break;
       }
       case Op.FLD: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 8);
         let v: u64;
@@ -273,14 +281,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 8);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setF(rd, v); markDirty();
         break;
       }
       case Op.FLH: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 2);
         let v: u64;
@@ -288,21 +296,21 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         setF(rd, 0xffff_ffff_ffff_0000 | v); markDirty();
         break;
       }
       case Op.FSH: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 2);
         if (h != 0) store<u16>(h, <u16>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 2, getF(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
@@ -314,7 +322,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 1, getX(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
@@ -326,7 +334,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 2, getX(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
@@ -338,7 +346,7 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 4, getX(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
@@ -350,33 +358,33 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 8, getX(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
       }
       case Op.FSW: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 4);
         if (h != 0) store<u32>(h, <u32>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 4, getF(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
       }
       case Op.FSD: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 8);
         if (h != 0) store<u64>(h, <u64>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 8, getF(rs2));
-          if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
           if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
         }
         break;
@@ -515,16 +523,16 @@ function execBlock(n: i32): i32 {
 
       case Op.CBO_CLEAN: case Op.CBO_FLUSH: case Op.CBO_INVAL: case Op.CBO_ZERO: {
         PC = p;
-        if (!cboAllowed(op)) { raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!cboAllowed(op)) { raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         cacheBlockOp(op, getX(rs1));
-        if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
         break;
       }
 
       case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
         let bad = priv == PRIV_U || (op == Op.SINVAL_VMA && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0);
-        if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
-        if (op == Op.SINVAL_VMA) flushTlbAll();
+        if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (op == Op.SINVAL_VMA) { flushTlbAll(); fVpn = NO_PAGE; }
         break;
       }
 
@@ -537,7 +545,7 @@ function execBlock(n: i32): i32 {
         if (op == Op.ECALL) raiseException(CAUSE_USER_ECALL + <u64>priv, 0);
         else if (op == Op.EBREAK) raiseException(CAUSE_BREAKPOINT, p);
         else raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));
-        left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
       }
 
       case Op.MRET: case Op.SRET: {
@@ -545,7 +553,7 @@ function execBlock(n: i32): i32 {
         let ok = op == Op.MRET ? priv == PRIV_M : (priv == PRIV_M || (priv == PRIV_S && (mstatus & MSTATUS_TSR) == 0));
         if (!ok) {
           raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
-          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         clearReservation();
         if (op == Op.MRET) mret(); else sret();
@@ -558,7 +566,7 @@ function execBlock(n: i32): i32 {
       case Op.WFI: {
         if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TW) != 0)) {
           PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
-          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         if ((mip() & mie) == 0) { stopReason = EXIT_WFI; out = n - left; left = 0; }
         break;
@@ -567,9 +575,10 @@ function execBlock(n: i32): i32 {
       case Op.SFENCE_VMA: {
         if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0)) {
           PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
-          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         flushTlbAll();
+        fVpn = NO_PAGE;
         break;
       }
 
@@ -588,7 +597,7 @@ function execBlock(n: i32): i32 {
         inflight = 0;
         if (!ok) {
           raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
-          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         if (rd != 0) setX(rd, old);
         // A CSR write may change interrupt enables, translation or privilege views.
@@ -608,7 +617,7 @@ function execBlock(n: i32): i32 {
         let va = getX(rs1);
         let src = getX(rs2);
         let h = amoHost(va, size, isLr);
-        if (trapped) { left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
         let old: u64 = wide ? load<u64>(h) : sx32(<u64>load<u32>(h));
         let base = wide ? op - (Op.LR_D - Op.LR_W) : op;
         let result: u64 = old;
@@ -641,7 +650,7 @@ function execBlock(n: i32): i32 {
         // Floating point (everything else decodes to an F/D op).
         PC = p;
         if (!execFp(<Op>op, rd, rs1, rs2, <u32>load<u8>(di, 12), <u32>load<u8>(di, 14), raw)) {
-          left++; trapped = false; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         break;
       }
