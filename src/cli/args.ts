@@ -1,0 +1,90 @@
+// Command-line parsing for the subcommands: GNU-style long options (`--name value`,
+// `--name=value`), short ones (`-m 64M`, `-m64M`), `--` to end options. Every problem
+// is a UsageError naming the argument, so the user sees one line and exit status 2.
+
+import { EXIT_USAGE } from './exit-codes.js';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly exitCode = EXIT_USAGE;
+
+  /** `subject` is what the message is about: a file name or an option. */
+  constructor(readonly subject: string, problem: string) {
+    super(problem);
+  }
+}
+
+export interface OptionSpec {
+  readonly long: string;
+  readonly short?: string;
+  readonly takesValue: boolean;
+}
+
+export interface ParsedArgs {
+  readonly positionals: string[];
+  /** By long name; `true` for a flag. The last occurrence wins. */
+  readonly options: Map<string, string | true>;
+}
+
+export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[], command: string): ParsedArgs {
+  const positionals: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    let spec: OptionSpec | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const long = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      spec = specs.find((s) => s.long === long);
+    } else {
+      spec = specs.find((s) => s.short === arg[1]);
+      inline = arg.length > 2 ? arg.slice(2) : undefined;
+    }
+    const shown = arg.split('=')[0];
+    if (!spec) throw new UsageError(shown, `unknown option; see 'cellvisor ${command} --help'`);
+    if (!spec.takesValue) {
+      if (inline !== undefined) throw new UsageError(shown, 'takes no value');
+      options.set(spec.long, true);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(shown, 'needs a value');
+    options.set(spec.long, value);
+  }
+  return { positionals, options };
+}
+
+/** A positive instruction count: decimal or 0x hex, `_` allowed as a digit separator. */
+export function parseCount(option: string, text: string): bigint {
+  const clean = text.replaceAll('_', '');
+  if (!/^(?:[0-9]+|0x[0-9a-f]+)$/i.test(clean) || BigInt(clean) <= 0n) {
+    throw new UsageError(option, `expected a positive integer, got '${text}'`);
+  }
+  return BigInt(clean);
+}
+
+const UNITS: Readonly<Record<string, number>> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
+/** The hart's RAM lives in one 32-bit WebAssembly memory beside its own data. */
+export const MAX_RAM = 2 ** 31;
+
+/** A RAM size as QEMU's -m takes it: a number with K/M/G suffix, a bare number meaning MiB. */
+export function parseRamSize(option: string, text: string): number {
+  const m = /^([0-9]+)([KMG]?)(?:i?B)?$/i.exec(text);
+  if (!m) throw new UsageError(option, `expected a size like 128M or 1G, got '${text}'`);
+  const bytes = Number(m[1]) * UNITS[(m[2] || 'M').toUpperCase()];
+  if (bytes === 0 || bytes % 4096 !== 0) {
+    throw new UsageError(option, `RAM size must be a non-zero multiple of 4K, got '${text}'`);
+  }
+  if (bytes > MAX_RAM) throw new UsageError(option, `RAM size ${text} is larger than the 2G this board supports`);
+  return bytes;
+}

@@ -1,0 +1,304 @@
+// A small SBI v2.0 implementation for hosted M-mode: the hart turns every trap that
+// would enter M into an exit, and this class answers it in the place OpenSBI would.
+// RISC-V Supervisor Binary Interface Specification v2.0: base, legacy (v0.1) console
+// and timer, TIME, IPI, RFENCE, HSM, SRST, DBCN.
+import { Hart, Priv, type TrapInfo } from '../hart/index.js';
+import type { CharSink } from '../machine/host.js';
+
+export const SBI_SUCCESS = 0n;
+export const SBI_ERR_FAILED = -1n;
+export const SBI_ERR_NOT_SUPPORTED = -2n;
+export const SBI_ERR_INVALID_PARAM = -3n;
+export const SBI_ERR_INVALID_ADDRESS = -5n;
+export const SBI_ERR_ALREADY_AVAILABLE = -6n;
+
+export const EXT_BASE = 0x10;
+export const EXT_TIME = 0x54494d45;
+export const EXT_IPI = 0x735049;
+export const EXT_RFENCE = 0x52464e43;
+export const EXT_HSM = 0x48534d;
+export const EXT_SRST = 0x53525354;
+export const EXT_DBCN = 0x4442434e;
+// Legacy (v0.1) extensions: the EID is the function.
+export const LEGACY_SET_TIMER = 0x00;
+export const LEGACY_CONSOLE_PUTCHAR = 0x01;
+export const LEGACY_CONSOLE_GETCHAR = 0x02;
+export const LEGACY_CLEAR_IPI = 0x03;
+export const LEGACY_SEND_IPI = 0x04;
+export const LEGACY_REMOTE_FENCE_I = 0x05;
+export const LEGACY_REMOTE_SFENCE_VMA = 0x06;
+export const LEGACY_REMOTE_SFENCE_VMA_ASID = 0x07;
+export const LEGACY_SHUTDOWN = 0x08;
+
+const SPEC_VERSION = (2n << 24n) | 0n;
+// Implementation ID: not one of the IDs the SBI specification assigns.
+export const IMPL_ID = 0xc5n;
+const IMPL_VERSION = 0x0001_0000n;
+
+const CAUSE_SUPERVISOR_ECALL = 9n;
+const INTERRUPT = 1n << 63n;
+const IRQ_S_SOFT = 1n;
+const IRQ_S_TIMER = 5n;
+const IRQ_M_TIMER = 7n;
+const MIP_SSIP = 1n << IRQ_S_SOFT;
+const MIP_STIP = 1n << IRQ_S_TIMER;
+const MIE_MTIE = 1n << IRQ_M_TIMER;
+
+const SRST_SHUTDOWN = 0n;
+const SRST_COLD_REBOOT = 1n;
+const SRST_WARM_REBOOT = 2n;
+
+// Exceptions S-mode handles itself (everything but the ecalls that reach us).
+const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n);
+
+/** What the firmware needs from the board. */
+export interface SbiPlatform {
+  readonly console: CharSink;
+  /** The next byte of console input, or -1 when there is none. */
+  readConsole(): number;
+  /** The guest asked for shutdown (code 0) or reported a failure shutdown. */
+  powerOff(code: number): void;
+  reset(): void;
+}
+
+export interface SbiBootOptions {
+  readonly entry: bigint;
+  readonly dtb: bigint;
+  readonly hartId?: bigint;
+  /** Let S-mode program its own timer through stimecmp (Sstc). */
+  readonly sstc?: boolean;
+}
+
+export type SbiOutcome = { kind: 'resume' } | { kind: 'stop' } | { kind: 'error'; message: string };
+
+/** Counts of SBI calls by "EXT/FID" name, for `--sbi-stats`. */
+export type SbiStats = Map<string, number>;
+
+export class SbiFirmware {
+  readonly stats: SbiStats = new Map();
+  readonly #hart: Hart;
+  readonly #platform: SbiPlatform;
+
+  constructor(hart: Hart, platform: SbiPlatform) {
+    this.#hart = hart;
+    this.#platform = platform;
+  }
+
+  /** Puts the hart where OpenSBI would leave it: S-mode at `entry`, a0 = hartid, a1 = dtb. */
+  boot(options: SbiBootOptions): void {
+    const hart = this.#hart;
+    const hartId = options.hartId ?? 0n;
+    hart.reset(options.entry);
+    hart.setHostedM(true);
+    hart.writeCsr('medeleg', MEDELEG);
+    hart.writeCsr('mideleg', MIDELEG);
+    // S and U may read cycle, time, instret and the hpm counters.
+    hart.writeCsr('mcounteren', 0xffff_ffffn);
+    // One PMP entry grants S and U the whole physical space (NAPOT, RWX).
+    hart.writeCsr(0x3b0, (1n << 54n) - 1n);
+    hart.writeCsr(0x3a0, 0x1fn);
+    if (options.sstc) hart.writeCsr('menvcfg', hart.readCsr('menvcfg') | (1n << 63n));
+    hart.x[10] = hartId;
+    hart.x[11] = options.dtb;
+    hart.priv = Priv.S;
+    hart.pc = options.entry;
+  }
+
+  /** Answers a hosted-M trap. */
+  handleTrap(trap: TrapInfo): SbiOutcome {
+    const hart = this.#hart;
+    if (trap.cause === (INTERRUPT | IRQ_M_TIMER)) {
+      // The timer the supervisor asked for through set_timer: pass it on as STIP.
+      hart.writeCsr('mie', hart.readCsr('mie') & ~MIE_MTIE);
+      hart.writeCsr('mip', hart.readCsr('mip') | MIP_STIP);
+      return { kind: 'resume' };
+    }
+    if (trap.cause === CAUSE_SUPERVISOR_ECALL) {
+      const outcome = this.#ecall();
+      if (outcome.kind === 'resume') hart.pc = trap.epc + 4n;
+      return outcome;
+    }
+    const what = trap.cause & INTERRUPT ? `interrupt ${trap.cause & ~INTERRUPT}` : `exception ${trap.cause}`;
+    return {
+      kind: 'error',
+      message: `firmware: unexpected trap into M-mode (${what}) at pc 0x${trap.epc.toString(16)}, tval 0x${trap.tval.toString(16)}`,
+    };
+  }
+
+  #count(name: string): void {
+    this.stats.set(name, (this.stats.get(name) ?? 0) + 1);
+  }
+
+  #ecall(): SbiOutcome {
+    const x = this.#hart.x;
+    const eid = Number(x[17]);
+    const fid = Number(x[16]);
+    if (eid <= LEGACY_SHUTDOWN) return this.#legacy(eid);
+    let result: [bigint, bigint] | SbiOutcome;
+    switch (eid) {
+      case EXT_BASE: result = this.#base(fid); break;
+      case EXT_TIME: result = this.#time(fid); break;
+      case EXT_IPI: result = this.#ipi(fid); break;
+      case EXT_RFENCE: result = this.#rfence(fid); break;
+      case EXT_HSM: result = this.#hsm(fid); break;
+      case EXT_SRST: result = this.#srst(fid); break;
+      case EXT_DBCN: result = this.#dbcn(fid); break;
+      default:
+        this.#count(`0x${eid.toString(16)}/${fid}`);
+        result = [SBI_ERR_NOT_SUPPORTED, 0n];
+    }
+    if (!Array.isArray(result)) return result;
+    x[10] = BigInt.asUintN(64, result[0]);
+    x[11] = BigInt.asUintN(64, result[1]);
+    return { kind: 'resume' };
+  }
+
+  #legacy(eid: number): SbiOutcome {
+    const hart = this.#hart;
+    const x = hart.x;
+    const names = ['set_timer', 'console_putchar', 'console_getchar', 'clear_ipi', 'send_ipi',
+      'remote_fence_i', 'remote_sfence_vma', 'remote_sfence_vma_asid', 'shutdown'];
+    this.#count(`legacy/${names[eid]}`);
+    let ret = 0n;
+    switch (eid) {
+      case LEGACY_SET_TIMER: this.#setTimer(x[10]); break;
+      case LEGACY_CONSOLE_PUTCHAR: this.#platform.console.write(Uint8Array.of(Number(x[10] & 0xffn))); break;
+      case LEGACY_CONSOLE_GETCHAR: ret = BigInt(this.#platform.readConsole()); break;
+      case LEGACY_CLEAR_IPI: hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_SSIP); break;
+      case LEGACY_SEND_IPI: hart.writeCsr('mip', hart.readCsr('mip') | MIP_SSIP); break;
+      case LEGACY_REMOTE_FENCE_I: case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: break;
+      case LEGACY_SHUTDOWN: this.#platform.powerOff(0); return { kind: 'stop' };
+    }
+    x[10] = BigInt.asUintN(64, ret);
+    return { kind: 'resume' };
+  }
+
+  #base(fid: number): [bigint, bigint] {
+    const names = ['get_spec_version', 'get_impl_id', 'get_impl_version', 'probe_extension', 'get_mvendorid', 'get_marchid', 'get_mimpid'];
+    this.#count(`BASE/${names[fid] ?? fid}`);
+    switch (fid) {
+      case 0: return [SBI_SUCCESS, SPEC_VERSION];
+      case 1: return [SBI_SUCCESS, IMPL_ID];
+      case 2: return [SBI_SUCCESS, IMPL_VERSION];
+      case 3: return [SBI_SUCCESS, this.probe(Number(this.#hart.x[10])) ? 1n : 0n];
+      case 4: return [SBI_SUCCESS, this.#hart.readCsr(0xf11)];
+      case 5: return [SBI_SUCCESS, this.#hart.readCsr(0xf12)];
+      case 6: return [SBI_SUCCESS, this.#hart.readCsr(0xf13)];
+    }
+    return [SBI_ERR_NOT_SUPPORTED, 0n];
+  }
+
+  /** Whether extension `eid` is implemented (BASE probe_extension). */
+  probe(eid: number): boolean {
+    if (eid <= LEGACY_SHUTDOWN) return true;
+    return [EXT_BASE, EXT_TIME, EXT_IPI, EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN].includes(eid);
+  }
+
+  #setTimer(when: bigint): void {
+    const hart = this.#hart;
+    hart.mtimecmp = when;
+    hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_STIP);
+    hart.writeCsr('mie', hart.readCsr('mie') | MIE_MTIE);
+  }
+
+  #time(fid: number): [bigint, bigint] {
+    this.#count(`TIME/${fid === 0 ? 'set_timer' : fid}`);
+    if (fid !== 0) return [SBI_ERR_NOT_SUPPORTED, 0n];
+    this.#setTimer(this.#hart.x[10]);
+    return [SBI_SUCCESS, 0n];
+  }
+
+  /** One hart: an IPI to hart 0 sets its SSIP; any other hart id is invalid. */
+  #ipi(fid: number): [bigint, bigint] {
+    this.#count(`IPI/${fid === 0 ? 'send_ipi' : fid}`);
+    if (fid !== 0) return [SBI_ERR_NOT_SUPPORTED, 0n];
+    const [mask, base] = [this.#hart.x[10], this.#hart.x[11]];
+    const targets = this.#harts(mask, base);
+    if (targets === undefined) return [SBI_ERR_INVALID_PARAM, 0n];
+    if (targets) this.#hart.writeCsr('mip', this.#hart.readCsr('mip') | MIP_SSIP);
+    return [SBI_SUCCESS, 0n];
+  }
+
+  /**
+   * Whether hart 0 is in the set given by (hart_mask, hart_mask_base); undefined when
+   * the set names a hart that does not exist. A base of -1 means all harts.
+   */
+  #harts(mask: bigint, base: bigint): boolean | undefined {
+    if (base === (1n << 64n) - 1n) return true;
+    if (mask === 0n) return false;
+    if (base !== 0n || mask !== 1n) return undefined;
+    return true;
+  }
+
+  #rfence(fid: number): [bigint, bigint] {
+    const names = ['remote_fence_i', 'remote_sfence_vma', 'remote_sfence_vma_asid'];
+    this.#count(`RFENCE/${names[fid] ?? fid}`);
+    if (fid > 2) return [SBI_ERR_NOT_SUPPORTED, 0n];
+    const targets = this.#harts(this.#hart.x[10], this.#hart.x[11]);
+    if (targets === undefined) return [SBI_ERR_INVALID_PARAM, 0n];
+    // The only hart is the caller, which fences locally before and after the call;
+    // its TLB and instruction cache are flushed by the sfence.vma it executes anyway.
+    return [SBI_SUCCESS, 0n];
+  }
+
+  #hsm(fid: number): [bigint, bigint] {
+    const names = ['hart_start', 'hart_stop', 'hart_get_status', 'hart_suspend'];
+    this.#count(`HSM/${names[fid] ?? fid}`);
+    const hartId = this.#hart.x[10];
+    switch (fid) {
+      case 0: return [hartId === 0n ? SBI_ERR_ALREADY_AVAILABLE : SBI_ERR_INVALID_PARAM, 0n];
+      case 1: return [SBI_ERR_FAILED, 0n]; // the last hart cannot stop
+      case 2: return hartId === 0n ? [SBI_SUCCESS, 0n /* STARTED */] : [SBI_ERR_INVALID_PARAM, 0n];
+      case 3: return [SBI_ERR_NOT_SUPPORTED, 0n];
+    }
+    return [SBI_ERR_NOT_SUPPORTED, 0n];
+  }
+
+  #srst(fid: number): [bigint, bigint] | SbiOutcome {
+    this.#count(`SRST/${fid === 0 ? 'system_reset' : fid}`);
+    if (fid !== 0) return [SBI_ERR_NOT_SUPPORTED, 0n];
+    const [type, reason] = [this.#hart.x[10], this.#hart.x[11]];
+    if (type === SRST_SHUTDOWN) {
+      // Reason 1 is "system failure".
+      this.#platform.powerOff(reason === 0n ? 0 : 1);
+      return { kind: 'stop' };
+    }
+    if (type === SRST_COLD_REBOOT || type === SRST_WARM_REBOOT) {
+      this.#platform.reset();
+      return { kind: 'stop' };
+    }
+    return [SBI_ERR_INVALID_PARAM, 0n];
+  }
+
+  #dbcn(fid: number): [bigint, bigint] {
+    const names = ['console_write', 'console_read', 'console_write_byte'];
+    this.#count(`DBCN/${names[fid] ?? fid}`);
+    const hart = this.#hart;
+    const x = hart.x;
+    switch (fid) {
+      case 0: case 1: {
+        const len = x[10];
+        const addr = x[11] | (x[12] << 64n);
+        if (addr > BigInt(Number.MAX_SAFE_INTEGER) || len > 1n << 20n || !hart.inRam(Number(addr), Math.max(1, Number(len)))) {
+          return [SBI_ERR_INVALID_PARAM, 0n];
+        }
+        if (fid === 0) {
+          this.#platform.console.write(hart.readBytes(Number(addr), Number(len)));
+          return [SBI_SUCCESS, len];
+        }
+        let n = 0;
+        for (; n < Number(len); n++) {
+          const c = this.#platform.readConsole();
+          if (c < 0) break;
+          hart.writeBytes(Number(addr) + n, Uint8Array.of(c));
+        }
+        return [SBI_SUCCESS, BigInt(n)];
+      }
+      case 2:
+        this.#platform.console.write(Uint8Array.of(Number(x[10] & 0xffn)));
+        return [SBI_SUCCESS, 0n];
+    }
+    return [SBI_ERR_NOT_SUPPORTED, 0n];
+  }
+}

@@ -1,0 +1,265 @@
+// One RISC-V hart: the TypeScript face of build/hart.wasm (docs/hart-seam.md).
+// Registers and RAM are views on the module's linear memory, so reading them copies
+// nothing. Physical addresses on this side are plain numbers: RAM and MMIO lie far
+// below 2^53, and the seam passes MMIO addresses as f64 for the same reason.
+
+import { CSR, type CsrName } from './csr-names.js';
+import { HartModuleError, importObject, rawExports, type RawHartExports } from './seam.js';
+
+export { HartModuleError } from './seam.js';
+
+/** Why `run` returned (docs/hart-seam.md, "Exit reasons"). */
+export enum HartExit {
+  /** The instruction budget is spent. */
+  Budget = 0,
+  /** A device called requestStop(). */
+  Stop = 1,
+  /** WFI with nothing pending: the host may skip time or wait for input. */
+  Wfi = 2,
+  /** Hosted M-mode: a trap that would enter M; see exitInfo(). */
+  MTrap = 3,
+  /** A trap whose handler faulted on its first instruction; the original trap is in exitInfo(). */
+  TrapLoop = 4,
+}
+
+export enum Priv {
+  U = 0,
+  S = 1,
+  M = 3,
+}
+
+export type AccessSize = 1 | 2 | 4 | 8;
+
+/**
+ * Where the hart sends physical accesses that are not RAM. `undefined` from a read
+ * and `false` from a write mean "access fault": the hart raises it in the guest.
+ */
+export interface MmioHandler {
+  mmioRead(addr: number, size: AccessSize): bigint | undefined;
+  mmioWrite(addr: number, size: AccessSize, value: bigint): boolean;
+}
+
+export interface HartConfig {
+  /** Physical address of RAM; QEMU virt's 0x80000000 unless given. */
+  readonly ramBase?: number;
+  /** RAM size in bytes, a multiple of 4 KiB. */
+  readonly ramSize: number;
+}
+
+/** The trap behind an EXIT_MTRAP or EXIT_TRAP_LOOP. */
+export interface TrapInfo {
+  readonly cause: bigint;
+  readonly tval: bigint;
+  readonly epc: bigint;
+}
+
+export const DEFAULT_RAM_BASE = 0x8000_0000;
+const PAGE = 4096;
+const SIZE_MASK: Readonly<Record<AccessSize, bigint>> = {
+  1: 0xffn, 2: 0xffffn, 4: 0xffff_ffffn, 8: 0xffff_ffff_ffff_ffffn,
+};
+
+const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+
+export class Hart {
+  /** x0..x31; writing x[0] has no effect on the hart (it reads as zero). */
+  readonly x: BigUint64Array;
+  /** f0..f31 as raw bits (single-precision values NaN-boxed). */
+  readonly f: BigUint64Array;
+  /** Guest RAM: physical `ramBase + i` is `ram[i]`. */
+  readonly ram: Uint8Array;
+  readonly ramBase: number;
+  readonly ramSize: number;
+
+  readonly #raw: RawHartExports;
+  readonly #ramView: DataView;
+
+  private constructor(raw: RawHartExports, ramBase: number, ramSize: number) {
+    this.#raw = raw;
+    this.ramBase = ramBase;
+    this.ramSize = ramSize;
+    const buffer = raw.memory.buffer;
+    this.x = new BigUint64Array(buffer, aligned8(raw.xRegsOffset(), 'x registers'), 32);
+    this.f = new BigUint64Array(buffer, aligned8(raw.fRegsOffset(), 'f registers'), 32);
+    this.ram = new Uint8Array(buffer, raw.ramOffset(), ramSize);
+    this.#ramView = new DataView(buffer, raw.ramOffset(), ramSize);
+  }
+
+  /**
+   * Instantiates the hart module with `mmio` behind its non-RAM physical space, then
+   * allocates zeroed RAM and resets the hart to M-mode at the start of RAM.
+   */
+  static async create(wasm: WebAssembly.Module | BufferSource, mmio: MmioHandler, config: HartConfig): Promise<Hart> {
+    const ramBase = config.ramBase ?? DEFAULT_RAM_BASE;
+    const { ramSize } = config;
+    if (!Number.isSafeInteger(ramSize) || ramSize <= 0 || ramSize % PAGE !== 0) {
+      throw new RangeError(`RAM size ${ramSize} is not a positive multiple of 4 KiB`);
+    }
+    if (ramBase % PAGE !== 0 || !Number.isSafeInteger(ramBase + ramSize)) {
+      throw new RangeError(`RAM base 0x${ramBase.toString(16)} is not page-aligned or RAM ends past 2^53`);
+    }
+    const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    // The MMIO imports need the data slot, which exists only after instantiation.
+    const late: { slot?: DataView; memory?: WebAssembly.Memory } = {};
+    const imports = importObject(module, {
+      mmioRead: (addr, size) => {
+        const value = mmio.mmioRead(addr, size as AccessSize);
+        if (value === undefined) return 1;
+        late.slot!.setBigUint64(0, value & SIZE_MASK[size as AccessSize], true);
+        return 0;
+      },
+      mmioWrite: (addr, size) => {
+        const value = late.slot!.getBigUint64(0, true) & SIZE_MASK[size as AccessSize];
+        return mmio.mmioWrite(addr, size as AccessSize, value) ? 0 : 1;
+      },
+    }, () => late.memory);
+    const instance = await WebAssembly.instantiate(module, imports);
+    if (instance.exports.memory instanceof WebAssembly.Memory) late.memory = instance.exports.memory;
+    // asconfig.json uses exportStart: top-level initialisation runs only when called.
+    const start = instance.exports._start;
+    if (typeof start === 'function') start();
+    const raw = rawExports(instance);
+    if (raw.init(BigInt(ramBase), BigInt(ramSize)) === 0) {
+      throw new HartModuleError(`hart.wasm could not allocate ${ramSize} bytes of RAM`);
+    }
+    // init grows memory once; every view is made after it so none is detached later.
+    late.slot = new DataView(raw.memory.buffer, raw.mmioDataOffset(), 8);
+    if (raw.ramOffset() + ramSize > raw.memory.buffer.byteLength) {
+      throw new HartModuleError('hart.wasm memory is smaller than the RAM it was asked to allocate');
+    }
+    const hart = new Hart(raw, ramBase, ramSize);
+    hart.reset(BigInt(ramBase));
+    return hart;
+  }
+
+  /** M-mode, CSRs at reset values, x and f zero, pc set. RAM is left as it is. */
+  reset(pc: bigint): void {
+    this.#raw.reset(pc);
+  }
+
+  /** Runs up to `budget` instructions, or until an exit. */
+  run(budget: bigint): HartExit {
+    return this.#raw.run(budget) as HartExit;
+  }
+
+  get pc(): bigint { return u64(this.#raw.getPc()); }
+  set pc(v: bigint) { this.#raw.setPc(v); }
+
+  get priv(): Priv { return this.#raw.getPriv() as Priv; }
+  set priv(p: Priv) { this.#raw.setPriv(p); }
+
+  /** Debugger access: no privilege check; WARL masks apply on write. */
+  readCsr(csr: CsrName | number): bigint {
+    return u64(this.#raw.csrRead(typeof csr === 'number' ? csr : CSR[csr]));
+  }
+
+  writeCsr(csr: CsrName | number, value: bigint): void {
+    this.#raw.csrWrite(typeof csr === 'number' ? csr : CSR[csr], value);
+  }
+
+  /** Instructions retired since reset. */
+  get instret(): bigint { return u64(this.#raw.instret()); }
+
+  /** The virtual clock, in 10 MHz ticks. */
+  get mtime(): bigint { return u64(this.#raw.getMtime()); }
+  set mtime(v: bigint) { this.#raw.setMtime(v); }
+
+  /** The CLINT compare register of this hart; MTIP = mtime >= mtimecmp. */
+  get mtimecmp(): bigint { return u64(this.#raw.getMtimecmp()); }
+  set mtimecmp(v: bigint) { this.#raw.setMtimecmp(v); }
+
+  /** One mtime tick per `n` retired instructions. */
+  setInsnsPerTick(n: number): void {
+    this.#raw.setInsnsPerTick(n);
+  }
+
+  /** Drives an interrupt line into mip: 3 = MSIP (CLINT), 9 = SEIP, 11 = MEIP (PLIC). */
+  setIrqLine(bit: number, level: boolean): void {
+    this.#raw.setIrqLine(bit, level ? 1 : 0);
+  }
+
+  /** For an idle hart: advance mtime to the earliest armed deadline. False if none is armed. */
+  skipToNextTimer(): boolean {
+    return this.#raw.skipToNextTimer() !== 0;
+  }
+
+  /** Routes the physical range [start, start+len) inside RAM to the MMIO handler (HTIF). */
+  addMmioHole(start: number, len: number): void {
+    if (this.#raw.addMmioHole(BigInt(start), BigInt(len)) === 0) {
+      throw new HartModuleError(`hart refused an MMIO hole at 0x${start.toString(16)} (+${len})`);
+    }
+  }
+
+  /** Asks `run` to return HartExit.Stop after the current instruction. */
+  requestStop(): void {
+    this.#raw.requestStop();
+  }
+
+  /** Hosted M-mode: traps into M become HartExit.MTrap instead of entering M. */
+  setHostedM(on: boolean): void {
+    this.#raw.setHostedM(on ? 1 : 0);
+  }
+
+  /** The trap behind the last MTrap or TrapLoop exit. */
+  exitInfo(): TrapInfo {
+    return { cause: u64(this.#raw.exitCause()), tval: u64(this.#raw.exitTval()), epc: u64(this.#raw.exitEpc()) };
+  }
+
+  /** The last retired instruction; `insn` holds 16 bits for a compressed one. */
+  lastRetired(): { pc: bigint; insn: number } {
+    return { pc: u64(this.#raw.lastPc()), insn: this.#raw.lastInsn() >>> 0 };
+  }
+
+  // RAM access by physical address. Out-of-RAM accesses throw a RangeError: callers
+  // that handle guest-supplied addresses check with inRam() first.
+
+  /** True if [pa, pa+len) lies inside RAM. */
+  inRam(pa: number, len = 1): boolean {
+    return pa >= this.ramBase && len >= 0 && pa + len <= this.ramBase + this.ramSize;
+  }
+
+  readU8(pa: number): number { return this.#ramView.getUint8(this.#offset(pa, 1)); }
+  readU16(pa: number): number { return this.#ramView.getUint16(this.#offset(pa, 2), true); }
+  readU32(pa: number): number { return this.#ramView.getUint32(this.#offset(pa, 4), true); }
+  readU64(pa: number): bigint { return this.#ramView.getBigUint64(this.#offset(pa, 8), true); }
+
+  writeU8(pa: number, v: number): void { this.#ramView.setUint8(this.#offset(pa, 1), v); }
+  writeU16(pa: number, v: number): void { this.#ramView.setUint16(this.#offset(pa, 2), v, true); }
+  writeU32(pa: number, v: number): void { this.#ramView.setUint32(this.#offset(pa, 4), v, true); }
+  writeU64(pa: number, v: bigint): void { this.#ramView.setBigUint64(this.#offset(pa, 8), v, true); }
+
+  /** A view (not a copy) of RAM bytes. */
+  readBytes(pa: number, len: number): Uint8Array {
+    const off = this.#offset(pa, len);
+    return this.ram.subarray(off, off + len);
+  }
+
+  writeBytes(pa: number, bytes: Uint8Array): void {
+    this.ram.set(bytes, this.#offset(pa, bytes.length));
+  }
+
+  fill(pa: number, len: number, value = 0): void {
+    const off = this.#offset(pa, len);
+    this.ram.fill(value, off, off + len);
+  }
+
+  /** A NUL-terminated string at `pa`, at most `max` bytes, decoded as UTF-8. */
+  readCString(pa: number, max = 4096): string {
+    const off = this.#offset(pa, 0);
+    const window = this.ram.subarray(off, Math.min(off + max, this.ramSize));
+    const nul = window.indexOf(0);
+    return new TextDecoder().decode(nul < 0 ? window : window.subarray(0, nul));
+  }
+
+  #offset(pa: number, len: number): number {
+    if (!this.inRam(pa, len)) {
+      throw new RangeError(`physical 0x${pa.toString(16)} (+${len}) is outside RAM`);
+    }
+    return pa - this.ramBase;
+  }
+}
+
+function aligned8(offset: number, what: string): number {
+  if (offset % 8 !== 0) throw new HartModuleError(`hart.wasm places ${what} at unaligned offset ${offset}`);
+  return offset;
+}

@@ -1,0 +1,131 @@
+// The raw WebAssembly interface of build/hart.wasm, exactly as docs/hart-seam.md lists
+// it. Only src/hart/index.ts uses these names; everything above goes through Hart.
+//
+// i64/u64 cross the boundary as BigInt, and wasm hands them back *signed*: callers
+// reinterpret with BigInt.asUintN(64, ...).
+
+export interface RawHartExports {
+  readonly memory: WebAssembly.Memory;
+  /** 0 (false) when the RAM could not be allocated. */
+  init(ramBase: bigint, ramSize: bigint): number;
+  reset(pc: bigint): void;
+  run(budget: bigint): number;
+  getPc(): bigint;
+  setPc(pc: bigint): void;
+  getPriv(): number;
+  setPriv(priv: number): void;
+  csrRead(csr: number): bigint;
+  csrWrite(csr: number, value: bigint): void;
+  setIrqLine(bit: number, level: number): void;
+  getMtime(): bigint;
+  setMtime(value: bigint): void;
+  getMtimecmp(): bigint;
+  setMtimecmp(value: bigint): void;
+  setInsnsPerTick(n: number): void;
+  skipToNextTimer(): number;
+  /** 0 (false) when the range is not inside RAM or the hart has no room for another hole. */
+  addMmioHole(start: bigint, len: bigint): number;
+  requestStop(): void;
+  setHostedM(on: number): void;
+  exitCause(): bigint;
+  exitTval(): bigint;
+  exitEpc(): bigint;
+  lastPc(): bigint;
+  lastInsn(): number;
+  instret(): bigint;
+  xRegsOffset(): number;
+  fRegsOffset(): number;
+  mmioDataOffset(): number;
+  ramOffset(): number;
+}
+
+type ExportName = Exclude<keyof RawHartExports, 'memory'>;
+
+/** Without these the wrapper cannot even be built; the rest may still be missing from an early core. */
+const ESSENTIAL: readonly ExportName[] = [
+  'init', 'reset', 'run', 'getPc', 'setPc', 'instret',
+  'xRegsOffset', 'fRegsOffset', 'mmioDataOffset', 'ramOffset',
+];
+
+const OPTIONAL: readonly ExportName[] = [
+  'getPriv', 'setPriv', 'csrRead', 'csrWrite', 'setIrqLine', 'getMtime', 'setMtime',
+  'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
+  'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
+];
+
+export class HartModuleError extends Error {
+  override name = 'HartModuleError';
+}
+
+/** Calls into the module from the host side of the seam (the `host` import module). */
+export interface HostImports {
+  mmioRead(addr: number, size: number): number;
+  mmioWrite(addr: number, size: number): number;
+}
+
+/**
+ * The import object for the module: `host.*` from the caller, and the few `env.*`
+ * functions AssemblyScript may ask for. Unknown imports are an error naming them, so
+ * a core that grows a new import fails loudly here rather than at link time.
+ */
+export function importObject(
+  module: WebAssembly.Module,
+  host: HostImports,
+  memory: () => WebAssembly.Memory | undefined,
+): WebAssembly.Imports {
+  const env: Record<string, (...args: number[]) => number | void> = {
+    abort: (msg, file, line, column) => {
+      const mem = memory();
+      const text = mem ? `${readAsString(mem, msg)} at ${readAsString(mem, file)}:${line}:${column}` : 'abort';
+      throw new HartModuleError(`hart aborted: ${text}`);
+    },
+    trace: () => undefined,
+    // Determinism: the core must not see host randomness.
+    seed: () => 0,
+  };
+  const provided: Record<string, Record<string, (...args: number[]) => number | void>> = {
+    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite },
+    env,
+  };
+  const imports: WebAssembly.Imports = {};
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const fn = provided[imp.module]?.[imp.name];
+    if (imp.kind !== 'function' || fn === undefined) {
+      throw new HartModuleError(`hart.wasm imports ${imp.kind} ${imp.module}.${imp.name}, which the host does not provide`);
+    }
+    (imports[imp.module] ??= {})[imp.name] = fn;
+  }
+  return imports;
+}
+
+/**
+ * Checks the instance against the seam. Missing essential exports are an error; a
+ * missing optional one becomes a function that throws when first used.
+ */
+export function rawExports(instance: WebAssembly.Instance): RawHartExports {
+  const ex = instance.exports;
+  if (!(ex.memory instanceof WebAssembly.Memory)) {
+    throw new HartModuleError('hart.wasm does not export its memory');
+  }
+  const missing = ESSENTIAL.filter((name) => typeof ex[name] !== 'function');
+  if (missing.length > 0) {
+    throw new HartModuleError(`hart.wasm lacks exports ${missing.join(', ')} (see docs/hart-seam.md)`);
+  }
+  const raw: Record<string, unknown> = { memory: ex.memory };
+  for (const name of [...ESSENTIAL, ...OPTIONAL]) {
+    raw[name] = typeof ex[name] === 'function' ? ex[name] : () => {
+      throw new HartModuleError(`hart.wasm does not export ${name} yet`);
+    };
+  }
+  return raw as unknown as RawHartExports;
+}
+
+/** AssemblyScript strings: UTF-16LE, byte length in the u32 just before the pointer. */
+function readAsString(memory: WebAssembly.Memory, ptr: number | undefined): string {
+  if (!ptr) return '?';
+  const bytes = new Uint8Array(memory.buffer);
+  if (ptr < 4 || ptr > bytes.length) return '?';
+  const len = new DataView(memory.buffer).getUint32(ptr - 4, true);
+  if (ptr + len > bytes.length) return '?';
+  return new TextDecoder('utf-16le').decode(bytes.subarray(ptr, ptr + len));
+}

@@ -1,0 +1,12 @@
+// The physical address map of the board: QEMU virt's (hw/riscv/virt.c), so unmodified
+// guests and device trees find their devices where they expect them.
+
+export const TEST_FINISHER_BASE = 0x10_0000;
+export const TEST_FINISHER_SIZE = 0x1000;
+export const CLINT_BASE = 0x200_0000;
+export const CLINT_SIZE = 0x1_0000;
+export const PLIC_BASE = 0xc00_0000;
+export const UART0_BASE = 0x1000_0000;
+export const VIRTIO_BASE = 0x1000_1000;
+export const VIRTIO_STRIDE = 0x1000;
+export const RAM_BASE = 0x8000_0000;

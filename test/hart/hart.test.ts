@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { CAUSE_LOAD_ACCESS } from '../../src/hart/causes.js';
+import { Hart, HartExit, Priv, type AccessSize, type MmioHandler } from '../../src/hart/index.js';
+import { words } from '../helpers/elf-builder.js';
+import { addi, auipc, JSELF, lui, lw, sd, sw, WFI } from '../helpers/rv.js';
+import { HART_WASM, needHart } from '../helpers/tools.js';
+
+const BASE = 0x8000_0000;
+const UART = 0x1000_0000;
+
+/** A bus that logs every access and answers reads from a table (missing: access fault). */
+class FakeBus implements MmioHandler {
+  readonly log: string[] = [];
+  readonly values = new Map<number, bigint>();
+  onWrite?: () => void;
+  mmioRead(addr: number, size: AccessSize): bigint | undefined {
+    this.log.push(`r 0x${addr.toString(16)} ${size}`);
+    return this.values.get(addr);
+  }
+  mmioWrite(addr: number, size: AccessSize, value: bigint): boolean {
+    this.log.push(`w 0x${addr.toString(16)} ${size} 0x${value.toString(16)}`);
+    this.onWrite?.();
+    return true;
+  }
+}
+
+async function hartWith(program: number[], bus = new FakeBus()): Promise<{ hart: Hart; bus: FakeBus }> {
+  const hart = await Hart.create(readFileSync(HART_WASM), bus, { ramSize: 1 << 20 });
+  hart.writeBytes(BASE, words(...program));
+  hart.reset(BigInt(BASE));
+  return { hart, bus };
+}
+
+describe('Hart', { skip: needHart }, () => {
+  it('starts in M-mode at the RAM base and runs to the budget', async () => {
+    const { hart } = await hartWith([addi(1, 0, 5), addi(2, 1, -7), JSELF]);
+    assert.equal(hart.pc, BigInt(BASE));
+    assert.equal(hart.priv, Priv.M);
+    assert.equal(hart.run(2n), HartExit.Budget);
+    assert.equal(hart.x[1], 5n);
+    assert.equal(hart.x[2], 0xffff_ffff_ffff_fffen);
+    assert.equal(hart.pc, BigInt(BASE + 8));
+    assert.equal(hart.instret, 2n);
+    assert.deepEqual(hart.lastRetired(), { pc: BigInt(BASE + 4), insn: addi(2, 1, -7) });
+    assert.equal(hart.run(10n), HartExit.Budget);
+    assert.equal(hart.pc, BigInt(BASE + 8), 'j . stays put');
+  });
+
+  it('sends non-RAM accesses to the MMIO handler, sizes and values intact', async () => {
+    const bus = new FakeBus();
+    bus.values.set(UART + 4, 0xdead_beefn);
+    const { hart } = await hartWith([lui(5, UART >>> 12), addi(6, 0, 0x41), sw(6, 5, 0), lw(7, 5, 4), JSELF], bus);
+    hart.run(4n);
+    assert.deepEqual(bus.log, ['w 0x10000000 4 0x41', 'r 0x10000004 4']);
+    assert.equal(hart.x[7], 0xffff_ffff_dead_beefn, 'lw sign-extends the device value');
+  });
+
+  it('turns a refused MMIO read into a load access fault', async () => {
+    const { hart } = await hartWith([lui(5, UART >>> 12), lw(7, 5, 8), JSELF]);
+    hart.writeBytes(BASE + 0x100, words(JSELF));
+    hart.writeCsr('mtvec', BigInt(BASE + 0x100));
+    hart.run(3n);
+    assert.equal(hart.readCsr('mcause'), BigInt(CAUSE_LOAD_ACCESS));
+    assert.equal(hart.readCsr('mtval'), BigInt(UART + 8));
+    assert.equal(hart.readCsr('mepc'), BigInt(BASE + 4));
+    assert.equal(hart.pc, BigInt(BASE + 0x100));
+  });
+
+  it('routes an MMIO hole inside RAM to the handler', async () => {
+    const { hart, bus } = await hartWith([auipc(5, 1), addi(6, 0, 3), sd(6, 5, 0), JSELF]);
+    hart.addMmioHole(BASE + 0x1000, 8);
+    hart.run(3n);
+    assert.deepEqual(bus.log, ['w 0x80001000 8 0x3']);
+    assert.equal(hart.readU64(BASE + 0x1000), 0n, 'RAM under the hole is untouched');
+  });
+
+  it('returns Stop when a device requests it during an access', async () => {
+    const bus = new FakeBus();
+    const { hart } = await hartWith([lui(5, UART >>> 12), sw(0, 5, 0), addi(1, 0, 1), addi(1, 0, 2), JSELF], bus);
+    bus.onWrite = () => hart.requestStop();
+    assert.equal(hart.run(100n), HartExit.Stop);
+    assert.ok(hart.instret <= 3n, `stopped right after the store, instret ${hart.instret}`);
+  });
+
+  it('returns Wfi when nothing is pending', async () => {
+    const { hart } = await hartWith([WFI, JSELF]);
+    assert.equal(hart.run(100n), HartExit.Wfi);
+    assert.equal(hart.skipToNextTimer(), false);
+  });
+
+  it('exposes the virtual clock', async () => {
+    const { hart } = await hartWith([JSELF]);
+    hart.mtime = 1000n;
+    hart.mtimecmp = 5000n;
+    assert.equal(hart.mtime, 1000n);
+    assert.equal(hart.mtimecmp, 5000n);
+  });
+
+  it('reads and writes RAM by physical address', async () => {
+    const { hart } = await hartWith([JSELF]);
+    hart.writeU32(BASE + 0x200, 0x1234_5678);
+    assert.equal(hart.readU32(BASE + 0x200), 0x1234_5678);
+    assert.equal(hart.readU8(BASE + 0x200), 0x78);
+    hart.writeBytes(BASE + 0x300, new TextEncoder().encode('cellvisor\0junk'));
+    assert.equal(hart.readCString(BASE + 0x300), 'cellvisor');
+    assert.equal(hart.readCString(BASE + 0x300, 4), 'cell');
+    assert.equal(hart.inRam(BASE + (1 << 20) - 8, 8), true);
+    assert.equal(hart.inRam(BASE + (1 << 20) - 4, 8), false);
+    assert.throws(() => hart.readU32(BASE - 4), RangeError);
+    assert.throws(() => hart.writeBytes(BASE + (1 << 20) - 2, Uint8Array.of(1, 2, 3)), RangeError);
+  });
+
+  it('rejects a RAM size that is not a multiple of 4 KiB', async () => {
+    await assert.rejects(Hart.create(readFileSync(HART_WASM), new FakeBus(), { ramSize: 1000 }), /not a positive multiple of 4 KiB/);
+  });
+});
