@@ -48,6 +48,8 @@ const F64_DEKKER_MIN: f64 = reinterpret<f64>(0x0370000000000000); // 2^-968
 const F64_SAFE_NORMAL: f64 = reinterpret<f64>(0x0020000000000000); // 2^-1021
 const F32_SAFE_NORMAL: f32 = reinterpret<f32>(0x01000000); // 2^-125
 const TWO_POW_108: f64 = reinterpret<f64>(0x46b0000000000000);
+const TWO_POW_M108: f64 = reinterpret<f64>(0x3930000000000000);
+const TWO_POW_1000: f64 = reinterpret<f64>(0x7e70000000000000);
 const SPLIT64: f64 = 134217729.0; // 2^27 + 1, Veltkamp's constant for binary64
 
 // ---------------------------------------------------------------------------------------
@@ -508,9 +510,16 @@ function div64Slow(a: u64, b: u64, rm: u32): u64 {
 export function f64_sqrt(a: u64, rm: u32): u64 {
   let x = reinterpret<f64>(a);
   if (x > 0 && x <= F64_MAX) {
-    // Scaling by an even power of two is exact and commutes with the root's rounding.
-    const scaled = x < F64_DEKKER_MIN;
-    if (scaled) x *= TWO_POW_108;
+    // Keep r*r clear of underflow and overflow: scaling by an even power of two is exact
+    // and commutes with the root's rounding.
+    let scale: u64 = 0;
+    if (x < F64_DEKKER_MIN) {
+      x *= TWO_POW_108;
+      scale = <u64>-54 << 52;
+    } else if (x > TWO_POW_1000) {
+      x *= TWO_POW_M108;
+      scale = <u64>54 << 52;
+    }
     const r = sqrt<f64>(x);
     const ph = r * r;
     const rem = (x - ph) - twoProdErr(r, r, ph); // x - r*r, exact
@@ -520,7 +529,7 @@ export function f64_sqrt(a: u64, rm: u32): u64 {
       // A square root is never a midpoint, so RMM == RNE.
       if (rm != RNE && rm != RMM) bits = directed64(bits, rem < 0, rm);
     }
-    return scaled ? bits - (<u64>54 << 52) : bits;
+    return bits + scale;
   }
   if (isNaN64(a)) return nan64(a, a);
   if (isZero64(a) || a == F64_INF) return a;
@@ -675,15 +684,11 @@ function div32Slow(a: u32, b: u32, rm: u32): u32 {
     return sign | F32_INF;
   }
   if (isZero32(a)) return sign;
-  // Tiny or huge quotient: divide in binary64 (|q| within 2^-277..2^277, where Dekker's
-  // remainder is exact), round to odd, then narrow once.
-  const x = <f64>reinterpret<f32>(a), y = <f64>reinterpret<f32>(b);
-  const q = x / y;
-  const ph = q * y;
-  const r = (x - ph) - twoProdErr(q, y, ph);
-  let bits = reinterpret<u64>(q);
-  if (r != 0 && (bits & 1) == 0) bits = ((r < 0) != (y < 0)) == (q < 0) ? bits + 1 : bits - 1;
-  return roundToF32(reinterpret<f64>(bits), rm);
+  // Tiny or huge quotient: divide in binary64 and narrow. No double rounding: a quotient
+  // of 24-bit numbers that is not itself a 25-bit number differs from every 25-bit
+  // number (f32 values and midpoints at any subnormal precision) by more than 2^-49 of
+  // it, so its binary64 rounding is never one of them, and stays inexact.
+  return roundToF32(<f64>reinterpret<f32>(a) / <f64>reinterpret<f32>(b), rm);
 }
 
 export function f32_sqrt(a: u32, rm: u32): u32 {
