@@ -11,6 +11,8 @@ import { QEMU, ROOT, cellvisorMissing, onPath, runCellvisor, runQemu, signatureD
 
 const ELVES = ['build/demo/demo.elf', 'build/demo/demo-sv39.elf'];
 const LAST_LINE = 'done: exiting with code 0\n';
+// The demo retires about 100 million instructions (Mandelbrot, printf of doubles).
+const MAX_INSNS = 1_000_000_000n;
 
 describe('demo guest (guests/demo)', () => {
   const haveQemu = onPath(QEMU);
@@ -21,7 +23,7 @@ describe('demo guest (guests/demo)', () => {
       : cellvisorMissing() ?? false;
 
     test(`${rel}: cellvisor prints what QEMU prints`, { skip }, async () => {
-      const [qemu, cellvisor] = await Promise.all([runQemu(elf), runCellvisor(elf)]);
+      const [qemu, cellvisor] = await Promise.all([runQemu(elf), runCellvisor(elf, MAX_INSNS)]);
       assert.ok(qemu.code === 0 && qemu.signature.endsWith(LAST_LINE),
         `QEMU did not run the demo to its end (exit code ${qemu.code}): ${qemu.stderr}`);
       assert.equal(cellvisor.code, 0, `cellvisor: exit code ${cellvisor.code}: ${cellvisor.stderr}`);
