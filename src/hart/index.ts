@@ -7,6 +7,8 @@ import { CSR, type CsrName } from './csr-names.js';
 import { HartModuleError, importObject, rawExports, type RawHartExports } from './seam.js';
 
 export { HartModuleError } from './seam.js';
+import { DEFAULT_PROFILE, PROFILES, type CpuProfile } from './profile.js';
+export { DEFAULT_PROFILE, PROFILES, type CpuProfile } from './profile.js';
 
 /** Why `run` returned (docs/hart-seam.md, "Exit reasons"). */
 export enum HartExit {
@@ -72,6 +74,7 @@ export class Hart {
   readonly ramSize: number;
 
   readonly #raw: RawHartExports;
+  #profile: CpuProfile = DEFAULT_PROFILE;
   readonly #ramView: DataView;
 
   private constructor(raw: RawHartExports, ramBase: number, ramSize: number) {
@@ -115,9 +118,6 @@ export class Hart {
     }, () => late.memory);
     const instance = await WebAssembly.instantiate(module, imports);
     if (instance.exports.memory instanceof WebAssembly.Memory) late.memory = instance.exports.memory;
-    // asconfig.json uses exportStart: top-level initialisation runs only when called.
-    const start = instance.exports._start;
-    if (typeof start === 'function') start();
     const raw = rawExports(instance);
     if (raw.init(BigInt(ramBase), BigInt(ramSize)) === 0) {
       throw new HartModuleError(`hart.wasm could not allocate ${ramSize} bytes of RAM`);
@@ -194,6 +194,19 @@ export class Hart {
   requestStop(): void {
     this.#raw.requestStop();
   }
+
+  /** Which ISA the hart implements from now on (src/hart/profile.ts). */
+  setProfile(profile: CpuProfile): void {
+    this.#raw.setProfile(PROFILES[profile].full ? 1 : 0);
+    this.#profile = profile;
+  }
+
+  get profile(): CpuProfile { return this.#profile; }
+
+  set hartId(id: bigint) { this.#raw.setHartId(id); }
+
+  /** Whether CSR `csr` exists on this hart (at any privilege). */
+  csrExists(csr: number): boolean { return this.#raw.csrExists(csr) !== 0; }
 
   /** Hosted M-mode: traps into M become HartExit.MTrap instead of entering M. */
   setHostedM(on: boolean): void {

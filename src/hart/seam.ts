@@ -27,6 +27,11 @@ export interface RawHartExports {
   addMmioHole(start: bigint, len: bigint): number;
   requestStop(): void;
   setHostedM(on: number): void;
+  setHartId(id: bigint): void;
+  /** 1: the full profile (default); 0: bare RV64GC. */
+  setProfile(full: number): void;
+  /** 1 when the CSR exists (at any privilege). */
+  csrExists(csr: number): number;
   exitCause(): bigint;
   exitTval(): bigint;
   exitEpc(): bigint;
@@ -41,16 +46,13 @@ export interface RawHartExports {
 
 type ExportName = Exclude<keyof RawHartExports, 'memory'>;
 
-/** Without these the wrapper cannot even be built; the rest may still be missing from an early core. */
-const ESSENTIAL: readonly ExportName[] = [
+const EXPORTS: readonly ExportName[] = [
   'init', 'reset', 'run', 'getPc', 'setPc', 'instret',
   'xRegsOffset', 'fRegsOffset', 'mmioDataOffset', 'ramOffset',
-];
-
-const OPTIONAL: readonly ExportName[] = [
   'getPriv', 'setPriv', 'csrRead', 'csrWrite', 'setIrqLine', 'getMtime', 'setMtime',
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
+  'setHartId', 'setProfile', 'csrExists',
 ];
 
 export class HartModuleError extends Error {
@@ -98,25 +100,18 @@ export function importObject(
   return imports;
 }
 
-/**
- * Checks the instance against the seam. Missing essential exports are an error; a
- * missing optional one becomes a function that throws when first used.
- */
+/** Checks the instance against the seam: every export must be there. */
 export function rawExports(instance: WebAssembly.Instance): RawHartExports {
   const ex = instance.exports;
   if (!(ex.memory instanceof WebAssembly.Memory)) {
     throw new HartModuleError('hart.wasm does not export its memory');
   }
-  const missing = ESSENTIAL.filter((name) => typeof ex[name] !== 'function');
+  const missing = EXPORTS.filter((name) => typeof ex[name] !== 'function');
   if (missing.length > 0) {
     throw new HartModuleError(`hart.wasm lacks exports ${missing.join(', ')} (see docs/hart-seam.md)`);
   }
   const raw: Record<string, unknown> = { memory: ex.memory };
-  for (const name of [...ESSENTIAL, ...OPTIONAL]) {
-    raw[name] = typeof ex[name] === 'function' ? ex[name] : () => {
-      throw new HartModuleError(`hart.wasm does not export ${name} yet`);
-    };
-  }
+  for (const name of EXPORTS) raw[name] = ex[name];
   return raw as unknown as RawHartExports;
 }
 

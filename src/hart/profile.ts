@@ -1,0 +1,38 @@
+// The ISA profiles the hart implements, and how each is described to software: the
+// device tree's `riscv,isa` string and cache-block sizes are generated from here, so
+// what a guest is told is what the hart does (docs/hart.md lists the specifications).
+
+export type CpuProfile = 'rv64gc' | 'rva22';
+
+export interface ProfileInfo {
+  /** What `--cpu` calls it and what it means. */
+  readonly summary: string;
+  /** Whether the extensions beyond RV64GC are decoded (the hart's setProfile). */
+  readonly full: boolean;
+  /** The device tree's `riscv,isa`, in the form Linux 6.1 parses. */
+  readonly isa: string;
+  /** Zicbom/Zicboz block size in bytes, or undefined when the profile lacks them. */
+  readonly cacheBlockSize?: number;
+}
+
+const BASE = 'rv64imafdc_zicsr_zifencei';
+
+export const PROFILES: Readonly<Record<CpuProfile, ProfileInfo>> = {
+  rv64gc: {
+    summary: 'RV64GC: the 2019 baseline (I, M, A, F, D, C, Zicsr, Zifencei)',
+    full: false,
+    isa: BASE,
+  },
+  rva22: {
+    summary: 'RVA22S64 plus Sstc and Zicond (the default)',
+    full: true,
+    isa: `${BASE}_zicbom_zicboz_zicbop_zicond_zihintpause_zfhmin_zba_zbb_zbs_sstc_svinval_svnapot_svpbmt`,
+    cacheBlockSize: 64,
+  },
+};
+
+export const DEFAULT_PROFILE: CpuProfile = 'rva22';
+
+export function isCpuProfile(name: string): name is CpuProfile {
+  return Object.hasOwn(PROFILES, name);
+}
