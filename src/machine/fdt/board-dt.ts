@@ -1,0 +1,237 @@
+// The board's devicetree, generated from its actual configuration. Node names,
+// compatibles and properties follow QEMU's `virt` machine (compare
+// `qemu-system-riscv64 -M virt,dumpdtb=virt.dtb`) and the Linux bindings for each
+// device, so unmodified OpenSBI, U-Boot and Linux find everything where they look.
+
+import { PLIC_SIZE } from '../devices/plic.js';
+import { RTC_SIZE } from '../devices/goldfish-rtc.js';
+import { UART_SIZE } from '../devices/uart16550.js';
+import { VIRTIO_MMIO_SIZE } from '../devices/virtio-mmio.js';
+import {
+  CLINT_BASE, CLINT_SIZE, PLIC_BASE, RAM_BASE, TEST_FINISHER_BASE, TEST_FINISHER_SIZE, UART0_BASE, VIRTIO_BASE, VIRTIO_STRIDE,
+} from '../memory-map.js';
+import { Fdt, type FdtNode } from './fdt.js';
+
+// QEMU virt facts not yet in memory-map.ts (hw/riscv/virt.c): they belong there.
+export const RTC_BASE = 0x10_1000;
+export const UART0_IRQ = 10;
+export const RTC_IRQ = 11;
+/** virtio-mmio transport n (0-based) uses PLIC source VIRTIO_IRQ_BASE + n. */
+export const VIRTIO_IRQ_BASE = 1;
+export const VIRTIO_COUNT = 8;
+export const PLIC_SOURCES = 95;
+
+// Local interrupt numbers on the cpu interrupt controller (mip bits, privileged spec).
+const IRQ_M_SOFT = 3;
+const IRQ_M_TIMER = 7;
+const IRQ_S_EXT = 9;
+const IRQ_M_EXT = 11;
+
+const FINISHER_PASS = 0x5555;
+const FINISHER_RESET = 0x7777;
+
+export type MmuType = 'riscv,sv39' | 'riscv,sv48' | 'riscv,sv57' | 'riscv,none';
+
+export interface Window {
+  readonly base: number;
+  readonly size: number;
+}
+
+export interface IrqWindow extends Window {
+  /** PLIC source number. */
+  readonly irq: number;
+}
+
+export interface BoardDtConfig {
+  /** Root `model`; default "cellvisor,virt". */
+  readonly model?: string;
+  /** Root `compatible`; default ["cellvisor,virt", "riscv-virtio"]. */
+  readonly compatible?: readonly string[];
+  readonly memory: Window;
+  /** One entry per hart, hart id = index. */
+  readonly harts: readonly { readonly isa: string; readonly mmuType: MmuType }[];
+  /** mtime frequency in Hz; default 10 MHz (QEMU virt). */
+  readonly timebaseFrequency?: number;
+  readonly clint: Window;
+  /** Contexts are 2 per hart: M-mode, then S-mode. */
+  readonly plic: Window & { readonly sources: number };
+  readonly uart?: IrqWindow & { readonly clockFrequency?: number };
+  readonly rtc?: IrqWindow;
+  /** virtio-mmio transports, in address order. */
+  readonly virtio?: readonly IrqWindow[];
+  /** The SiFive test finisher, also the syscon behind poweroff and reboot. */
+  readonly testFinisher?: Window;
+  readonly chosen?: {
+    readonly bootargs?: string;
+    /** Default: the UART, if there is one. */
+    readonly stdoutPath?: string;
+    /** Initial ramdisk at [start, end). */
+    readonly initrd?: { readonly start: number; readonly end: number };
+    /** Seed for the kernel's RNG (`rng-seed`): fixed bytes keep a run reproducible. */
+    readonly rngSeed?: Uint8Array;
+  };
+  /** Memory reservation block entries (e.g. firmware that must stay untouched). */
+  readonly reserved?: readonly Window[];
+}
+
+/** The QEMU virt layout with this board's sizes; pass the result to buildBoardDt. */
+export function virtBoardConfig(options: {
+  readonly ramSize: number;
+  readonly isa: string;
+  readonly mmuType: MmuType;
+  readonly harts?: number;
+  readonly virtioCount?: number;
+  readonly chosen?: BoardDtConfig['chosen'];
+}): BoardDtConfig {
+  const virtioCount = options.virtioCount ?? VIRTIO_COUNT;
+  return {
+    memory: { base: RAM_BASE, size: options.ramSize },
+    harts: Array.from({ length: options.harts ?? 1 }, () => ({ isa: options.isa, mmuType: options.mmuType })),
+    clint: { base: CLINT_BASE, size: CLINT_SIZE },
+    plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
+    uart: { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ },
+    rtc: { base: RTC_BASE, size: RTC_SIZE, irq: RTC_IRQ },
+    virtio: Array.from({ length: virtioCount }, (_, n) => ({
+      base: VIRTIO_BASE + n * VIRTIO_STRIDE, size: VIRTIO_MMIO_SIZE, irq: VIRTIO_IRQ_BASE + n,
+    })),
+    testFinisher: { base: TEST_FINISHER_BASE, size: TEST_FINISHER_SIZE },
+    chosen: options.chosen,
+  };
+}
+
+/** The board's tree; callers may add nodes before `build()`. */
+export function buildBoardDt(config: BoardDtConfig): Fdt {
+  if (config.harts.length === 0) throw new RangeError('devicetree: a board needs at least one hart');
+  const fdt = new Fdt();
+  const root = fdt.root;
+  root.u32('#address-cells', 2).u32('#size-cells', 2);
+  root.strings('compatible', ...(config.compatible ?? ['cellvisor,virt', 'riscv-virtio']));
+  root.string('model', config.model ?? 'cellvisor,virt');
+  for (const r of config.reserved ?? []) fdt.reserve(r.base, r.size);
+
+  const chosen = root.addChild('chosen');
+  root.addChild(`memory@${hex(config.memory.base)}`).string('device_type', 'memory').u64('reg', config.memory.base, config.memory.size);
+
+  const intcs = addCpus(fdt, root, config);
+
+  const soc = root.addChild('soc');
+  soc.u32('#address-cells', 2).u32('#size-cells', 2).string('compatible', 'simple-bus').empty('ranges');
+
+  soc.addChild(`clint@${hex(config.clint.base)}`)
+    .strings('compatible', 'sifive,clint0', 'riscv,clint0')
+    .u64('reg', config.clint.base, config.clint.size)
+    .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_SOFT, h, IRQ_M_TIMER]));
+
+  const plic = soc.addChild(`plic@${hex(config.plic.base)}`);
+  const plicHandle = fdt.phandle(plic);
+  plic.u32('#interrupt-cells', 1).u32('#address-cells', 0)
+    .strings('compatible', 'sifive,plic-1.0.0', 'riscv,plic0')
+    .empty('interrupt-controller')
+    // Context 2h is hart h's M-mode, 2h+1 its S-mode.
+    .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_EXT, h, IRQ_S_EXT]))
+    .u64('reg', config.plic.base, config.plic.size)
+    .u32('riscv,ndev', config.plic.sources);
+
+  let uartPath: string | undefined;
+  if (config.uart) {
+    const name = `serial@${hex(config.uart.base)}`;
+    soc.addChild(name)
+      .string('compatible', 'ns16550a')
+      .u64('reg', config.uart.base, config.uart.size)
+      .u32('clock-frequency', config.uart.clockFrequency ?? 3_686_400)
+      .u32('interrupt-parent', plicHandle)
+      .u32('interrupts', config.uart.irq);
+    uartPath = `/soc/${name}`;
+  }
+
+  if (config.rtc) {
+    soc.addChild(`rtc@${hex(config.rtc.base)}`)
+      .string('compatible', 'google,goldfish-rtc')
+      .u64('reg', config.rtc.base, config.rtc.size)
+      .u32('interrupt-parent', plicHandle)
+      .u32('interrupts', config.rtc.irq);
+  }
+
+  for (const v of config.virtio ?? []) {
+    soc.addChild(`virtio_mmio@${hex(v.base)}`)
+      .string('compatible', 'virtio,mmio')
+      .u64('reg', v.base, v.size)
+      .u32('interrupt-parent', plicHandle)
+      .u32('interrupts', v.irq);
+  }
+
+  if (config.testFinisher) {
+    const test = soc.addChild(`test@${hex(config.testFinisher.base)}`)
+      .strings('compatible', 'sifive,test1', 'sifive,test0', 'syscon')
+      .u64('reg', config.testFinisher.base, config.testFinisher.size);
+    const syscon = fdt.phandle(test);
+    // Linux's syscon-poweroff / syscon-reboot write `value` at `offset` of the regmap.
+    root.addChild('poweroff').string('compatible', 'syscon-poweroff')
+      .u32('regmap', syscon).u32('offset', 0).u32('value', FINISHER_PASS);
+    root.addChild('reboot').string('compatible', 'syscon-reboot')
+      .u32('regmap', syscon).u32('offset', 0).u32('value', FINISHER_RESET);
+  }
+
+  const c = config.chosen ?? {};
+  if (c.bootargs !== undefined) chosen.string('bootargs', c.bootargs);
+  const stdout = c.stdoutPath ?? uartPath;
+  if (stdout !== undefined) chosen.string('stdout-path', stdout);
+  if (c.initrd) {
+    if (c.initrd.end < c.initrd.start) throw new RangeError('devicetree: initrd ends before it starts');
+    chosen.u64('linux,initrd-start', c.initrd.start).u64('linux,initrd-end', c.initrd.end);
+  }
+  if (c.rngSeed) chosen.bytes('rng-seed', c.rngSeed);
+  return fdt;
+}
+
+/** The board's devicetree blob. */
+export function boardDtb(config: BoardDtConfig): Uint8Array {
+  return buildBoardDt(config).build();
+}
+
+/** Adds /cpus; returns each hart's interrupt-controller phandle. */
+function addCpus(fdt: Fdt, root: FdtNode, config: BoardDtConfig): number[] {
+  const cpus = root.addChild('cpus');
+  cpus.u32('#address-cells', 1).u32('#size-cells', 0).u32('timebase-frequency', config.timebaseFrequency ?? 10_000_000);
+  const intcs: number[] = [];
+  const cpuHandles: number[] = [];
+  config.harts.forEach((hart, id) => {
+    const cpu = cpus.addChild(`cpu@${hex(id)}`);
+    cpuHandles.push(fdt.phandle(cpu));
+    cpu.string('device_type', 'cpu').u32('reg', id).string('status', 'okay').string('compatible', 'riscv')
+      .string('riscv,isa', hart.isa).string('mmu-type', hart.mmuType);
+    const parsed = parseIsa(hart.isa);
+    if (parsed) cpu.string('riscv,isa-base', parsed.base).strings('riscv,isa-extensions', ...parsed.extensions);
+    const intc = cpu.addChild('interrupt-controller');
+    intcs.push(fdt.phandle(intc));
+    intc.u32('#interrupt-cells', 1).empty('interrupt-controller').string('compatible', 'riscv,cpu-intc');
+  });
+  const cluster = cpus.addChild('cpu-map').addChild('cluster0');
+  cpuHandles.forEach((h, id) => cluster.addChild(`core${id}`).u32('cpu', h));
+  return intcs;
+}
+
+/**
+ * Splits an ISA string such as "rv64imafdc_zicsr_zifencei" into the newer binding's
+ * `riscv,isa-base` ("rv64i") and `riscv,isa-extensions` (one name each; "g" expanded).
+ * Undefined for a string this does not understand: the properties are then left out
+ * and the kernel reads `riscv,isa` alone.
+ */
+export function parseIsa(isa: string): { base: string; extensions: string[] } | undefined {
+  const m = /^rv(32|64)([a-z]+)((?:_[a-z][a-z0-9]*)*)$/.exec(isa.toLowerCase());
+  if (!m) return undefined;
+  const [, xlen, letters, rest] = m;
+  if (letters[0] !== 'i' && letters[0] !== 'g' && letters[0] !== 'e') return undefined;
+  const extensions: string[] = [];
+  const add = (e: string) => { if (!extensions.includes(e)) extensions.push(e); };
+  for (const l of letters) {
+    if (l === 'g') ['i', 'm', 'a', 'f', 'd', 'zicsr', 'zifencei'].forEach(add);
+    else add(l);
+  }
+  for (const e of rest.split('_').filter((s) => s !== '')) add(e);
+  return { base: `rv${xlen}${letters[0] === 'e' ? 'e' : 'i'}`, extensions };
+}
+
+function hex(n: number): string {
+  return n.toString(16);
+}
