@@ -12,7 +12,7 @@ import {
   mstatus, mie, mip, csrRead, csrWrite, csrOk, cycles, retired, inflight, mcountinhibit, mtimecmp, mtimeOffset,
   insnsPerTick, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, menvcfg, stimecmp, MENVCFG_STCE,
 } from './csr';
-import { tlbLoad, tlbStore, tlbFetch, flushTlbAll } from './tlb';
+import { tlbLoad, tlbStore, tlbFetch, flushTlbAll, flushTlbPage } from './tlb';
 import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cacheBlockOp } from './mmu';
 import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapCause, trapTval, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
@@ -532,7 +532,10 @@ function execBlock(n: i32): i32 {
       case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
         let bad = priv == PRIV_U || (op == Op.SINVAL_VMA && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0);
         if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
-        if (op == Op.SINVAL_VMA) { flushTlbAll(); fVpn = NO_PAGE; }
+        if (op == Op.SINVAL_VMA) {
+          if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
+          fVpn = NO_PAGE;
+        }
         break;
       }
 
@@ -577,7 +580,8 @@ function execBlock(n: i32): i32 {
           PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
-        flushTlbAll();
+        // With an address, only that page's translations go (privileged spec 4.2.1).
+        if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
         fVpn = NO_PAGE;
         break;
       }

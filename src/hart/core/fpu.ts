@@ -8,36 +8,29 @@
 //
 // Speed: WebAssembly arithmetic rounds to nearest-even and raises nothing, so each
 // operation first computes the RNE result natively and an error-free remainder (TwoSum
-// for sums, Dekker's split product for products, quotients and roots). An exact result is
-// final in every mode; an inexact one that is safely normal costs one flag and, outside
-// RNE, a one-ulp step chosen by the remainder's sign. Everything else (special operands,
-// tiny or overflowing results, f64 FMA) goes to the integer path below `roundPack`.
-// Binary32 work that needs more than that is done in binary64 and rounded once to odd
-// before the final narrowing, which makes the double rounding harmless (see `roundOdd`).
+// for sums, Dekker's split product for products, quotients and roots, both for fused
+// multiply-adds). An exact result is final in every mode; an inexact one that is safely
+// normal costs one flag and, outside RNE, a one-ulp step chosen by the remainder's sign.
+// Everything else (special operands, tiny or overflowing results) goes to the exact
+// integer path in fpu-soft.ts. Binary32 work that needs more than that is done in
+// binary64 and rounded once to odd before the final narrowing, which makes the double
+// rounding harmless (see `roundOdd`).
 
-export let fflags: u32 = 0;
+import {
+  fflags, NV, DZ, OF, NX, RNE, RTZ, RDN, RUP, RMM, F64_SIGN, F64_FRAC,
+  roundPack, narrow64, narrow32,
+} from './fpu-soft';
+import * as soft from './fpu-soft';
 
-const NV: u32 = 16;
-const DZ: u32 = 8;
-const OF: u32 = 4;
-const UF: u32 = 2;
-const NX: u32 = 1;
-
-const RNE: u32 = 0;
-const RTZ: u32 = 1;
-const RDN: u32 = 2;
-const RUP: u32 = 3;
-const RMM: u32 = 4;
+export { fflags };
 
 const F32_SIGN: u32 = 0x80000000;
 const F32_INF: u32 = 0x7f800000;
 const F32_QNAN: u32 = 0x7fc00000;
 const F32_QUIET: u32 = 0x00400000;
-const F64_SIGN: u64 = 0x8000000000000000;
 const F64_INF: u64 = 0x7ff0000000000000;
 const F64_QNAN: u64 = 0x7ff8000000000000;
 const F64_QUIET: u64 = 0x0008000000000000;
-const F64_FRAC: u64 = 0x000fffffffffffff;
 const F16_QNAN: u32 = 0x7e00;
 
 const F32_MAX: f32 = f32.MAX_VALUE;
@@ -51,197 +44,6 @@ const TWO_POW_108: f64 = reinterpret<f64>(0x46b0000000000000);
 const TWO_POW_M108: f64 = reinterpret<f64>(0x3930000000000000);
 const TWO_POW_1000: f64 = reinterpret<f64>(0x7e70000000000000);
 const SPLIT64: f64 = 134217729.0; // 2^27 + 1, Veltkamp's constant for binary64
-
-// ---------------------------------------------------------------------------------------
-// Integer path: unpacked operands, 128-bit helpers, and the one rounding routine.
-
-// Results of unpack32/unpack64: value = uSig * 2^uExp (uSig has no implicit bit missing).
-let uSig: u64 = 0;
-let uExp: i32 = 0;
-
-function unpack64(a: u64): void {
-  const e = <i32>((a >> 52) & 0x7ff);
-  const f = a & F64_FRAC;
-  if (e == 0) {
-    uSig = f;
-    uExp = -1074;
-  } else {
-    uSig = f | (<u64>1 << 52);
-    uExp = e - 1075;
-  }
-}
-
-function unpack32(a: u32): void {
-  const e = <i32>((a >> 23) & 0xff);
-  const f = <u64>(a & 0x7fffff);
-  if (e == 0) {
-    uSig = f;
-    uExp = -149;
-  } else {
-    uSig = f | (<u64>1 << 23);
-    uExp = e - 150;
-  }
-}
-
-// 128-bit results.
-let H: u64 = 0;
-let L: u64 = 0;
-
-function mul128(a: u64, b: u64): void {
-  const a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
-  const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-  const mid = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
-  L = (mid << 32) | (p00 & 0xffffffff);
-  H = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-}
-
-@inline function clz128(h: u64, l: u64): i32 {
-  return h != 0 ? <i32>clz<u64>(h) : 64 + <i32>clz<u64>(l);
-}
-
-// n in 0..127
-function shl128(h: u64, l: u64, n: i32): void {
-  if (n == 0) {
-    H = h;
-    L = l;
-  } else if (n < 64) {
-    H = (h << <u64>n) | (l >> <u64>(64 - n));
-    L = l << <u64>n;
-  } else {
-    H = l << <u64>(n - 64);
-    L = 0;
-  }
-}
-
-// Shift right, ORing every bit shifted out into bit 0 ("jamming"), so that rounding
-// still sees that the value was not exact.
-function shr128Jam(h: u64, l: u64, n: i32): void {
-  if (n == 0) {
-    H = h;
-    L = l;
-  } else if (n < 64) {
-    L = (l >> <u64>n) | (h << <u64>(64 - n)) | <u64>((l << <u64>(64 - n)) != 0);
-    H = h >> <u64>n;
-  } else if (n < 128) {
-    const lost = l != 0 || (n > 64 && (h << <u64>(128 - n)) != 0);
-    L = (h >> <u64>(n - 64)) | <u64>lost;
-    H = 0;
-  } else {
-    L = <u64>((h | l) != 0);
-    H = 0;
-  }
-}
-
-@inline function roundIncrement(lsb: u64, rb: u64, sticky: u64, sign: u64, rm: u32): u64 {
-  switch (rm) {
-    case RNE: return rb & (sticky | lsb);
-    case RTZ: return 0;
-    case RDN: return sign & (rb | sticky);
-    case RUP: return (sign ^ 1) & (rb | sticky);
-    default: return rb; // RMM
-  }
-}
-
-let roundedInexact: bool = false;
-
-// Keeps sig >> drop, rounded by rm; drop >= 11.
-function roundAt(sig: u64, drop: i32, sign: u64, rm: u32): u64 {
-  let kept: u64, rb: u64, sticky: u64;
-  if (drop < 64) {
-    kept = sig >> <u64>drop;
-    const rest = sig << <u64>(64 - drop);
-    rb = rest >> 63;
-    sticky = <u64>((rest << 1) != 0);
-  } else if (drop == 64) {
-    kept = 0;
-    rb = sig >> 63;
-    sticky = <u64>((sig << 1) != 0);
-  } else {
-    kept = 0;
-    rb = 0;
-    sticky = 1;
-  }
-  roundedInexact = (rb | sticky) != 0;
-  return kept + roundIncrement(kept & 1, rb, sticky, sign, rm);
-}
-
-function overflowResult(sign: u64, rm: u32, fracBits: i32, expBits: i32): u64 {
-  fflags |= OF | NX;
-  const inf = <u64>((1 << expBits) - 1) << <u64>fracBits;
-  const toInf = rm == RNE || rm == RMM || (rm == RDN && sign != 0) || (rm == RUP && sign == 0);
-  return (sign << <u64>(fracBits + expBits)) | (toInf ? inf : inf - 1);
-}
-
-// Rounds (-1)^sign * sig * 2^e (sig != 0) to the format with the given field widths and
-// packs it, raising NX/UF/OF. If bit 0 of sig is a sticky bit, sig's leading one must be
-// at least fracBits + 3 bits above it. Tininess is detected after rounding, as RISC-V
-// requires (spec 'F' chapter, "Floating-Point Control and Status Register"): the value is
-// tiny if, rounded to full precision with an unbounded exponent, it is below 2^emin.
-function roundPack(sign: u64, e: i32, sig: u64, rm: u32, fracBits: i32, expBits: i32): u64 {
-  const lz = <i32>clz<u64>(sig);
-  sig <<= <u64>lz;
-  let exp = e + 63 - lz; // exponent of the leading one
-  const bias = (1 << (expBits - 1)) - 1;
-  const emin = 1 - bias;
-  if (exp > bias) return overflowResult(sign, rm, fracBits, expBits);
-  let drop = 63 - fracBits;
-  let tiny = false;
-  if (exp < emin) {
-    tiny = exp < emin - 1 || (roundAt(sig, drop, sign, rm) >> <u64>(fracBits + 1)) == 0;
-    drop += emin - exp;
-    exp = emin;
-  }
-  const kept = roundAt(sig, drop, sign, rm);
-  // The implicit one of `kept` lands in the exponent field; a carry out of the
-  // significand or out of the subnormal range bumps the exponent as it should.
-  const bits = (<u64>(exp + bias - 1) << <u64>fracBits) + kept;
-  if (bits >= (<u64>((1 << expBits) - 1) << <u64>fracBits)) {
-    return overflowResult(sign, rm, fracBits, expBits);
-  }
-  if (roundedInexact) fflags |= tiny ? UF | NX : NX;
-  return (sign << <u64>(fracBits + expBits)) | bits;
-}
-
-// Rounds sp*P*2^pe + sc*mc*2^ec to binary64, P = ph:pl nonzero and below 2^126.
-// Both terms are placed with their leading one at bit 125 of a 128-bit word; the smaller
-// is shifted right with jamming, which keeps the sum's rounding exact: after an effective
-// subtraction with an alignment shift of 2 or more the result keeps its leading one at
-// bit 124 or above, and with a shift of 0 or 1 no set bit is shifted out.
-function sumRound64(sp: u64, ph: u64, pl: u64, pe: i32, sc: u64, mc: u64, ec: i32, rm: u32): u64 {
-  const shp = clz128(ph, pl) - 2;
-  shl128(ph, pl, shp);
-  let bh = H, bl = L, be = pe - shp, sign = sp;
-  if (mc != 0) {
-    const shc = 62 + <i32>clz<u64>(mc);
-    shl128(0, mc, shc);
-    let sh = H, sl = L, se = ec - shc, ss = sc;
-    if (se > be || (se == be && (sh > bh || (sh == bh && sl > bl)))) {
-      const th = bh, tl = bl, te = be, ts = sign;
-      bh = sh; bl = sl; be = se; sign = ss;
-      sh = th; sl = tl; se = te; ss = ts;
-    }
-    shr128Jam(sh, sl, be - se);
-    sh = H;
-    sl = L;
-    if (sign == ss) {
-      const lo = bl + sl;
-      bh = bh + sh + <u64>(lo < bl);
-      bl = lo;
-    } else {
-      const lo = bl - sl;
-      bh = bh - sh - <u64>(bl < sl);
-      bl = lo;
-      if ((bh | bl) == 0) return rm == RDN ? F64_SIGN : 0; // exact cancellation
-    }
-  }
-  let sig: u64 = bl, e = be;
-  if (bh != 0) { // bh < 2^63: the sum of two values below 2^126
-    const k = 64 - <i32>clz<u64>(bh);
-    sig = (bh << <u64>(64 - k)) | (bl >> <u64>k) | <u64>((bl << <u64>(64 - k)) != 0);
-    e += k;
-  }
-  return roundPack(sign, e, sig, rm, 52, 11);
-}
 
 // ---------------------------------------------------------------------------------------
 // Fast-path helpers.
@@ -320,10 +122,11 @@ function inexact32(s: f32, err: f32, rm: u32): u32 {
 // the same inexactness and the same tininess as rounding s + e itself (Boldo and
 // Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using
 // rounding to odd"). Binary32 needs 24 bits, so narrowing it is a single rounding.
+// Branch-free: in an FMA whether e is zero and s odd are coin tosses.
 @inline function roundOdd(s: f64, e: f64): f64 {
-  let bits = reinterpret<u64>(s);
-  if (e != 0 && (bits & 1) == 0) bits = (e < 0) == (s < 0) ? bits + 1 : bits - 1;
-  return reinterpret<f64>(bits);
+  const bits = reinterpret<u64>(s);
+  const step = select<u64>(1, <u64>-1, (e < 0) == (s < 0));
+  return reinterpret<f64>(bits + select<u64>(0, step, e == 0 || (bits & 1) != 0));
 }
 
 // Rounds a finite binary64 value (an exact result, or one rounded to odd) to binary32.
@@ -344,9 +147,7 @@ function roundToF32(d: f64, rm: u32): u32 {
     }
     return directed32(bits, errNeg, rm);
   }
-  const a = reinterpret<u64>(d);
-  unpack64(a);
-  return <u32>roundPack(a >> 63, uExp, uSig, rm, 23, 8);
+  return <u32>narrow64(reinterpret<u64>(d), rm, 23, 8);
 }
 
 // The exact sum of two finite binary64 values (each exact: an f32 operand or a product of
@@ -423,10 +224,7 @@ function add64Slow(a: u64, b: u64, rm: u32): u64 {
   if (isInf64(b)) return b;
   if (isZero64(a)) return isZero64(b) ? (a == b ? a : (rm == RDN ? F64_SIGN : 0)) : b;
   if (isZero64(b)) return a;
-  unpack64(a);
-  const ma = uSig, ea = uExp;
-  unpack64(b);
-  return sumRound64(a >> 63, 0, ma, ea, b >> 63, uSig, uExp, rm);
+  return soft.add64(a, b, rm);
 }
 
 export function f64_mul(a: u64, b: u64, rm: u32): u64 {
@@ -446,11 +244,7 @@ function mul64Slow(a: u64, b: u64, rm: u32): u64 {
   if (isNaN64(a) || isNaN64(b)) return nan64(a, b);
   if (isInf64(a) || isInf64(b)) return isZero64(a) || isZero64(b) ? invalid64() : sign | F64_INF;
   if (isZero64(a) || isZero64(b)) return sign;
-  unpack64(a);
-  const ma = uSig, ea = uExp;
-  unpack64(b);
-  mul128(ma, uSig);
-  return sumRound64(sign >> 63, H, L, ea + uExp, 0, 0, 0, rm);
+  return soft.mul64(a, b, rm);
 }
 
 export function f64_div(a: u64, b: u64, rm: u32): u64 {
@@ -483,28 +277,7 @@ function div64Slow(a: u64, b: u64, rm: u32): u64 {
     return sign | F64_INF;
   }
   if (isZero64(a)) return sign;
-  unpack64(a);
-  let ma = uSig, ea = uExp;
-  unpack64(b);
-  let mb = uSig, eb = uExp;
-  const na = <i32>clz<u64>(ma) - 11, nb = <i32>clz<u64>(mb) - 11;
-  ma <<= <u64>na;
-  ea -= na;
-  mb <<= <u64>nb;
-  eb -= nb;
-  if (ma < mb) {
-    ma <<= 1;
-    ea -= 1;
-  }
-  // Long division, ten quotient bits per step: the remainder stays below 2^53.
-  let q: u64 = 1, r = ma - mb;
-  for (let i = 0; i < 6; i++) {
-    r <<= 10;
-    q = (q << 10) | (r / mb);
-    r = r % mb;
-  }
-  q = (q << 1) | <u64>(r != 0);
-  return roundPack(sign >> 63, ea - eb - 61, q, rm, 52, 11);
+  return soft.div64(a, b, rm);
 }
 
 export function f64_sqrt(a: u64, rm: u32): u64 {
@@ -536,7 +309,60 @@ export function f64_sqrt(a: u64, rm: u32): u64 {
   return invalid64();
 }
 
+// Fused multiply-add, fast path. With p = RN(x*y) and e = x*y - p (Dekker, exact as in
+// f64_mul), the exact value is V = p + e + z. TwoSum(p, z) = s + t and TwoSum(t, e) = u + v
+// split it exactly into V = s + u + v, u = RN(t + e). Let o = u + v rounded to odd
+// (`roundOdd`), r = RN(s + o) and w = s + o - r (TwoSum). Then r = RN(V), and V - r is
+// zero exactly when w is and otherwise has w's sign, which is all inexact64 needs:
+//  - v = 0: o = u and s + o = V exactly.
+//  - v != 0: t + e = u + v is not a double, so it lies strictly between two neighbouring
+//    doubles a distance g apart (g <= ulp(u) <= 2^-52 |u|, u being normal: a sum below
+//    2^-1021 is exact), and o is the odd one of them, an odd multiple of g. So t + e and o
+//    both lie in one open interval (2mg, 2mg + 2g), and V and s + o in (A, A + 2g),
+//    A = s + 2mg. Require |r| >= 8|u| >= 2^55 g. As |s + o| >= (1 - 2^-53)|r| and
+//    |o| < 2^53 g, |s| > 2^54 g, which makes s, and so A, multiples of 2g (ulp(s) >= 4g).
+//    Every double and every midpoint of two doubles within 2g of s + o is above 2^54 g
+//    in magnitude, hence a multiple of 2g too. None lies inside (A, A + 2g), so V and
+//    s + o round alike in every mode, neither is exact or a tie, and V - r has the sign
+//    of w = s + o - r.
+//    (The requirement always holds: v != 0 needs t != 0, i.e. p + z inexact, which by
+//    Sterbenz's lemma means |p + z| >= |p|/2, so |u| is below 2^-50 |s|. It is tested
+//    anyway to keep the argument local.)
+// An inexact r is never tiny: from v = 0 it is a rounded sum of two doubles, so at least
+// 2^-1021; from v != 0, |r| >= 2^55 g >= 2^-1019. A finite r means V rounds below the
+// overflow threshold in RNE and RMM; directed64 makes the step to infinity in RUP/RDN.
+// Overflow inside any step, and an infinite or NaN z, leaves an infinity or a NaN in
+// t, u, v, r or w and fails the test (v = 0 implies s, t, u and e finite). An exact zero V
+// comes only from cancellation, x*y being nonzero, so its sign is as for a sum (IEEE 754
+// 6.3). The rest goes to the integer path: products below 2^-968 or overflowing, and
+// NaN, infinite or zero operands.
 function fma64(a: u64, b: u64, c: u64, rm: u32): u64 {
+  const x = reinterpret<f64>(a), y = reinterpret<f64>(b), z = reinterpret<f64>(c);
+  const p = x * y;
+  const ap = abs<f64>(p);
+  if (ap >= F64_DEKKER_MIN && ap <= F64_MAX) {
+    const e = twoProdErr(x, y, p);
+    const s = p + z;
+    const bs = s - p;
+    const t = (p - (s - bs)) + (z - bs);
+    const u = t + e;
+    const bu = u - t;
+    const v = (t - (u - bu)) + (e - bu);
+    const o = roundOdd(u, v);
+    const r = s + o;
+    const br = r - s;
+    const w = (s - (r - br)) + (o - br);
+    const ar = abs<f64>(r);
+    if ((ar <= F64_MAX) & (abs<f64>(w) <= F64_MAX) & ((v == 0) | (abs<f64>(u) * 8 <= ar))) {
+      if (w != 0) return inexact64(r, w, rm);
+      if (r != 0) return reinterpret<u64>(r);
+      return rm == RDN ? F64_SIGN : 0;
+    }
+  }
+  return fma64Slow(a, b, c, rm);
+}
+
+function fma64Slow(a: u64, b: u64, c: u64, rm: u32): u64 {
   const sp = (a ^ b) >> 63, sc = c >> 63;
   if (((a >> 52) & 0x7ff) == 0x7ff || ((b >> 52) & 0x7ff) == 0x7ff || ((c >> 52) & 0x7ff) == 0x7ff) {
     const zeroTimesInf = (isInf64(a) && isZero64(b)) || (isZero64(a) && isInf64(b));
@@ -553,13 +379,7 @@ function fma64(a: u64, b: u64, c: u64, rm: u32): u64 {
     if (!isZero64(c)) return c;
     return sp == sc ? c : (rm == RDN ? F64_SIGN : 0);
   }
-  unpack64(a);
-  const ma = uSig, ea = uExp;
-  unpack64(b);
-  mul128(ma, uSig);
-  const ph = H, pl = L, pe = ea + uExp;
-  unpack64(c);
-  return sumRound64(sp, ph, pl, pe, sc, uSig, uExp, rm);
+  return soft.fma64(a, b, c, rm);
 }
 
 export function f64_madd(a: u64, b: u64, c: u64, rm: u32): u64 { return fma64(a, b, c, rm); }
@@ -953,8 +773,7 @@ export function f32_to_f16(a: u32, rm: u32): u32 {
   const sign = a >> 31;
   if (isInf32(a)) return (sign << 15) | 0x7c00;
   if (isZero32(a)) return sign << 15;
-  unpack32(a);
-  return <u32>roundPack(<u64>sign, uExp, uSig, rm, 10, 5);
+  return <u32>narrow32(a, rm, 10, 5);
 }
 
 export function f64_to_f16(a: u64, rm: u32): u32 {
@@ -965,6 +784,5 @@ export function f64_to_f16(a: u64, rm: u32): u32 {
   const sign = <u32>(a >> 63);
   if (isInf64(a)) return (sign << 15) | 0x7c00;
   if (isZero64(a)) return sign << 15;
-  unpack64(a);
-  return <u32>roundPack(<u64>sign, uExp, uSig, rm, 10, 5);
+  return <u32>narrow64(a, rm, 10, 5);
 }

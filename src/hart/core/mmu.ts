@@ -11,7 +11,7 @@ import {
   satp, mstatus, MSTATUS_SUM, MSTATUS_MXR, pmpcfg, pmpaddr, pmpActive, PMP_COUNT,
   menvcfg, senvcfg, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
 } from './csr';
-import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch } from './tlb';
+import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
 import { raiseException } from './trap';
@@ -120,8 +120,12 @@ function fail(kind: i32, page: bool, va: u64): u64 {
 
 // Translates va for an access of the given kind at privilege p. On a fault it
 // raises the exception and returns 0 with `trapped` set.
+// Offset mask of the page the last translation came from (0xfff for a 4 KiB page).
+export let leafMask: u64 = 0xfff;
+
 export function translate(va: u64, kind: i32, p: i32): u64 {
   let mode = satp >> 60;
+  leafMask = 0xfff;
   if (p == PRIV_M || mode == 0) return va;
   let levels = mode == 8 ? 3 : 4;
   let vaBits: u64 = 12 + 9 * <u64>levels;
@@ -172,6 +176,7 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRIV_S)) return fail(kind, false, va);
     store<u64>(ramHost(pteAddr), pte | want);
   }
+  leafMask = mask;
   return ((ppn << 12) & ~mask) | (va & mask);
 }
 
@@ -271,6 +276,7 @@ function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
   let page = pa & ~(<u64>0xfff);
   if (!isRam(page, 4096) || inHole(page, 4096)) return;
   if ((pmpActive || p != PRIV_M) && !pmpAllows(page, 4096, kind, p)) return;
+  if (leafMask != 0xfff) noteSuperpage(va & ~leafMask, leafMask + 1);
   tlbFill(table, va, ramHost(page));
 }
 

@@ -28,9 +28,27 @@ export function updateTlbBases(): void {
   tlbFetch = tlbTable(priv, ACCESS_FETCH);
 }
 
+// The superpages (and 64 KiB NAPOT pages) the TLBs hold 4 KiB pieces of, so that a
+// SFENCE.VMA of one address in them can drop all their pieces.
+const MAX_SUPERPAGES = 32;
+const superBase = new StaticArray<u64>(MAX_SUPERPAGES);
+const superSize = new StaticArray<u64>(MAX_SUPERPAGES);
+let superCount = 0;
+let superOverflow = false;
+
+export function noteSuperpage(base: u64, size: u64): void {
+  for (let i = 0; i < superCount; i++) if (superBase[i] == base && superSize[i] == size) return;
+  if (superCount == MAX_SUPERPAGES) { superOverflow = true; return; }
+  superBase[superCount] = base;
+  superSize[superCount] = size;
+  superCount++;
+}
+
 export function flushTlbAll(): void {
   // An all-ones tag never equals a virtual page number (at most 52 bits).
   memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
+  superCount = 0;
+  superOverflow = false;
 }
 
 export function tlbFill(table: usize, va: u64, host: usize): void {
@@ -38,4 +56,18 @@ export function tlbFill(table: usize, va: u64, host: usize): void {
   let e = table + ((<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4);
   store<u64>(e, vpn);
   store<u64>(e, <u64>host - (va & ~(<u64>0xfff)), 8);
+}
+
+// Drops the translations of one virtual page (SFENCE.VMA with rs1 != x0) from every table.
+export function flushTlbPage(va: u64): void {
+  if (superOverflow) { flushTlbAll(); return; }
+  for (let i = 0; i < superCount; i++) {
+    if (va - superBase[i] < superSize[i]) { flushTlbAll(); return; }
+  }
+  let vpn = va >> 12;
+  let off = (<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4;
+  for (let t: usize = 0; t < 9; t++) {
+    let e = TLB_OFFSET + t * TLB_BYTES + off;
+    if (load<u64>(e) == vpn) store<u64>(e, 0xffff_ffff_ffff_ffff);
+  }
 }
