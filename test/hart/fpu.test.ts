@@ -1,4 +1,5 @@
-// The floating-point unit (src/hart/core/fpu.ts), compiled on its own, against
+// The floating-point unit (src/hart/core/fpu.ts with its integer path, fpu-soft.ts),
+// compiled on its own, against
 //  1. hand-written cases whose expected values come from the spec,
 //  2. an exact BigInt reference (./fpu-reference.ts) on random operands in all five
 //     rounding modes, biased towards the hard classes (subnormals, ties, cancellation,
@@ -211,8 +212,53 @@ function genTriple(f: Format, r: Rng): [bigint, bigint, bigint] {
     case 4: // same binade as the product
       if (finiteProd) return [a, b, pack(f, r.below(2), clampExp(f, pe + r.range(-2, 2)), genFrac(f.fracBits, r))];
       break;
+    case 5: { // the product's low bits alone: ties, sticky bits, deep underflow
+      const t = genFmaCancel(f, r);
+      if (t) return t;
+      break;
+    }
   }
   return [a, b, genFloat(f, r)];
+}
+
+// The bits of (-1)^sign * m * 2^e if it is exactly a finite value of f, else null.
+function encodeExact(f: Format, sign: number, m: bigint, e: number): bigint | null {
+  if (m === 0n) return pack(f, sign, 0, 0n);
+  const p = f.fracBits + 1, b = biasOf(f);
+  while ((m & 1n) === 0n) { m >>= 1n; e++; }
+  const width = m.toString(2).length;
+  if (width > p) return null;
+  const top = e + width - 1; // exponent of the leading one
+  if (top > b) return null;
+  if (top >= 1 - b) return pack(f, sign, top + b, (m << BigInt(p - width)) & maskN(f.fracBits));
+  const shift = e - (1 - b - f.fracBits); // subnormal: m * 2^e = frac * 2^(emin - fracBits)
+  return shift < 0 ? null : pack(f, sign, 0, m << BigInt(shift));
+}
+
+// a*b + c where c cancels the high part of the exact product a*b, leaving its low k bits
+// (k around the precision p): exact results, ties (k = p + 1 and bit p set: the low
+// part then has p + 1 bits and ends in the product's last one), near ties and sticky
+// bits, over the whole exponent range, including the binary64 fast path's Dekker limit
+// (products near 2^-968) and the subnormal results below it.
+function genFmaCancel(f: Format, r: Rng): [bigint, bigint, bigint] | null {
+  const b = biasOf(f), p = f.fracBits + 1;
+  const kind = r.below(4);
+  const target = kind === 0 ? 1 - b + r.range(p - 20, 2 * p + 30) // product near the bottom
+    : kind === 1 ? b - r.range(0, 3) // near overflow
+    : r.range(-3 * p, 3 * p);
+  const ea = r.range(Math.max(1 - b, target - b), Math.min(b, target - 1 + b)), eb = target - ea;
+  const full = (): bigint => (r.below(4) ? r.bits(f.fracBits) : genFrac(f.fracBits, r));
+  const a = pack(f, r.below(2), ea + b, full()), bb = pack(f, r.below(2), eb + b, full());
+  const x = ref.decode(f, a), y = ref.decode(f, bb);
+  if (x.cls !== 'fin' || y.cls !== 'fin') return null;
+  let m = x.m * y.m, e = x.e + y.e;
+  while ((m & 1n) === 0n) { m >>= 1n; e++; }
+  const k = r.range(p - 1, p + 3);
+  let high = m - (m & maskN(k));
+  if (r.below(4) === 0) high += BigInt(r.range(-2, 2)) << BigInt(k); // V = low -+ a few 2^k
+  const cs = x.sign ^ y.sign ^ (high < 0n ? 0 : 1);
+  const c = encodeExact(f, cs, high < 0n ? -high : high, e);
+  return c === null ? null : [a, bb, c];
 }
 
 function encodeNumber(f: Format, x: number): bigint {

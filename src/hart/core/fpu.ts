@@ -122,7 +122,7 @@ function inexact32(s: f32, err: f32, rm: u32): u32 {
 // the same inexactness and the same tininess as rounding s + e itself (Boldo and
 // Melquiond, "Emulation of FMA and correctly rounded sums: proved algorithms using
 // rounding to odd"). Binary32 needs 24 bits, so narrowing it is a single rounding.
-// Branch-free: in an FMA whether e is zero and s odd are coin tosses.
+// Branch-free, because in an FMA whether e is zero and whether s is odd are coin tosses.
 @inline function roundOdd(s: f64, e: f64): f64 {
   const bits = reinterpret<u64>(s);
   const step = select<u64>(1, <u64>-1, (e < 0) == (s < 0));

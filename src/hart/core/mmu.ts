@@ -317,15 +317,19 @@ export function cboAllowed(op: i32): bool {
 // Performs a cache-block operation on the block holding va. Memory here is always
 // coherent, so clean, flush and invalidate only check that some access is permitted.
 export function cacheBlockOp(op: i32, va: u64): void {
-  let block = va & ~(CACHE_BLOCK - 1);
+  // Faults report rs1 itself, not the block's base (CMO spec, "Cache-Block Operations").
+  let p = dataPriv();
   if (op == Op.CBO_ZERO) {
-    for (let i: u64 = 0; i < CACHE_BLOCK; i += 8) {
-      storeSlow(block + i, 8, 0);
-      if (trapped) return;
+    let pa = translate(va, ACCESS_STORE, p);
+    if (trapped) return;
+    let block = pa & ~(CACHE_BLOCK - 1);
+    if (!pmpOk(block, CACHE_BLOCK, ACCESS_STORE, p) || !isRam(block, CACHE_BLOCK) || inHole(block, CACHE_BLOCK)) {
+      raiseException(CAUSE_STORE_ACCESS, va);
+      return;
     }
+    memory.fill(ramHost(block), 0, <usize>CACHE_BLOCK);
     return;
   }
-  let p = dataPriv();
   quiet = true;
   quietFault = NO_FAULT;
   let pa = translate(va, ACCESS_LOAD, p);
@@ -337,5 +341,7 @@ export function cacheBlockOp(op: i32, va: u64): void {
   }
   let pageFault = quietFault != NO_FAULT;
   quiet = false;
+  // Only memory has cache blocks: a device address is an access fault.
+  if (allowed && !isRam(pa, 1)) allowed = false;
   if (!allowed) raiseException(pageFault ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS, va);
 }
