@@ -2,20 +2,25 @@
 // cellvisor. Shared by test/hart/asm.test.ts and test/asm/regenerate.ts.
 //
 // A test's *signature* is everything it prints on the HTIF console; a run also
-// has an exit code (HTIF exit, 0 = the test reached TEST_END).
+// has an exit code (HTIF exit, 0 = the test reached TEST_END). Its expected
+// signature is test/asm/expected/NAME.txt (from QEMU) or, for a test whose
+// header says `hand-written:`, test/asm/spec-expected/NAME.txt (from the spec).
 
 import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROFILES, isCpuProfile, type CpuProfile } from '../../src/hart/profile.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ASM_DIR = join(ROOT, 'test/asm');
 export const INCLUDE_DIR = join(ASM_DIR, 'include');
 export const EXPECTED_DIR = join(ASM_DIR, 'expected');
+/** Expected signatures written by hand from the specification (QEMU 7.2 lacks the extension). */
+export const SPEC_EXPECTED_DIR = join(ASM_DIR, 'spec-expected');
 export const BUILD_DIR = join(ROOT, 'build/test/asm');
 
 export const GCC = 'riscv64-unknown-elf-gcc';
@@ -56,8 +61,72 @@ export function elfPath(name: string): string {
   return join(BUILD_DIR, `${name}.elf`);
 }
 
+/**
+ * What a test declares in its header comment (the comment it starts with), one
+ * `key: value` line each:
+ *   qemu-cpu: rv64,svpbmt=true      QEMU's `-cpu` for the reference run (default: QEMU's)
+ *   cellvisor-cpu: rv64gc           the hart profile cellvisor runs it on (default: rva22)
+ *   hand-written: REASON            the expected signature is spec-expected/NAME.txt,
+ *                                   written from the specification; QEMU is not run
+ */
+export interface TestHeader {
+  readonly qemuCpu?: string;
+  readonly cellvisorCpu?: CpuProfile;
+  /** Why QEMU cannot be the reference (for a hand-written expected signature). */
+  readonly handWritten?: string;
+}
+
+const headers = new Map<string, TestHeader>();
+
+/** The declarations in the header comment of test/asm/NAME.S (throws on a bad value). */
+export function testHeader(name: string): TestHeader {
+  const cached = headers.get(name);
+  if (cached) return cached;
+  const src = readFileSync(join(ASM_DIR, `${name}.S`), 'latin1');
+  const end = src.indexOf('*/');
+  const comment = src.startsWith('/*') && end > 0 ? src.slice(0, end) : '';
+  const values = new Map<string, string>();
+  for (const line of comment.split('\n')) {
+    const m = /^\s*(?:\/\*|\*)?\s*(qemu-cpu|cellvisor-cpu|hand-written):\s*(.*?)\s*$/.exec(line);
+    if (m) values.set(m[1], m[2]);
+  }
+  const qemuCpu = values.get('qemu-cpu');
+  if (qemuCpu !== undefined && !/^[\w.-]+(,[\w.-]+=[\w.-]+)*$/.test(qemuCpu)) {
+    throw new Error(`test/asm/${name}.S: qemu-cpu: \`${qemuCpu}\` is not a QEMU -cpu value (e.g. rv64,zba=true)`);
+  }
+  const cpu = values.get('cellvisor-cpu');
+  if (cpu !== undefined && !isCpuProfile(cpu)) {
+    throw new Error(`test/asm/${name}.S: cellvisor-cpu: \`${cpu}\` is not a profile (${Object.keys(PROFILES).join(', ')})`);
+  }
+  const handWritten = values.get('hand-written');
+  if (handWritten === '') throw new Error(`test/asm/${name}.S: hand-written: needs a reason (why QEMU cannot be the reference)`);
+  const header: TestHeader = { qemuCpu, cellvisorCpu: cpu, handWritten };
+  headers.set(name, header);
+  return header;
+}
+
+/** Where the expected signature of a test lives: expected/ (QEMU's) or spec-expected/ (by hand). */
 export function goldenPath(name: string): string {
-  return join(EXPECTED_DIR, `${name}.txt`);
+  return join(testHeader(name).handWritten === undefined ? EXPECTED_DIR : SPEC_EXPECTED_DIR, `${name}.txt`);
+}
+
+/**
+ * Expected-signature files that do not belong where they are: no test of that name,
+ * or in expected/ for a hand-written test, or in spec-expected/ for a QEMU-checked one.
+ */
+export function misplacedGoldens(): string[] {
+  const tests = new Set(listTests());
+  const out: string[] = [];
+  for (const dir of [EXPECTED_DIR, SPEC_EXPECTED_DIR]) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.txt'))) {
+      const name = f.slice(0, -4);
+      const path = join(dir, f);
+      if (!tests.has(name)) out.push(`${relative(ROOT, path)}: there is no test/asm/${name}.S`);
+      else if (goldenPath(name) !== path) out.push(`${relative(ROOT, path)}: the test's expected signature is ${relative(ROOT, goldenPath(name))}`);
+    }
+  }
+  return out;
 }
 
 export function readGolden(name: string): string | undefined {
@@ -119,9 +188,14 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<RunResult>
   });
 }
 
-/** The reference run: QEMU's spike board implements HTIF at the ELF's tohost/fromhost symbols. */
-export function runQemu(elf: string): Promise<RunResult> {
-  return run(QEMU, ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf], QEMU_TIMEOUT_MS);
+/**
+ * The reference run: QEMU's spike board implements HTIF at the ELF's tohost/fromhost
+ * symbols. `cpu` is QEMU's `-cpu` (e.g. `rv64,svpbmt=true`; default: its `rv64`).
+ */
+export function runQemu(elf: string, cpu?: string): Promise<RunResult> {
+  const args = ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none'];
+  if (cpu !== undefined) args.push('-cpu', cpu);
+  return run(QEMU, [...args, '-kernel', elf], QEMU_TIMEOUT_MS);
 }
 
 const CLI_ENTRY = join(ROOT, 'src/cli/main.ts');
@@ -140,15 +214,31 @@ export function cellvisorMissing(): string | undefined {
   return undefined;
 }
 
+let cliHasCpu: boolean | undefined;
+
+/**
+ * Why cellvisor cannot run a test on the hart profile `cpu`, or undefined when it can:
+ * the in-process runner always can; `cellvisor elf` (CELLVISOR_ASM_RUNNER=cli) only
+ * when it has a --cpu option.
+ */
+export function cellvisorCpuMissing(cpu: CpuProfile | undefined): string | undefined {
+  if (cpu === undefined || process.env.CELLVISOR_ASM_RUNNER !== 'cli') return undefined;
+  cliHasCpu ??= spawnSync(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'elf', '--help'], { cwd: ROOT, encoding: 'utf8' })
+    .stdout.includes('--cpu');
+  return cliHasCpu ? undefined : `\`cellvisor elf\` has no --cpu option to select the ${cpu} profile`;
+}
+
 let hartModule: Promise<WebAssembly.Module> | undefined;
 
 /**
  * Runs the ELF on cellvisor's bare board, in this process, the way `cellvisor elf`
- * does (CELLVISOR_ASM_RUNNER=cli runs that command instead).
+ * does (CELLVISOR_ASM_RUNNER=cli runs that command instead). `cpu` is the hart's
+ * profile (default: the hart's default, rva22).
  */
-export async function runCellvisor(elf: string, maxInsns = MAX_INSNS): Promise<RunResult> {
+export async function runCellvisor(elf: string, maxInsns = MAX_INSNS, cpu?: CpuProfile): Promise<RunResult> {
   if (process.env.CELLVISOR_ASM_RUNNER === 'cli') {
-    return run(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'elf', elf], CELLVISOR_TIMEOUT_MS);
+    const cpuArgs = cpu === undefined ? [] : ['--cpu', cpu];
+    return run(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'elf', ...cpuArgs, elf], CELLVISOR_TIMEOUT_MS);
   }
   const { Machine } = await import('../../src/machine/machine.js');
   const { describeOutcome } = await import('../../src/machine/outcome.js');
@@ -158,6 +248,8 @@ export async function runCellvisor(elf: string, maxInsns = MAX_INSNS): Promise<R
     ramSize: RAM_SIZE,
     console: { write: (bytes: Uint8Array) => chunks.push(bytes.slice()) },
   });
+  // Before boot: the profile decides how the hart decodes from its first instruction.
+  if (cpu !== undefined) machine.hart.setProfile(cpu);
   const file = readFileSync(elf);
   const signature = (): string => Buffer.concat(chunks).toString('latin1');
   try {
@@ -198,7 +290,7 @@ export function signatureDiff(expected: string, got: string, limit = 20): string
 
 /** A one-paragraph account of a run that does not match the golden signature. */
 export function describeMismatch(who: string, name: string, golden: string, r: RunResult): string {
-  const lines = [`${who} disagrees with test/asm/expected/${name}.txt`];
+  const lines = [`${who} disagrees with ${relative(ROOT, goldenPath(name))}`];
   if (r.timedOut) lines.push('(killed after the time limit)');
   if (r.code !== 0) lines.push(`exit code ${r.code} (expected 0)`);
   lines.push(...signatureDiff(golden, r.signature));

@@ -3,7 +3,12 @@
  * slli.uw), Zbb (andn, orn, xnor, clz/ctz/cpop and W forms, min/max,
  * sext.b/h, zext.h, rol/ror and W/immediate forms, orc.b, rev8) and Zbs
  * (bclr, bext, binv, bset and immediate forms), each on a few edge operands
- * and on pseudo-random ones.
+ * (zero and all-ones inputs, counts of 0 and 32/64, rotations by 0, 31/32
+ * and 63, the sign extension of bit 31 by the W forms, bit 63, shift
+ * amounts taken from rs2[5:0] or rs2[4:0]) and on pseudo-random ones.
+ * Encodings next to them that no ratified extension of the profile defines
+ * (unary sub-opcodes 3 and 6, the RV32 rev8, orc.b's neighbour, roriw with
+ * shamt[5] = 1, packw, which is Zbkb) are illegal instructions.
  * Unprivileged spec: "B" Standard Extension, Zba, Zbb, Zbs. */
 #include "test.h"
 
@@ -110,6 +115,72 @@ TEST_BEGIN
     RI bexti, 0x10, 4
     RI binvi, 0x8000000000000000, 63
     RI bseti, 0, 63
+
+    /* edge cases: zero and all-ones inputs */
+    R1 clz, -1
+    R1 clzw, 0
+    R1 clzw, 0x80000000
+    R1 ctz, -1
+    R1 ctzw, 0
+    R1 ctzw, 0xffffffff00000000       /* only rs1[31:0] counts: 32 */
+    R1 cpop, 0
+    R1 cpopw, 0
+    R1 cpopw, -1
+    R1 sext.b, 0x80
+    R1 sext.h, 0xffff
+    R1 zext.h, 0xffffffffffff0000
+    R1 orc.b, 0x8000000000000001
+    R1 orc.b, -1
+    R1 rev8, 0
+    R1 rev8, 0x80
+    RR max, 5, 5
+    RR maxu, 0x8000000000000000, 0x7fffffffffffffff
+    RR minu, 0, -1
+    RR min, -1, 0
+    /* rotations by 0, 31, 32 (W: rs2[4:0] = 0) and 63; W results are
+     * sign-extended from bit 31 */
+    RR rol, 0x8000000000000001, 0
+    RR ror, 0x8000000000000001, 0
+    RR rol, 0x8000000000000001, 63
+    RR ror, 0x8000000000000001, 63
+    RI rori, 0x8000000000000001, 0
+    RI rori, 0x8000000000000001, 1
+    RR rolw, 0x0000000080000000, 0
+    RR rolw, 0x1, 31
+    RR rolw, 0x40000000, 1
+    RR rolw, 0x12345678, 32
+    RR rorw, 0xffffffff00000001, 0
+    RR rorw, 0x1, 32
+    RR rorw, 0x100000000, 1           /* rs1[63:32] ignored: 0 */
+    RI roriw, 0x80000000, 0
+    RI roriw, 0x1, 31
+    RI roriw, 0xffffffff7fffffff, 31
+    /* .uw forms take rs1[31:0] zero-extended */
+    RR add.uw, 0xffffffff, 0xffffffff00000001
+    RR add.uw, 0x80000000ffffffff, 0  /* zext.w */
+    RR sh1add.uw, 0xffffffff80000000, 0
+    RR sh3add.uw, 0xffffffff, 0
+    RI slli.uw, -1, 0
+    RI slli.uw, 0xffffffff, 32
+    /* bit 63 */
+    RR bset, 0, 63
+    RR bclr, 0x8000000000000001, 63
+    RR binv, 0x8000000000000000, 63
+    RR bext, -1, 63
+    RR bext, 0x7fffffffffffffff, 127  /* rs2[5:0] = 63 */
+    RI bclri, -1, 63
+    RI bexti, 0x8000000000000000, 63
+    RI binvi, 0, 0
+
+    /* reserved neighbours of the encodings above: illegal */
+    .insn i OP_IMM, 1, a0, a1, 0x603      /* clz/ctz/cpop group, rs2 = 3 */
+    .insn i OP_IMM, 1, a0, a1, 0x606      /*   rs2 = 6 */
+    .insn i OP_IMM_32, 1, a0, a1, 0x603   /* clzw group, rs2 = 3 */
+    .insn i OP_IMM_32, 1, a0, a1, 0x604   /*   rs2 = 4 (no sext.b.w) */
+    .insn i OP_IMM, 5, a0, a1, 0x698      /* rev8 of RV32 */
+    .insn i OP_IMM, 5, a0, a1, 0x286      /* orc.b with imm[0] = 0 */
+    .insn i OP_IMM_32, 5, a0, a1, 0x620   /* roriw with shamt 32 */
+    .insn r OP_32, 4, 4, a0, a1, a2       /* packw (Zbkb) */
 
     /* 500 rounds of random operands, one hash line per round */
     li s0, 0x13198a2e03707344

@@ -43,6 +43,20 @@
     SET_PTE \table, \index, \next, PTE_V
 .endm
 
+/* SET_PTE with bits above the PPN too (PTE_N, PTE_PBMT_*):
+ * table[index] = high | PPN(target) | flags, for index < 256.
+ * Clobbers t0, t1. */
+.macro SET_PTE_HIGH table, index, target, flags, high
+    la t1, \target
+    srli t1, t1, 12
+    slli t1, t1, 10
+    ori t1, t1, \flags
+    li t0, \high
+    or t0, t0, t1
+    la t1, \table
+    sd t0, (\index * 8)(t1)
+.endm
+
 /* satp := mode | PPN(root), then SFENCE.VMA. Clobbers t0, t1. */
 .macro SET_SATP mode, root
     la t0, \root

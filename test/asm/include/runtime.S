@@ -219,6 +219,42 @@ rt_next_pc:
     li a0, 3
     j rt_fail
 
+/* Print and forget the records of TRY (see test.h). Clobbers a0, t0-t4. */
+    .globl rt_print_tries
+rt_print_tries:
+    addi sp, sp, -16
+    sd ra, 0(sp)
+    sd s0, 8(sp)
+    la s0, rt_tries
+1:  la t0, rt_tries_end
+    ld t0, 0(t0)
+    bgeu s0, t0, 4f
+    ld a0, 0(s0)
+    call rt_puts
+    ld t0, 8(s0)
+    bgez t0, 2f
+    PUTS ": no trap\n"
+    j 3f
+2:  PUTS ": cause="
+    ld a0, 8(s0)
+    call rt_puthex
+    ld t0, 8(s0)
+    li t1, CAUSE_ILLEGAL_INSTRUCTION
+    beq t0, t1, 5f
+    PUTS " tval="
+    ld a0, 16(s0)
+    call rt_puthex
+5:  PUTS "\n"
+3:  addi s0, s0, 24
+    j 1b
+4:  la t0, rt_tries_end
+    la t1, rt_tries
+    sd t1, 0(t0)
+    ld ra, 0(sp)
+    ld s0, 8(sp)
+    addi sp, sp, 16
+    ret
+
 /* Machine trap handler. mscratch holds the top of the M trap stack while
  * no trap is being handled, and 0 while one is. */
     .align 2
@@ -414,12 +450,16 @@ rt_quiet:      .dword 0             /* nonzero: rt_mtrap prints no exceptions */
 rt_last_cause: .dword -1            /* mcause and mtval of the last M trap */
 rt_last_tval:  .dword 0
 
+    .globl rt_tries_end
+rt_tries_end:  .dword rt_tries      /* the next free TRY record */
+
     .bss
     .align 4
 rt_stack:   .skip 8192
 rt_stack_top:
 rt_mstack:  .skip 8192
 rt_mstack_top:
+rt_tries:   .skip 24 * 256          /* TRY records: name, mcause, mtval */
 
     .section .tohost, "aw", @progbits
     .align 6

@@ -109,6 +109,29 @@
 #define PTE_A (1 << 6)
 #define PTE_D (1 << 7)
 
+/* Sv39/Sv48 PTE bits above the PPN: Svnapot's N, Svpbmt's PBMT (values
+ * PMA 0, NC 1, IO 2, reserved 3) */
+#define PTE_PBMT_NC   (1 << 61)
+#define PTE_PBMT_IO   (2 << 61)
+#define PTE_PBMT_RSVD (3 << 61)
+#define PTE_N         (1 << 63)
+
+/* menvcfg and senvcfg (priv. spec 3.1.18, 4.1.10; CMO spec "Control and
+ * Status Register State"; Svpbmt; Sstc). PBMTE and STCE are in menvcfg only. */
+#define ENVCFG_FIOM       (1 << 0)
+#define ENVCFG_CBIE       (3 << 4)
+#define ENVCFG_CBIE_FLUSH (1 << 4)
+#define ENVCFG_CBIE_INVAL (3 << 4)
+#define ENVCFG_CBCFE      (1 << 6)
+#define ENVCFG_CBZE       (1 << 7)
+#define MENVCFG_PBMTE     (1 << 62)
+#define MENVCFG_STCE      (1 << 63)
+
+/* mcounteren / scounteren bits */
+#define COUNTEREN_CY (1 << 0)
+#define COUNTEREN_TM (1 << 1)
+#define COUNTEREN_IR (1 << 2)
+
 /* PMP configuration bits (priv. spec 3.7.1) */
 #define PMP_R     0x01
 #define PMP_W     0x02
@@ -343,6 +366,58 @@ test_main:
     ld t0, 0(sp)
     ld t1, 8(sp)
     addi sp, sp, 16
+.endm
+
+/* Run one instruction (in any mode whose loads and stores reach the
+ * runtime's data: no translation, or identity-mapped S pages) with the
+ * exceptions it raises into M recorded instead of printed. PRINT_TRIES,
+ * from M, then prints one line per TRY since the last PRINT_TRIES:
+ *     <name>: no trap
+ *     <name>: cause=<mcause> tval=<mtval>
+ * where an illegal instruction prints no tval (0 or the instruction bits,
+ * the spec leaves it open). For tests whose expected signature is written
+ * by hand: no addresses of the test's own code appear. The instruction
+ * must not use t0-t2, which TRY clobbers. At most 256 TRYs between two
+ * PRINT_TRIES. TRY_BEGIN ... TRY_END name does the same for the code
+ * between them (the last trap counts). */
+.macro TRY_BEGIN
+    la t0, rt_quiet
+    li t1, 1
+    sd t1, 0(t0)
+    la t0, rt_last_cause
+    li t1, -1
+    sd t1, 0(t0)
+.endm
+.macro TRY_END name
+    .pushsection .rodata
+.Ltry_name\@:
+    .asciz "\name"
+    .popsection
+    la t0, rt_tries_end
+    ld t1, 0(t0)
+    la t2, .Ltry_name\@
+    sd t2, 0(t1)
+    la t2, rt_last_cause
+    ld t0, 0(t2)
+    sd t0, 8(t1)
+    ld t0, 8(t2)
+    sd t0, 16(t1)
+    addi t1, t1, 24
+    la t0, rt_tries_end
+    sd t1, 0(t0)
+    la t0, rt_quiet
+    sd zero, 0(t0)
+.endm
+.macro TRY name, insn:vararg
+    TRY_BEGIN
+    \insn
+    TRY_END "\name"
+.endm
+
+.macro PRINT_TRIES
+    RT_SAVE
+    call rt_print_tries
+    RT_RESTORE
 .endm
 
 /* From M: continue at label in privilege mode prv, through MRET with
