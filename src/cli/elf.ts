@@ -104,6 +104,9 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
       case 'trap-loop':
       case 'idle':
       case 'device-fault':
+      case 'firmware-fault':
+      case 'yield':
+      case 'wait':
         io.err(`cellvisor: ${path}: ${describeOutcome(outcome)}`);
         return EXIT_STUCK;
     }

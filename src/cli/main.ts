@@ -4,6 +4,7 @@
 
 import { UsageError } from './args.js';
 import { elfCommand } from './elf.js';
+import { machineCommand } from './machine.js';
 import { EXIT_OK, EXIT_SIGPIPE, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
 import { packageVersion, type CliIo } from './node-host.js';
 
@@ -11,6 +12,7 @@ const HELP = `Usage: cellvisor <command> [options]
 
 Commands:
   elf FILE.elf    run a bare-metal RISC-V ELF on the board (riscv-tests, HTIF, finisher)
+  machine         boot the virt board: Linux, OpenSBI, U-Boot (like qemu -M virt)
 
 Options:
   -h, --help      show this help; 'cellvisor <command> --help' for a command's
@@ -23,6 +25,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['elf', elfCommand],
+  ['machine', machineCommand],
 ]);
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

@@ -2,8 +2,10 @@
 // would enter M into an exit, and this class answers it in the place OpenSBI would.
 // RISC-V Supervisor Binary Interface Specification v2.0: base, legacy (v0.1) console
 // and timer, TIME, IPI, RFENCE, HSM, SRST, DBCN.
-import { Hart, Priv, type TrapInfo } from '../hart/index.js';
+import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
 import type { CharSink } from '../machine/host.js';
+import type { Machine, MTrapHandler } from '../machine/machine.js';
+import type { RunOutcome } from '../machine/outcome.js';
 
 export const SBI_SUCCESS = 0n;
 export const SBI_ERR_FAILED = -1n;
@@ -75,22 +77,27 @@ export type SbiOutcome = { kind: 'resume' } | { kind: 'stop' } | { kind: 'error'
 /** Counts of SBI calls by "EXT/FID" name, for `--sbi-stats`. */
 export type SbiStats = Map<string, number>;
 
-export class SbiFirmware {
+export class SbiFirmware implements MTrapHandler {
   readonly stats: SbiStats = new Map();
+  readonly #machine: Machine;
   readonly #hart: Hart;
   readonly #platform: SbiPlatform;
 
-  constructor(hart: Hart, platform: SbiPlatform) {
-    this.#hart = hart;
+  constructor(machine: Machine, platform: SbiPlatform) {
+    this.#machine = machine;
+    this.#hart = machine.hart;
     this.#platform = platform;
   }
 
-  /** Puts the hart where OpenSBI would leave it: S-mode at `entry`, a0 = hartid, a1 = dtb. */
+  /**
+   * Hosts M-mode on the machine and puts the hart where OpenSBI would leave it: S-mode
+   * at `entry`, a0 = hartid, a1 = dtb.
+   */
   boot(options: SbiBootOptions): void {
     const hart = this.#hart;
     const hartId = options.hartId ?? 0n;
-    hart.reset(options.entry);
-    hart.setHostedM(true);
+    this.#machine.hostM(this);
+    this.#machine.boot(options.entry, { priv: Priv.S, a0: hartId, a1: options.dtb });
     hart.writeCsr('medeleg', MEDELEG);
     hart.writeCsr('mideleg', MIDELEG);
     // S and U may read cycle, time, instret and the hpm counters.
@@ -99,10 +106,20 @@ export class SbiFirmware {
     hart.writeCsr(0x3b0, (1n << 54n) - 1n);
     hart.writeCsr(0x3a0, 0x1fn);
     if (options.sstc) hart.writeCsr('menvcfg', hart.readCsr('menvcfg') | (1n << 63n));
-    hart.x[10] = hartId;
-    hart.x[11] = options.dtb;
-    hart.priv = Priv.S;
-    hart.pc = options.entry;
+  }
+
+  /** The machine's view of handleTrap: undefined resumes the hart. */
+  handleMTrap(trap: TrapInfo): RunOutcome | undefined {
+    const outcome = this.handleTrap(trap);
+    switch (outcome.kind) {
+      case 'resume':
+        return undefined;
+      case 'stop':
+        // powerOff/reset already told the machine how the run ends; this is a fallback.
+        return { kind: 'firmware-fault', pc: trap.epc, message: 'firmware: stopped without a power request' };
+      case 'error':
+        return { kind: 'firmware-fault', pc: trap.epc, message: outcome.message };
+    }
   }
 
   /** Answers a hosted-M trap. */
@@ -167,7 +184,9 @@ export class SbiFirmware {
       case LEGACY_CONSOLE_GETCHAR: ret = BigInt(this.#platform.readConsole()); break;
       case LEGACY_CLEAR_IPI: hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_SSIP); break;
       case LEGACY_SEND_IPI: hart.writeCsr('mip', hart.readCsr('mip') | MIP_SSIP); break;
-      case LEGACY_REMOTE_FENCE_I: case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: break;
+      case LEGACY_REMOTE_FENCE_I: break;
+      // As RFENCE below: the only hart is the caller; rewriting satp flushes its TLBs.
+      case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: hart.writeCsr('satp', hart.readCsr('satp')); break;
       case LEGACY_SHUTDOWN: this.#platform.powerOff(0); return { kind: 'stop' };
     }
     x[10] = BigInt.asUintN(64, ret);
@@ -237,8 +256,10 @@ export class SbiFirmware {
     if (fid > 2) return [SBI_ERR_NOT_SUPPORTED, 0n];
     const targets = this.#harts(this.#hart.x[10], this.#hart.x[11]);
     if (targets === undefined) return [SBI_ERR_INVALID_PARAM, 0n];
-    // The only hart is the caller, which fences locally before and after the call;
-    // its TLB and instruction cache are flushed by the sfence.vma it executes anyway.
+    // The only hart is the caller. Its decoded-instruction cache checks the raw bits of
+    // every instruction, so FENCE.I needs nothing; an SFENCE.VMA on its behalf flushes
+    // its TLBs, which rewriting satp does (more than asked for, which is allowed).
+    if (targets && fid !== 0) this.#hart.writeCsr('satp', this.#hart.readCsr('satp'));
     return [SBI_SUCCESS, 0n];
   }
 

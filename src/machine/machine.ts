@@ -1,8 +1,10 @@
-// The bare board: one hart, RAM at 0x80000000, the CLINT and the test finisher at their
-// QEMU virt addresses, and HTIF where a loaded ELF asks for it. Runs guest code in
-// M-mode itself (no hosted M), the way `qemu-system-riscv64 -M virt -bios none` does.
+// The board core: one hart, RAM at 0x80000000, the CLINT and the test finisher at their
+// QEMU virt addresses, HTIF where a loaded ELF asks for it, and the run loop. Bare, it
+// runs guest code in M-mode itself, the way `qemu-system-riscv64 -bios none` does;
+// virt.ts adds the rest of QEMU's `virt` devices, and a firmware may host M-mode
+// through hostM().
 
-import { Hart, HartExit, type MmioHandler } from '../hart/index.js';
+import { Hart, HartExit, Priv, type MmioHandler, type TrapInfo } from '../hart/index.js';
 import { Bus } from './bus.js';
 import type { Device, ExitSource, PowerControl } from './device.js';
 import { Clint } from './devices/clint.js';
@@ -28,6 +30,47 @@ export interface RunOptions {
   readonly maxInsns?: bigint;
   /** Called for each retired instruction; makes the hart step one instruction at a time. */
   readonly trace?: (pc: bigint, insn: number) => void;
+  /**
+   * Return `{ kind: 'yield' }` once this call has retired at least this many
+   * instructions, so the host can look at its own events (terminal input) and call
+   * run() again. Unset: run until the guest ends.
+   */
+  readonly yieldAfter?: bigint;
+  /**
+   * What an idle hart (WFI, nothing pending, no host input to deliver) does.
+   * 'skip' (default): virtual time jumps to the next timer deadline at once, which
+   * keeps a run deterministic. 'return': run() returns `{ kind: 'wait' }` with the
+   * deadline, and the host waits (in real time, or for input) before calling
+   * skipIdleTime() or delivering input and calling run() again.
+   */
+  readonly idle?: 'skip' | 'return';
+}
+
+/** Hosted M-mode: the code that answers a trap into M (firmware/, kernel/). */
+export interface MTrapHandler {
+  /** Handles the trap; `undefined` resumes the hart, an outcome ends the run with it. */
+  handleMTrap(trap: TrapInfo): RunOutcome | undefined;
+}
+
+/** A part of the board that keeps its own time or talks to the host, consulted when the hart idles. */
+export interface IdleParticipant {
+  /** The mtime at which it will raise an interrupt by itself (an alarm), if any. */
+  nextDeadline?(): bigint | undefined;
+  /** Virtual time moved on (after every slice and every idle skip): raise what came due. */
+  timeAdvanced?(): void;
+  /**
+   * The hart idles with nothing pending. True if this woke it (host input was
+   * delivered): the machine then resumes without skipping time.
+   */
+  idle?(): boolean;
+}
+
+/** Registers a0.. a2 and the privilege level the hart starts with. */
+export interface BootRegisters {
+  readonly priv?: Priv;
+  readonly a0?: bigint;
+  readonly a1?: bigint;
+  readonly a2?: bigint;
 }
 
 /**
@@ -35,14 +78,22 @@ export interface RunOptions {
  * large enough that the call overhead vanishes, small enough to stay responsive.
  */
 const SLICE = 1n << 20n;
+const NO_DEADLINE = (1n << 64n) - 1n;
+const MIE_STIE = 1n << 5n;
+const MIE_MTIE = 1n << 7n;
+const MENVCFG_STCE = 1n << 63n;
 
 export class Machine {
   readonly hart: Hart;
   readonly bus: Bus;
   readonly #console: CharSink;
+  readonly #participants: IdleParticipant[] = [];
   #htif: Htif | undefined;
+  #mtrap: MTrapHandler | undefined;
   /** What a device asked for during the current slice; the run ends with it. */
   #pending: RunOutcome | undefined;
+  /** The hart executed WFI and nothing has woken it yet (survives a 'wait' return). */
+  #idle = false;
   /** Instructions retired before the last reset (hart.instret restarts at reset). */
   #retiredBefore = 0n;
 
@@ -50,7 +101,7 @@ export class Machine {
     this.hart = hart;
     this.bus = bus;
     this.#console = console;
-    bus.map('test finisher', TEST_FINISHER_BASE, TEST_FINISHER_SIZE, new TestFinisher(this.#power));
+    bus.map('test finisher', TEST_FINISHER_BASE, TEST_FINISHER_SIZE, new TestFinisher(this.power));
     bus.map('clint', CLINT_BASE, CLINT_SIZE, new Clint(hart));
   }
 
@@ -67,6 +118,17 @@ export class Machine {
     return this.#retiredBefore + this.hart.instret;
   }
 
+  /** Makes every trap into M-mode an exit answered by `handler` (undefined: M-mode runs natively again). */
+  hostM(handler: MTrapHandler | undefined): void {
+    this.#mtrap = handler;
+    this.hart.setHostedM(handler !== undefined);
+  }
+
+  /** Adds a device (or host input feed) to the idle decisions and time updates. */
+  addIdleParticipant(participant: IdleParticipant): void {
+    this.#participants.push(participant);
+  }
+
   /**
    * Loads an ELF into RAM (throws ElfError) and, if it defines `tohost`, connects HTIF
    * there. Loading the same file again (after a reset) reuses the connection.
@@ -80,24 +142,37 @@ export class Machine {
     return image;
   }
 
-  /** Resets the hart to M-mode at `entry` with a0 = hartid 0 and a1 = 0 (no device tree). */
-  boot(entry: bigint): void {
+  /**
+   * Resets the hart and starts it at `entry`: M-mode with a0 = hartid 0 and a1 = 0 (no
+   * device tree) unless `regs` says otherwise. Hosted M-mode stays as hostM() set it.
+   */
+  boot(entry: bigint, regs: BootRegisters = {}): void {
     this.#retiredBefore += this.hart.instret;
+    this.#idle = false;
     this.hart.reset(entry);
-    this.hart.x[10] = 0n;
-    this.hart.x[11] = 0n;
+    this.hart.setHostedM(this.#mtrap !== undefined);
+    this.hart.x[10] = regs.a0 ?? 0n;
+    this.hart.x[11] = regs.a1 ?? 0n;
+    this.hart.x[12] = regs.a2 ?? 0n;
+    if (regs.priv !== undefined) this.hart.priv = regs.priv;
   }
 
-  /** Runs until the guest stops, the hart can make no progress, or `maxInsns` is reached. */
+  /** Runs until the guest stops, the hart can make no progress, or a limit in `options` is reached. */
   run(options: RunOptions = {}): RunOutcome {
-    const { maxInsns, trace } = options;
+    const { maxInsns, trace, yieldAfter } = options;
     const hart = this.hart;
+    const yieldAt = yieldAfter === undefined ? undefined : this.retired + yieldAfter;
     this.#pending = undefined;
+    if (this.#idle) {
+      const outcome = this.#onIdle(options);
+      if (outcome) return outcome;
+    }
     for (;;) {
       const retired = this.retired;
       if (maxInsns !== undefined && retired >= maxInsns) {
         return { kind: 'insn-limit', pc: hart.pc, retired };
       }
+      if (yieldAt !== undefined && retired >= yieldAt) return { kind: 'yield' };
       let budget = trace ? 1n : SLICE;
       if (maxInsns !== undefined && maxInsns - retired < budget) budget = maxInsns - retired;
 
@@ -111,17 +186,26 @@ export class Machine {
       switch (exit) {
         case HartExit.Budget:
         case HartExit.Stop:
+          this.#timeAdvanced();
           break;
-        case HartExit.Wfi:
-          if (!this.#skipIdleTime()) return { kind: 'idle', pc: hart.pc };
+        case HartExit.Wfi: {
+          this.#timeAdvanced();
+          this.#idle = true;
+          const outcome = this.#onIdle(options);
+          if (outcome) return outcome;
           break;
+        }
         case HartExit.TrapLoop: {
           const { cause, tval, epc } = hart.exitInfo();
           return { kind: 'trap-loop', pc: epc, cause, tval, mtvec: hart.readCsr('mtvec') };
         }
-        case HartExit.MTrap:
-          // Hosted M-mode is never switched on for this board.
-          throw new Error('hart returned EXIT_MTRAP without hosted M-mode');
+        case HartExit.MTrap: {
+          if (!this.#mtrap) throw new Error('hart returned EXIT_MTRAP without hosted M-mode');
+          const outcome = this.#mtrap.handleMTrap(hart.exitInfo());
+          if (outcome) return this.#pending ?? outcome;
+          if (this.#pending) return this.#pending;
+          break;
+        }
         default:
           throw new Error(`hart returned unknown exit reason ${String(exit)}`);
       }
@@ -129,17 +213,78 @@ export class Machine {
   }
 
   /**
-   * Every hart waits: jump virtual time to the next timer deadline. False when no
-   * deadline is armed, or it has passed and the hart still sleeps (the interrupt is
-   * masked in mie): nothing on this board can wake the hart then.
+   * The hart sleeps: deliver host input if some participant has it, else skip virtual
+   * time (or report the wait). Undefined when the hart may run on.
    */
-  #skipIdleTime(): boolean {
-    const before = this.hart.mtime;
-    return this.hart.skipToNextTimer() && this.hart.mtime !== before;
+  #onIdle(options: RunOptions): RunOutcome | undefined {
+    if (this.#interruptPending()) {
+      this.#idle = false;
+      return undefined;
+    }
+    for (const p of this.#participants) {
+      if (p.idle?.()) {
+        this.#idle = false;
+        return undefined;
+      }
+    }
+    if (options.idle === 'return') return { kind: 'wait', pc: this.hart.pc, deadline: this.nextDeadline() };
+    if (!this.skipIdleTime()) return { kind: 'idle', pc: this.hart.pc };
+    this.#idle = false;
+    return undefined;
+  }
+
+  /** Whether an interrupt is pending and enabled in mie: what ends a WFI. */
+  #interruptPending(): boolean {
+    return (this.hart.readCsr('mip') & this.hart.readCsr('mie')) !== 0n;
+  }
+
+  /** The earliest mtime at which a timer or device will interrupt the idle hart, if any. */
+  nextDeadline(): bigint | undefined {
+    const deadline = this.#hartDeadline();
+    let best = deadline;
+    for (const p of this.#participants) {
+      const d = p.nextDeadline?.();
+      if (d !== undefined && d < best) best = d;
+    }
+    return best === NO_DEADLINE ? undefined : best;
+  }
+
+  /** mtimecmp and (with Sstc) stimecmp, if their interrupts are enabled in mie. */
+  #hartDeadline(): bigint {
+    const hart = this.hart;
+    const mie = hart.readCsr('mie');
+    let best = NO_DEADLINE;
+    if ((mie & MIE_MTIE) !== 0n) best = hart.mtimecmp;
+    if ((mie & MIE_STIE) !== 0n && (hart.readCsr('menvcfg') & MENVCFG_STCE) !== 0n) {
+      const s = hart.readCsr('stimecmp');
+      if (s < best) best = s;
+    }
+    return best;
+  }
+
+  /**
+   * Every hart waits: jump virtual time to the next deadline. False when no deadline is
+   * armed, or it has passed and the hart still sleeps (the interrupt is masked in mie):
+   * nothing on this board can wake the hart then.
+   */
+  skipIdleTime(): boolean {
+    const hart = this.hart;
+    const before = hart.mtime;
+    const deadline = this.nextDeadline();
+    if (deadline === undefined || deadline <= before) return false;
+    // The hart's own timers advance its cycle count too; a device alarm moves mtime alone.
+    if (deadline === this.#hartDeadline()) hart.skipToNextTimer();
+    else hart.mtime = deadline;
+    this.#timeAdvanced();
+    return hart.mtime !== before;
+  }
+
+  #timeAdvanced(): void {
+    for (const p of this.#participants) p.timeAdvanced?.();
   }
 
   #attachHtif(tohost: bigint, fromhost: bigint | undefined): void {
-    const htif = new Htif(new RamGuestMemory(this.hart.ram, this.hart.ramBase), this.#console, this.#power);
+    const htif = new Htif(new RamGuestMemory(this.hart.ram, this.hart.ramBase), this.#console, this.power);
     this.#mapHtifWord('tohost', tohost, htif.tohost);
     if (fromhost !== undefined) this.#mapHtifWord('fromhost', fromhost, htif.fromhost);
     this.#htif = htif;
@@ -155,7 +300,8 @@ export class Machine {
     this.bus.map(`htif ${name}`, pa, 8, device);
   }
 
-  readonly #power: PowerControl = {
+  /** How devices and firmware end the run: the first request wins. */
+  readonly power: PowerControl = {
     exit: (code: number, source: ExitSource) => this.#stop({ kind: 'exit', code, source }),
     reset: (source: ExitSource) => this.#stop({ kind: 'reset', source }),
     fault: (message: string) => this.#stop({ kind: 'device-fault', pc: this.hart.pc, message }),

@@ -16,7 +16,16 @@ export type RunOutcome =
   /** WFI with no interrupt source left that could ever wake the hart. */
   | { readonly kind: 'idle'; readonly pc: bigint }
   /** The guest broke a device protocol (e.g. an HTIF syscall block outside RAM). */
-  | { readonly kind: 'device-fault'; readonly pc: bigint; readonly message: string };
+  | { readonly kind: 'device-fault'; readonly pc: bigint; readonly message: string }
+  /** Hosted M-mode: the firmware met a trap it cannot handle. */
+  | { readonly kind: 'firmware-fault'; readonly pc: bigint; readonly message: string }
+  /** RunOptions.yieldAfter instructions ran: the host may look at its events and run again. */
+  | { readonly kind: 'yield' }
+  /**
+   * RunOptions.idle 'return': the hart sleeps until `deadline` (mtime), or until host
+   * input arrives when no deadline is armed. Call skipIdleTime() or deliver input, then run() again.
+   */
+  | { readonly kind: 'wait'; readonly pc: bigint; readonly deadline: bigint | undefined };
 
 const hex = (n: bigint): string => `0x${n.toString(16)}`;
 
@@ -35,6 +44,13 @@ export function describeOutcome(o: RunOutcome): string {
     case 'idle':
       return `hart waits forever: WFI at pc ${hex(o.pc)}, and no armed timer or device can wake it`;
     case 'device-fault':
+    case 'firmware-fault':
       return `${o.message} (pc ${hex(o.pc)})`;
+    case 'yield':
+      return 'yielded to the host';
+    case 'wait':
+      return o.deadline === undefined
+        ? `hart waits for input: WFI at pc ${hex(o.pc)}, no timer armed`
+        : `hart waits until mtime ${o.deadline}: WFI at pc ${hex(o.pc)}`;
   }
 }

@@ -1,0 +1,235 @@
+// `cellvisor machine`: the virt board as `qemu-system-riscv64 -M virt -nographic`
+// runs it: a kernel (Linux Image, ELF or raw binary such as U-Boot), an optional
+// initrd and disk, the serial console on the terminal, and the guest's power-off code
+// as the exit status.
+
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { disassemble } from '../hart/disasm.js';
+import { BootError, boot, planBoot, type Bios, type BootPlan, type NamedFile } from '../firmware/boot.js';
+import type { SbiFirmware } from '../firmware/sbi.js';
+import { ConsoleLines } from '../machine/console-feed.js';
+import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
+import { VirtBoard, virtDtConfig } from '../machine/virt.js';
+import { boardDtb } from '../machine/fdt/board-dt.js';
+import { parseArgs, parseCount, parseRamSize, UsageError } from './args.js';
+import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
+import { fdSource, FileBlockBackend } from './host-devices.js';
+import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
+import { runInteractive, type Quit } from './terminal.js';
+
+export const MACHINE_HELP = `Usage: cellvisor machine --kernel FILE [options]
+
+Boot the virt board (QEMU's 'virt' machine: CLINT, PLIC, NS16550A UART, goldfish RTC,
+test finisher, eight virtio-mmio slots) with its serial console on the terminal.
+
+Options:
+  --bios hosted|none|FILE
+                  hosted (default): the built-in SBI firmware; the kernel starts in
+                    S-mode at 0x80200000 with a0 = hart id, a1 = device tree
+                  FILE: an M-mode firmware such as OpenSBI's fw_jump.bin or
+                    fw_dynamic.bin, loaded at 0x80000000 (a2 = fw_dynamic_info)
+                  none: the kernel itself starts in M-mode
+  --kernel FILE   a Linux Image, an ELF (vmlinux, a bare-metal program) or a raw
+                  binary (U-Boot's u-boot.bin)
+  --initrd FILE   initial ramdisk, placed at the top of RAM below the device tree
+  --append ARGS   kernel command line (device tree /chosen/bootargs)
+  -m, --memory SIZE
+                  RAM size, e.g. 256M or 1G; a bare number means MiB (default 128M)
+  --drive FILE[,ro]
+                  raw disk image as virtio-blk (/dev/vda); guest writes reach the file
+                  unless ',ro' is given
+  --dump-dtb FILE write the device tree blob the guest would get to FILE and exit
+  --max-insns N   stop after N instructions
+  --sbi-stats     print the hosted firmware's SBI call counts to stderr at the end
+  --trace FILE    write each retired instruction to FILE (very slow)
+  -h, --help      show this help
+
+The console: with a terminal on stdin, keys go to the UART as typed (Ctrl-A x quits,
+Ctrl-A h lists the other escapes). Piped stdin is handed to the guest a line at a
+time when it waits for input, so a run with the same input is reproducible.
+Other devices: virtio-net has a loopback wire (frames come back to the guest);
+virtio-rng is seeded (deterministic); the RTC counts virtual time from 2025-01-01.
+
+Exit status:
+  0    the guest powered off (SBI shutdown, or the test finisher's pass value)
+  N    the guest reported failure code N (low 8 bits; 1 if those are 0)
+  2    bad command line or input file, or too little memory for the images
+  3    the machine could not go on: a trap loop, WFI with nothing to wake the
+       hart, a firmware fault, or build/hart.wasm is missing
+  4    --max-insns was reached
+`;
+
+const DEFAULT_RAM_SIZE = 128 * 2 ** 20;
+
+const OPTIONS = [
+  { long: 'bios', takesValue: true },
+  { long: 'kernel', takesValue: true },
+  { long: 'initrd', takesValue: true },
+  { long: 'append', takesValue: true },
+  { long: 'memory', short: 'm', takesValue: true },
+  { long: 'drive', takesValue: true },
+  { long: 'dump-dtb', takesValue: true },
+  { long: 'max-insns', takesValue: true },
+  { long: 'sbi-stats', takesValue: false },
+  { long: 'trace', takesValue: true },
+  { long: 'help', short: 'h', takesValue: false },
+] as const;
+
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+}
+
+function parseDrive(text: string): { path: string; readOnly: boolean } {
+  const [path, ...flags] = text.split(',');
+  if (path === '') throw new UsageError('--drive', 'needs a file name');
+  let readOnly = false;
+  for (const f of flags) {
+    if (f === 'ro' || f === 'readonly' || f === 'readonly=on') readOnly = true;
+    else throw new UsageError('--drive', `unknown flag '${f}'; only 'ro' is supported`);
+  }
+  return { path, readOnly };
+}
+
+export async function machineCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, OPTIONS, 'machine');
+  if (options.has('help')) {
+    io.out(MACHINE_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length > 0) throw new UsageError(positionals[0], "unexpected argument; the kernel is given with --kernel");
+  const str = (name: string): string | undefined => {
+    const v = options.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const memory = str('memory');
+  const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
+  const maxText = str('max-insns');
+  const maxInsns = maxText !== undefined ? parseCount('--max-insns', maxText) : undefined;
+  const append = str('append');
+  const dumpDtb = str('dump-dtb');
+  const kernelPath = str('kernel');
+  const initrdPath = str('initrd');
+  const biosText = str('bios') ?? 'hosted';
+
+  if (kernelPath === undefined && dumpDtb === undefined) throw new UsageError('machine', 'missing --kernel FILE');
+  if (kernelPath === undefined && initrdPath !== undefined) throw new UsageError('--initrd', 'needs --kernel');
+  let bios: Bios;
+  if (biosText === 'hosted' || biosText === 'none') bios = { kind: biosText };
+  else bios = { kind: 'file', name: biosText, bytes: readInput(biosText) };
+
+  const named = (path: string): NamedFile => ({ name: path, bytes: readInput(path) });
+  const kernel = kernelPath !== undefined ? named(kernelPath) : undefined;
+  const initrd = initrdPath !== undefined ? named(initrdPath) : undefined;
+  const deviceTree = (chosen: Parameters<typeof virtDtConfig>[1]) => boardDtb(virtDtConfig(ramSize, chosen));
+
+  let plan: BootPlan | undefined;
+  if (kernel) {
+    try {
+      plan = planBoot({ bios, kernel, initrd, append }, ramSize, deviceTree);
+    } catch (err) {
+      if (err instanceof BootError) throw new UsageError(err.subject, err.message);
+      throw err;
+    }
+  }
+  if (dumpDtb !== undefined) {
+    const blob = plan?.dtbBlob ?? deviceTree({ bootargs: append });
+    try {
+      writeFileSync(dumpDtb, blob);
+    } catch (err) {
+      throw new UsageError(dumpDtb, fileProblem(err));
+    }
+    return EXIT_OK;
+  }
+  if (!plan) throw new UsageError('machine', 'missing --kernel FILE');
+
+  const driveText = str('drive');
+  const drive = driveText !== undefined ? parseDrive(driveText) : undefined;
+  const disk = drive ? FileBlockBackend.open(drive.path, drive.readOnly) : undefined;
+
+  let wasm: WebAssembly.Module;
+  try {
+    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
+  } catch (err) {
+    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
+    return EXIT_STUCK;
+  }
+
+  const interactive = process.stdin.isTTY === true;
+  const sink = fdSink(1);
+  const tracePath = str('trace');
+  const traceFd = tracePath !== undefined ? openTrace(tracePath) : undefined;
+  const trace = traceFd !== undefined ? traceTo(traceFd) : undefined;
+  // One line reader for the whole session: lines read ahead survive a guest reset.
+  const input = interactive ? undefined : new ConsoleLines(fdSource(0));
+  const log = (line: string): void => io.err(`cellvisor: ${line}`);
+
+  let firmware: SbiFirmware | undefined;
+  let retiredBefore = 0n;
+  try {
+    for (;;) {
+      // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
+      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log });
+      firmware = boot(board, plan, undefined).firmware ?? firmware;
+      const limit = maxInsns === undefined ? undefined : maxInsns - retiredBefore;
+      const outcome: RunOutcome | Quit = interactive
+        ? await runInteractive(board, { maxInsns: limit, trace }, (text) => process.stderr.write(text))
+        : board.machine.run({ maxInsns: limit, trace });
+      retiredBefore += board.machine.retired;
+      if (outcome.kind === 'reset') continue;
+      return finish(outcome, retiredBefore);
+    }
+  } finally {
+    if (options.has('sbi-stats')) printStats(firmware, io);
+    disk?.close();
+    if (traceFd !== undefined) closeSync(traceFd);
+  }
+
+  function finish(outcome: RunOutcome | Quit, retired: bigint): number {
+    switch (outcome.kind) {
+      case 'quit':
+        io.err('\ncellvisor: terminated (Ctrl-A x)');
+        return EXIT_OK;
+      case 'exit':
+        if (outcome.code !== 0) io.err(`cellvisor: guest ${describeOutcome(outcome)}`);
+        return outcome.code === 0 ? EXIT_OK : guestExitStatus(outcome.code);
+      case 'insn-limit':
+        io.err(`cellvisor: stopped by --max-insns after ${retired} instructions, at pc 0x${outcome.pc.toString(16)}`);
+        return EXIT_INSN_LIMIT;
+      default:
+        io.err(`cellvisor: ${describeOutcome(outcome)}`);
+        return EXIT_STUCK;
+    }
+  }
+}
+
+function printStats(firmware: SbiFirmware | undefined, io: CliIo): void {
+  if (!firmware) {
+    io.err('cellvisor: --sbi-stats: no hosted firmware ran (--bios hosted)');
+    return;
+  }
+  const rows = [...firmware.stats].sort(([a], [b]) => a.localeCompare(b));
+  io.err(`cellvisor: SBI calls: ${rows.reduce((n, [, c]) => n + c, 0)}`);
+  for (const [name, count] of rows) io.err(`  ${name.padEnd(32)} ${count}`);
+}
+
+function openTrace(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+}
+
+const encoder = new TextEncoder();
+
+function traceTo(fd: number): (pc: bigint, insn: number) => void {
+  return (pc, insn) => {
+    const compressed = (insn & 3) !== 3;
+    const raw = (compressed ? insn & 0xffff : insn >>> 0).toString(16).padStart(compressed ? 4 : 8, '0');
+    writeSync(fd, encoder.encode(`${pc.toString(16).padStart(16, '0')} ${raw.padEnd(8)} ${disassemble(insn, pc)}\n`));
+  };
+}
