@@ -1,6 +1,7 @@
 // Command-line parsing for the subcommands: GNU-style long options (`--name value`,
 // `--name=value`), short ones (`-m 64M`, `-m64M`), `--` to end options. Every problem
 // is a UsageError naming the argument, so the user sees one line and exit status 2.
+import { DEFAULT_PROFILE, isCpuProfile, PROFILES, type CpuProfile } from '../hart/profile.js';
 
 import { EXIT_USAGE } from './exit-codes.js';
 
@@ -88,3 +89,13 @@ export function parseRamSize(option: string, text: string): number {
   if (bytes > MAX_RAM) throw new UsageError(option, `RAM size ${text} is larger than the 2G this board supports`);
   return bytes;
 }
+
+/** `--cpu NAME`: one of the hart's profiles (src/hart/profile.ts). */
+export function parseCpu(flag: string, text: string): CpuProfile {
+  if (isCpuProfile(text)) return text;
+  const accepted = Object.entries(PROFILES).map(([name, p]) => `${name} (${p.summary})`).join(', ');
+  throw new UsageError(flag, `unknown CPU '${text}'; accepted: ${accepted}`);
+}
+
+export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
+                  rv64gc is the plain 2019 baseline, rva22 adds RVA22S64, Sstc, Zicond`;

@@ -8,7 +8,7 @@ import { checkFitsRam, ElfError, parseElf } from '../machine/loader/elf.js';
 import { Machine } from '../machine/machine.js';
 import { RAM_BASE } from '../machine/memory-map.js';
 import { describeOutcome } from '../machine/outcome.js';
-import { parseArgs, parseCount, parseRamSize, UsageError } from './args.js';
+import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
 import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
 
@@ -25,6 +25,7 @@ Options:
                   its disassembly (as objdump -d -M no-aliases shows it)
   -m, --memory SIZE
                   RAM size, e.g. 64M or 1G; a bare number means MiB (default 128M)
+${CPU_HELP}
   -h, --help      show this help
 
 Exit status:
@@ -43,6 +44,7 @@ const OPTIONS = [
   { long: 'max-insns', takesValue: true },
   { long: 'trace', takesValue: false },
   { long: 'memory', short: 'm', takesValue: true },
+  { long: 'cpu', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
@@ -59,6 +61,8 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
   const [path] = positionals;
   const memory = options.get('memory');
   const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
+  const cpu = options.get('cpu');
+  const profile = typeof cpu === 'string' ? parseCpu('--cpu', cpu) : undefined;
   const maxText = options.get('max-insns');
   const maxInsns = typeof maxText === 'string' ? parseCount('--max-insns', maxText) : undefined;
   const trace = options.has('trace') ? traceLine : undefined;
@@ -84,7 +88,7 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_STUCK;
   }
 
-  const machine = await Machine.create(wasm, { ramSize, console: fdSink(1) });
+  const machine = await Machine.create(wasm, { ramSize, console: fdSink(1), profile });
   const boot = (): void => machine.boot(machine.loadElf(file).entry);
   boot();
 

@@ -11,7 +11,8 @@ import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
 import { VirtBoard, virtDtConfig } from '../machine/virt.js';
 import { boardDtb } from '../machine/fdt/board-dt.js';
-import { parseArgs, parseCount, parseRamSize, UsageError } from './args.js';
+import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
+import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
 import { fdSource, FileBlockBackend } from './host-devices.js';
 import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
@@ -35,6 +36,7 @@ Options:
   --append ARGS   kernel command line (device tree /chosen/bootargs)
   -m, --memory SIZE
                   RAM size, e.g. 256M or 1G; a bare number means MiB (default 128M)
+${CPU_HELP}
   --drive FILE[,ro]
                   raw disk image as virtio-blk (/dev/vda); guest writes reach the file
                   unless ',ro' is given
@@ -67,6 +69,7 @@ const OPTIONS = [
   { long: 'initrd', takesValue: true },
   { long: 'append', takesValue: true },
   { long: 'memory', short: 'm', takesValue: true },
+  { long: 'cpu', takesValue: true },
   { long: 'drive', takesValue: true },
   { long: 'dump-dtb', takesValue: true },
   { long: 'max-insns', takesValue: true },
@@ -107,6 +110,8 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   };
   const memory = str('memory');
   const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
+  const cpuText = str('cpu');
+  const profile = cpuText !== undefined ? parseCpu('--cpu', cpuText) : DEFAULT_PROFILE;
   const maxText = str('max-insns');
   const maxInsns = maxText !== undefined ? parseCount('--max-insns', maxText) : undefined;
   const append = str('append');
@@ -124,7 +129,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const named = (path: string): NamedFile => ({ name: path, bytes: readInput(path) });
   const kernel = kernelPath !== undefined ? named(kernelPath) : undefined;
   const initrd = initrdPath !== undefined ? named(initrdPath) : undefined;
-  const deviceTree = (chosen: Parameters<typeof virtDtConfig>[1]) => boardDtb(virtDtConfig(ramSize, chosen));
+  const deviceTree = (chosen: Parameters<typeof virtDtConfig>[1]) => boardDtb(virtDtConfig(ramSize, chosen, profile));
 
   let plan: BootPlan | undefined;
   if (kernel) {
@@ -172,7 +177,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   try {
     for (;;) {
       // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
-      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log });
+      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log, profile });
       firmware = boot(board, plan, undefined).firmware ?? firmware;
       const limit = maxInsns === undefined ? undefined : maxInsns - retiredBefore;
       const outcome: RunOutcome | Quit = interactive

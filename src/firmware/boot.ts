@@ -22,7 +22,7 @@
 // Anything that overlaps or leaves RAM is a BootError naming the file at fault.
 
 import { Priv } from '../hart/index.js';
-import { hasExtension, HART_ISA } from '../hart/isa.js';
+import { PROFILES } from '../hart/profile.js';
 import type { Chosen, VirtBoard } from '../machine/virt.js';
 import { ElfError, parseElf, type ElfImage } from '../machine/loader/elf.js';
 import { ImageError, isLinuxImage, parseLinuxImage } from '../machine/loader/linux-image.js';
@@ -294,7 +294,7 @@ export function boot(board: VirtBoard, plan: BootPlan, firmware?: SbiFirmware): 
         powerOff: (code) => machine.power.exit(code, 'sbi'),
         reset: () => machine.power.reset('sbi'),
       });
-      fw.boot({ entry: BigInt(plan.kernelEntry), dtb, sstc: hasExtension(HART_ISA, 'sstc') });
+      fw.boot({ entry: BigInt(plan.kernelEntry), dtb, isa: PROFILES[hart.profile].isa });
       return { firmware: fw };
     }
     case 'file': {

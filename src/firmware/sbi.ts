@@ -4,6 +4,7 @@
 // and timer, TIME, IPI, RFENCE, HSM, SRST, DBCN.
 import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
 import type { CharSink } from '../machine/host.js';
+import { hasExtension } from '../hart/profile.js';
 import type { Machine, MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
 
@@ -54,6 +55,22 @@ const SRST_WARM_REBOOT = 2n;
 const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
 const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n);
 
+const MENVCFG_CBIE_INVALIDATE = 3n << 4n;
+const MENVCFG_CBCFE = 1n << 6n;
+const MENVCFG_CBZE = 1n << 7n;
+const MENVCFG_PBMTE = 1n << 62n;
+const MENVCFG_STCE = 1n << 63n;
+
+/** The menvcfg that lets S-mode use what `isa` announces. */
+export function menvcfgFor(isa: string): bigint {
+  let v = 0n;
+  if (hasExtension(isa, 'zicbom')) v |= MENVCFG_CBIE_INVALIDATE | MENVCFG_CBCFE;
+  if (hasExtension(isa, 'zicboz')) v |= MENVCFG_CBZE;
+  if (hasExtension(isa, 'svpbmt')) v |= MENVCFG_PBMTE;
+  if (hasExtension(isa, 'sstc')) v |= MENVCFG_STCE;
+  return v;
+}
+
 /** What the firmware needs from the board. */
 export interface SbiPlatform {
   readonly console: CharSink;
@@ -69,7 +86,12 @@ export interface SbiBootOptions {
   readonly dtb: bigint;
   readonly hartId?: bigint;
   /** Let S-mode program its own timer through stimecmp (Sstc). */
-  readonly sstc?: boolean;
+  /**
+   * The ISA the device tree announces; the firmware turns on in menvcfg what S-mode
+   * needs for it (STCE for Sstc, PBMTE for Svpbmt, CBIE/CBCFE/CBZE for Zicbom/Zicboz),
+   * as OpenSBI does. Default: plain RV64GC, nothing turned on.
+   */
+  readonly isa?: string;
 }
 
 export type SbiOutcome = { kind: 'resume' } | { kind: 'stop' } | { kind: 'error'; message: string };
@@ -105,7 +127,7 @@ export class SbiFirmware implements MTrapHandler {
     // One PMP entry grants S and U the whole physical space (NAPOT, RWX).
     hart.writeCsr(0x3b0, (1n << 54n) - 1n);
     hart.writeCsr(0x3a0, 0x1fn);
-    if (options.sstc) hart.writeCsr('menvcfg', hart.readCsr('menvcfg') | (1n << 63n));
+    hart.writeCsr('menvcfg', menvcfgFor(options.isa ?? ''));
   }
 
   /** The machine's view of handleTrap: undefined resumes the hart. */
@@ -216,6 +238,11 @@ export class SbiFirmware implements MTrapHandler {
 
   #setTimer(when: bigint): void {
     const hart = this.#hart;
+    if (hart.readCsr('menvcfg') & MENVCFG_STCE) {
+      // With Sstc the supervisor's own compare register raises STIP, as OpenSBI does it.
+      hart.writeCsr('stimecmp', when);
+      return;
+    }
     hart.mtimecmp = when;
     hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_STIP);
     hart.writeCsr('mie', hart.readCsr('mie') | MIE_MTIE);

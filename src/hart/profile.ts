@@ -36,3 +36,14 @@ export const DEFAULT_PROFILE: CpuProfile = 'rva22';
 export function isCpuProfile(name: string): name is CpuProfile {
   return Object.hasOwn(PROFILES, name);
 }
+
+/** Whether ISA string `isa` names extension `ext` (a single letter, or a multi-letter name like 'sstc'). */
+export function hasExtension(isa: string, ext: string): boolean {
+  const lower = isa.toLowerCase();
+  const e = ext.toLowerCase();
+  if (e.length === 1) {
+    const letters = /^rv(?:32|64)([a-z]*)/.exec(lower)?.[1] ?? '';
+    return letters.includes(e) || (letters.includes('g') && 'imafd'.includes(e));
+  }
+  return lower.split('_').slice(1).includes(e);
+}

@@ -4,7 +4,7 @@
 // virt.ts adds the rest of QEMU's `virt` devices, and a firmware may host M-mode
 // through hostM().
 
-import { Hart, HartExit, Priv, type MmioHandler, type TrapInfo } from '../hart/index.js';
+import { Hart, HartExit, type CpuProfile, Priv, type MmioHandler, type TrapInfo } from '../hart/index.js';
 import { Bus } from './bus.js';
 import type { Device, ExitSource, PowerControl } from './device.js';
 import { Clint } from './devices/clint.js';
@@ -23,6 +23,8 @@ export interface MachineOptions {
   readonly console: CharSink;
   /** Virtual time: one mtime tick per this many retired instructions (hart default if unset). */
   readonly insnsPerTick?: number;
+  /** The ISA the hart implements (src/hart/profile.ts); DEFAULT_PROFILE if unset. */
+  readonly profile?: CpuProfile;
 }
 
 export interface RunOptions {
@@ -110,6 +112,7 @@ export class Machine {
     const bus = new Bus();
     const hart = await Hart.create(hartWasm, bus satisfies MmioHandler, { ramBase: RAM_BASE, ramSize: options.ramSize });
     if (options.insnsPerTick !== undefined) hart.setInsnsPerTick(options.insnsPerTick);
+    if (options.profile !== undefined) hart.setProfile(options.profile);
     return new Machine(hart, bus, options.console);
   }
 

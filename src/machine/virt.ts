@@ -13,7 +13,7 @@
 //                 transports (DeviceID 0), as QEMU's are without a -device
 //   0x80000000  RAM
 
-import { HART_ISA } from '../hart/isa.js';
+import { DEFAULT_PROFILE, PROFILES, type CpuProfile } from '../hart/profile.js';
 import { IRQ_M_EXT, IRQ_S_EXT } from '../hart/causes.js';
 import type { BlockBackend } from './devices/block-backend.js';
 import { ConsoleFeed, type ConsoleLines } from './console-feed.js';
@@ -63,6 +63,8 @@ export interface VirtOptions {
   /** The RTC's reading at mtime 0, ns since the Unix epoch; default DEFAULT_RTC_EPOCH_NS. */
   readonly rtcEpochNs?: bigint;
   readonly insnsPerTick?: number;
+  /** The ISA the hart implements and the device tree announces; DEFAULT_PROFILE if unset. */
+  readonly profile?: CpuProfile;
   /** Board warnings (a virtio driver that broke its device), one line each. */
   readonly log?: (line: string) => void;
 }
@@ -70,9 +72,10 @@ export interface VirtOptions {
 /** Everything the device tree needs besides the board: /chosen. */
 export type Chosen = NonNullable<BoardDtConfig['chosen']>;
 
-/** The device-tree configuration of a virt board with `ramSize` bytes of RAM. */
-export function virtDtConfig(ramSize: number, chosen: Chosen = {}): BoardDtConfig {
-  return virtBoardConfig({ ramSize, isa: HART_ISA, mmuType: 'riscv,sv48', chosen });
+/** The device-tree configuration of a virt board with `ramSize` bytes of RAM and a `profile` hart. */
+export function virtDtConfig(ramSize: number, chosen: Chosen = {}, profile: CpuProfile = DEFAULT_PROFILE): BoardDtConfig {
+  const { isa, cacheBlockSize } = PROFILES[profile];
+  return virtBoardConfig({ ramSize, isa, mmuType: 'riscv,sv48', chosen, cacheBlockSize });
 }
 
 /** The empty transport QEMU leaves in a slot without a device: DeviceID 0, which drivers skip. */
@@ -152,7 +155,7 @@ export class VirtBoard {
   /** `hartWasm` is build/hart.wasm, compiled or as bytes. */
   static async create(hartWasm: WebAssembly.Module | BufferSource, options: VirtOptions): Promise<VirtBoard> {
     const machine = await Machine.create(hartWasm, {
-      ramSize: options.ramSize, console: options.console, insnsPerTick: options.insnsPerTick,
+      ramSize: options.ramSize, console: options.console, insnsPerTick: options.insnsPerTick, profile: options.profile,
     });
     return new VirtBoard(machine, options);
   }
@@ -169,6 +172,6 @@ export class VirtBoard {
 
   /** This board's device tree blob, with `chosen` (bootargs, initrd, stdout-path). */
   deviceTree(chosen: Chosen = {}): Uint8Array {
-    return boardDtb(virtDtConfig(this.ramSize, chosen));
+    return boardDtb(virtDtConfig(this.ramSize, chosen, this.machine.hart.profile));
   }
 }

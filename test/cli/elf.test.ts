@@ -52,6 +52,14 @@ describe('cellvisor (dispatch)', () => {
 });
 
 describe('cellvisor elf: bad input', () => {
+  it('rejects an unknown --cpu, listing the accepted ones', () => {
+    for (const command of ['elf', 'machine']) {
+      const args = command === 'elf' ? ['x.elf'] : ['--kernel', 'Image'];
+      assertOneLine(cellvisor(command, '--cpu', 'rv32gc', ...args), 2,
+        /^cellvisor: --cpu: unknown CPU 'rv32gc'; accepted: rv64gc \(.*\), rva22 \(.*\)$/);
+    }
+  });
+
   it('rejects a missing file argument and extra arguments', () => {
     assertOneLine(cellvisor('elf'), 2, 'cellvisor: elf: missing FILE.elf');
     assertOneLine(cellvisor('elf', 'a.elf', 'b.elf'), 2, 'cellvisor: elf: expected one file, got 2');

@@ -78,13 +78,24 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.match(run.stdout, /SBI implementation ID=0xc5/);
     assert.match(outputOf(run, 'uname -a'), /^Linux cellvisor-guest 6\.1\.\d+ .* riscv64 GNU\/Linux$/m);
     const cpuinfo = outputOf(run, 'cat /proc/cpuinfo');
-    assert.match(cpuinfo, /^isa\s+: rv64imafdc/m);
+    // The default profile: Linux 6.1 names the extensions it knows of what the tree announces.
+    assert.match(cpuinfo, /^isa\s+: rv64imafdc_sstc_svinval_svpbmt_zicbom_zihintpause$/m);
     assert.match(cpuinfo, /^mmu\s+: sv48$/m);
     // Read back from the device after dropping the page cache: the bytes went to the disk.
     assert.equal(outputOf(run, 'head -c 17 /dev/vda; echo').trim(), 'cellvisor-disk-ok');
     assert.equal(readFileSync(disk).subarray(0, 17).toString(), 'cellvisor-disk-ok');
     assert.match(outputOf(run, 'head -c 16 /dev/hwrng | od -An -tx1'), /^( [0-9a-f]{2}){16}$/m);
     assert.match(run.stderr, /SRST\/system_reset +1/);
+    // With Sstc announced, the kernel programs stimecmp itself: no SBI timer calls.
+    assert.doesNotMatch(run.stderr, /set_timer/);
+  });
+
+  it('boots the same Image on the plain RV64GC hart, whose timer goes through SBI', () => {
+    const run = machine([...kernelArgs, '--cpu', 'rv64gc', '--sbi-stats'], ['cat /proc/cpuinfo', 'poweroff -f']);
+    assertPoweredOff(run);
+    assert.match(outputOf(run, 'cat /proc/cpuinfo'), /^isa\s+: rv64imafdc$/m);
+    const calls = /TIME\/set_timer +(\d+)/.exec(run.stderr);
+    assert.ok(calls && Number(calls[1]) > 0, `SBI set_timer calls expected; stats:\n${run.stderr}`);
   });
 
   it('boots with OpenSBI fw_jump.bin as native M-mode firmware', { skip: needOpenSbi }, () => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { boot, planBoot, type Bios } from '../../src/firmware/boot.js';
-import { HART_ISA } from '../../src/hart/isa.js';
+import { DEFAULT_PROFILE, PROFILES } from '../../src/hart/profile.js';
 import { boardDtb } from '../../src/machine/fdt/board-dt.js';
 import type { CharSource } from '../../src/machine/host.js';
 import { DEFAULT_RTC_EPOCH_NS, VirtBoard, virtDtConfig } from '../../src/machine/virt.js';
@@ -103,7 +103,7 @@ describe('virt board', { skip: needHart }, () => {
   it('describes itself in a device tree that dtc accepts', { skip: needDtc }, async () => {
     const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: RAM, console: { write: () => {} } });
     const source = dts(board.deviceTree({ bootargs: 'console=ttyS0', initrd: { start: 0x8080_0000, end: 0x8090_0000 } }));
-    assert.match(source, new RegExp(`riscv,isa = "${HART_ISA}"`));
+    assert.match(source, new RegExp(`riscv,isa = "${PROFILES[DEFAULT_PROFILE].isa}"`));
     assert.match(source, /mmu-type = "riscv,sv48"/);
     assert.match(source, /memory@80000000 \{[^}]*reg = <0x00 0x80000000 0x00 0x1000000>/);
     assert.match(source, /serial@10000000 \{[^}]*interrupts = <0x0a>/);

@@ -49,7 +49,7 @@ export interface BoardDtConfig {
   readonly compatible?: readonly string[];
   readonly memory: Window;
   /** One entry per hart, hart id = index. */
-  readonly harts: readonly { readonly isa: string; readonly mmuType: MmuType }[];
+  readonly harts: readonly { readonly isa: string; readonly mmuType: MmuType; readonly cacheBlockSize?: number }[];
   /** mtime frequency in Hz; default 10 MHz (QEMU virt). */
   readonly timebaseFrequency?: number;
   readonly clint: Window;
@@ -82,11 +82,15 @@ export function virtBoardConfig(options: {
   readonly harts?: number;
   readonly virtioCount?: number;
   readonly chosen?: BoardDtConfig['chosen'];
+  /** Zicbom/Zicboz cache-block size, when the harts have those extensions. */
+  readonly cacheBlockSize?: number;
 }): BoardDtConfig {
   const virtioCount = options.virtioCount ?? VIRTIO_COUNT;
   return {
     memory: { base: RAM_BASE, size: options.ramSize },
-    harts: Array.from({ length: options.harts ?? 1 }, () => ({ isa: options.isa, mmuType: options.mmuType })),
+    harts: Array.from({ length: options.harts ?? 1 }, () => ({
+      isa: options.isa, mmuType: options.mmuType, cacheBlockSize: options.cacheBlockSize,
+    })),
     clint: { base: CLINT_BASE, size: CLINT_SIZE },
     plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
     uart: { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ },
@@ -202,6 +206,9 @@ function addCpus(fdt: Fdt, root: FdtNode, config: BoardDtConfig): number[] {
       .string('riscv,isa', hart.isa).string('mmu-type', hart.mmuType);
     const parsed = parseIsa(hart.isa);
     if (parsed) cpu.string('riscv,isa-base', parsed.base).strings('riscv,isa-extensions', ...parsed.extensions);
+    if (hart.cacheBlockSize !== undefined) {
+      cpu.u32('riscv,cbom-block-size', hart.cacheBlockSize).u32('riscv,cboz-block-size', hart.cacheBlockSize);
+    }
     const intc = cpu.addChild('interrupt-controller');
     intcs.push(fdt.phandle(intc));
     intc.u32('#interrupt-cells', 1).empty('interrupt-controller').string('compatible', 'riscv,cpu-intc');
