@@ -10,3 +10,12 @@ export const UART0_BASE = 0x1000_0000;
 export const VIRTIO_BASE = 0x1000_1000;
 export const VIRTIO_STRIDE = 0x1000;
 export const RAM_BASE = 0x8000_0000;
+export const RTC_BASE = 0x10_1000;
+export const VIRTIO_COUNT = 8;
+
+// PLIC interrupt sources.
+export const PLIC_SOURCES = 95;
+export const UART0_IRQ = 10;
+export const RTC_IRQ = 11;
+/** virtio-mmio transport n (0-based) uses PLIC source VIRTIO_IRQ_BASE + n. */
+export const VIRTIO_IRQ_BASE = 1;

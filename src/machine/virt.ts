@@ -27,10 +27,12 @@ import { VirtioConsole } from './devices/virtio-console.js';
 import { VIRTIO_MMIO_SIZE, VirtioMmio, type VirtioDevice } from './devices/virtio-mmio.js';
 import { VirtioNet } from './devices/virtio-net.js';
 import { SeededEntropy, VirtioRng } from './devices/virtio-rng.js';
-import { boardDtb, PLIC_SOURCES, RTC_BASE, RTC_IRQ, UART0_IRQ, VIRTIO_COUNT, VIRTIO_IRQ_BASE, virtBoardConfig, type BoardDtConfig } from './fdt/board-dt.js';
+import { boardDtb, virtBoardConfig, type BoardDtConfig } from './fdt/board-dt.js';
 import type { CharSink, CharSource } from './host.js';
 import { Machine } from './machine.js';
-import { PLIC_BASE, UART0_BASE, VIRTIO_BASE, VIRTIO_STRIDE } from './memory-map.js';
+import {
+  PLIC_BASE, PLIC_SOURCES, RTC_BASE, RTC_IRQ, UART0_BASE, UART0_IRQ, VIRTIO_BASE, VIRTIO_COUNT, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
+} from './memory-map.js';
 
 /** Which virtio-mmio transport holds which device. */
 export const VIRTIO_SLOT = { blk: 0, net: 1, rng: 2, console: 3 } as const;

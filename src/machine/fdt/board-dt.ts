@@ -8,18 +8,10 @@ import { RTC_SIZE } from '../devices/goldfish-rtc.js';
 import { UART_SIZE } from '../devices/uart16550.js';
 import { VIRTIO_MMIO_SIZE } from '../devices/virtio-mmio.js';
 import {
-  CLINT_BASE, CLINT_SIZE, PLIC_BASE, RAM_BASE, TEST_FINISHER_BASE, TEST_FINISHER_SIZE, UART0_BASE, VIRTIO_BASE, VIRTIO_STRIDE,
+  CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SOURCES, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_FINISHER_BASE, TEST_FINISHER_SIZE,
+  UART0_BASE, UART0_IRQ, VIRTIO_BASE, VIRTIO_COUNT, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
 } from '../memory-map.js';
 import { Fdt, type FdtNode } from './fdt.js';
-
-// QEMU virt facts not yet in memory-map.ts (hw/riscv/virt.c): they belong there.
-export const RTC_BASE = 0x10_1000;
-export const UART0_IRQ = 10;
-export const RTC_IRQ = 11;
-/** virtio-mmio transport n (0-based) uses PLIC source VIRTIO_IRQ_BASE + n. */
-export const VIRTIO_IRQ_BASE = 1;
-export const VIRTIO_COUNT = 8;
-export const PLIC_SOURCES = 95;
 
 // Local interrupt numbers on the cpu interrupt controller (mip bits, privileged spec).
 const IRQ_M_SOFT = 3;
