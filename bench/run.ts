@@ -1,11 +1,16 @@
-// npm run bench: the benchmark guests (guests/bench/) on cellvisor and on QEMU, side by
-// side in one run (ARCHITECTURE.md, "Measured"). Both must print the same checksum.
-// Prints a table and writes it to docs/bench.md with the command, date and machine.
+// npm run bench: the benchmark guests (guests/bench/) and a Linux boot to power-off
+// (guests/linux/) on cellvisor and on QEMU, side by side in one run (ARCHITECTURE.md,
+// "Measured"). The benchmark guests must print the same checksum on both; the Linux
+// boot must reach userland and power down on both. Prints a table and writes it to
+// docs/bench.md with the command, date and machine.
 //
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
-//   npm run bench -- --only bench     one workload
+//   npm run bench -- --only bench     one workload (bench, bench-sv39, linux)
 //   npm run bench -- --no-write       leave docs/bench.md alone
+//
+// Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
+// saying why, and docs/bench.md is left alone.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,19 +19,28 @@ import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { boot, planBoot, type NamedFile } from '../src/firmware/boot.js';
 import { Machine } from '../src/machine/machine.js';
-import { describeOutcome } from '../src/machine/outcome.js';
+import { describeOutcome, type RunOutcome } from '../src/machine/outcome.js';
+import { VirtBoard } from '../src/machine/virt.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HART_WASM = join(ROOT, 'build/hart.wasm');
 const REPORT = join(ROOT, 'docs/bench.md');
 const QEMU = 'qemu-system-riscv64';
 const RAM_SIZE = 128 << 20;
-/** A guard against a guest that never ends: ten times the workload. */
+/** A guard against a benchmark guest that never ends: ten times the workload. */
 const MAX_INSNS = 15_000_000_000n;
+/** The same for the Linux boot (about 78 million instructions): fifty times that. */
+const LINUX_MAX_INSNS = 4_000_000_000n;
 const QEMU_TIMEOUT_MS = 10 * 60_000;
+const LINUX_DIR = 'build/guests/linux';
+const LINUX_APPEND = 'console=ttyS0 cellvisor.autopoweroff';
+/** What the Linux guest prints on reaching userland (guests/linux/rootfs/init), and the kernel at power-off. */
+const LINUX_MARKERS = ['cellvisor-guest: userland up', 'reboot: Power down'];
 
-interface Workload {
+interface ElfWorkload {
+  readonly kind: 'elf';
   readonly name: string;
   readonly elf: string;
   readonly what: string;
@@ -34,9 +48,25 @@ interface Workload {
   readonly targetMips: number;
 }
 
+interface LinuxWorkload {
+  readonly kind: 'linux';
+  readonly name: string;
+  readonly image: string;
+  readonly initrd: string;
+  readonly what: string;
+  /** cellvisor's wall time should be at most this many times QEMU's. */
+  readonly targetRatio: number;
+}
+
+type Workload = ElfWorkload | LinuxWorkload;
+
 const WORKLOADS: readonly Workload[] = [
-  { name: 'bench', elf: 'build/bench/bench.elf', what: 'M-mode, no translation', targetMips: 150 },
-  { name: 'bench-sv39', elf: 'build/bench/bench-sv39.elf', what: 'S-mode, Sv39, 4 KiB pages', targetMips: 100 },
+  { kind: 'elf', name: 'bench', elf: 'build/bench/bench.elf', what: 'M-mode, no translation', targetMips: 150 },
+  { kind: 'elf', name: 'bench-sv39', elf: 'build/bench/bench-sv39.elf', what: 'S-mode, Sv39, 4 KiB pages', targetMips: 100 },
+  {
+    kind: 'linux', name: 'linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: 'Linux 6.1 boot to power-off', targetRatio: 8,
+  },
 ];
 
 interface Run {
@@ -55,13 +85,24 @@ interface Row {
   readonly cellvisor?: CellvisorRun;
   readonly qemu?: Run;
   readonly problems: string[];
+  /** Why the workload was not run at all. */
+  readonly skipped?: string;
 }
 
 function checksum(output: string): string | undefined {
   return /^checksum: (0x[0-9a-f]+)$/m.exec(output)?.[1];
 }
 
-async function runCellvisor(hart: WebAssembly.Module, elf: Uint8Array): Promise<CellvisorRun> {
+/** What a Linux run printed none of (LINUX_MARKERS): one problem each. */
+function missingMarkers(output: string): string[] {
+  return LINUX_MARKERS.filter((m) => !output.includes(m)).map((m) => `printed no '${m}'`);
+}
+
+function outcomeFailure(outcome: RunOutcome): string | undefined {
+  return outcome.kind === 'exit' && outcome.code === 0 ? undefined : describeOutcome(outcome);
+}
+
+async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const started = performance.now();
   const machine = await Machine.create(hart, { ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) } });
@@ -69,22 +110,49 @@ async function runCellvisor(hart: WebAssembly.Module, elf: Uint8Array): Promise<
   const outcome = machine.run({ maxInsns: MAX_INSNS });
   const seconds = (performance.now() - started) / 1000;
   const output = Buffer.concat(chunks).toString('latin1');
-  const failure = outcome.kind === 'exit' && outcome.code === 0 ? undefined : describeOutcome(outcome);
-  return { seconds, output, failure, retired: machine.retired };
+  return { seconds, output, failure: outcomeFailure(outcome), retired: machine.retired };
 }
 
-// QEMU's console goes to a file, not a pipe: QEMU drops HTIF console bytes once a
-// socket's buffer is full (see test/asm/harness.ts).
-function runQemu(elf: string): Promise<Run> {
+/**
+ * Linux on the virt board as `cellvisor machine --kernel Image --initrd ... --append ...`
+ * does it (128 MiB, hosted SBI firmware, default CPU profile), without console input:
+ * the guest powers itself off (cellvisor.autopoweroff). Timed from creating the board.
+ */
+async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
+  const chunks: Uint8Array[] = [];
+  const warnings: string[] = [];
+  const started = performance.now();
+  const board = await VirtBoard.create(hart, {
+    ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line),
+  });
+  const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: LINUX_APPEND }, RAM_SIZE,
+    (chosen) => board.deviceTree(chosen));
+  boot(board, plan);
+  const outcome = board.machine.run({ maxInsns: LINUX_MAX_INSNS });
+  const seconds = (performance.now() - started) / 1000;
+  const output = Buffer.concat(chunks).toString('latin1');
+  const failure = [outcomeFailure(outcome), ...warnings].filter((x) => x !== undefined).join('; ') || undefined;
+  return { seconds, output, failure, retired: board.machine.retired };
+}
+
+const qemuElfArgs = (elf: string): string[] => ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
+
+const qemuLinuxArgs = (w: LinuxWorkload): string[] => [
+  '-M', 'virt', '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
+  '-kernel', join(ROOT, w.image), '-initrd', join(ROOT, w.initrd), '-append', LINUX_APPEND,
+];
+
+// QEMU's console goes to a file, not a pipe: Node's pipes are Unix sockets, and QEMU
+// drops console bytes once a socket's buffer is full (see test/asm/harness.ts).
+function runQemu(args: readonly string[]): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'cellvisor-bench-'));
   const outPath = join(dir, 'stdout');
   const outFd = openSync(outPath, 'w');
   return new Promise<Run>((resolve, reject) => {
-    const args = ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
     const started = performance.now();
     const child = spawn(QEMU, args, { stdio: ['ignore', outFd, 'pipe'], timeout: QEMU_TIMEOUT_MS });
     const err: Buffer[] = [];
-    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const seconds = (performance.now() - started) / 1000;
@@ -130,22 +198,37 @@ const fmt = {
   mips: (insns: bigint, s: number) => (Number(insns) / s / 1e6).toFixed(0),
 };
 
+function targetCell(workload: Workload, cMips: number | undefined, ratio: number | undefined): string {
+  const mark = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+  return workload.kind === 'elf'
+    ? `≥${workload.targetMips} MIPS${mark(cMips === undefined ? undefined : cMips >= workload.targetMips)}`
+    : `≤${workload.targetRatio}× QEMU${mark(ratio === undefined ? undefined : ratio <= workload.targetRatio)}`;
+}
+
 function table(rows: readonly Row[]): string {
   const head = ['workload', 'instructions retired', 'cellvisor wall s', 'cellvisor MIPS', 'QEMU wall s',
     'QEMU MIPS', 'ratio (cellvisor/QEMU)', 'target'];
   const lines = [head, head.map((h, i) => (i === 0 ? '---' : '---:'))];
-  for (const { workload, cellvisor: c, qemu: q } of rows) {
+  for (const { workload, cellvisor: c, qemu: q, skipped } of rows) {
+    const name = `${workload.name} (${workload.what})`;
+    if (skipped) {
+      lines.push([name, 'skipped', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', targetCell(workload, undefined, undefined)]);
+      continue;
+    }
     const insns = c && !c.failure ? c.retired : undefined;
     const cMips = insns !== undefined && c ? Number(fmt.mips(insns, c.seconds)) : undefined;
+    const ratio = c && q && !c.failure && !q.failure ? c.seconds / q.seconds : undefined;
+    // QEMU's MIPS only where it runs the same instructions: not for Linux, which QEMU boots through OpenSBI.
+    const qMips = workload.kind === 'elf' && insns !== undefined && q && !q.failure ? fmt.mips(insns, q.seconds) : 'n/a';
     lines.push([
-      `${workload.name} (${workload.what})`,
+      name,
       insns !== undefined ? fmt.count(insns) : 'n/a',
       c && !c.failure ? fmt.s(c.seconds) : 'n/a',
       cMips !== undefined ? String(cMips) : 'n/a',
       q && !q.failure ? fmt.s(q.seconds) : 'n/a',
-      insns !== undefined && q && !q.failure ? fmt.mips(insns, q.seconds) : 'n/a',
-      c && q && !c.failure && !q.failure ? `${(c.seconds / q.seconds).toFixed(2)}×` : 'n/a',
-      `≥${workload.targetMips} MIPS${cMips === undefined ? '' : cMips >= workload.targetMips ? ' ✓' : ' ✗'}`,
+      qMips,
+      ratio !== undefined ? `${ratio.toFixed(2)}×` : 'n/a',
+      targetCell(workload, cMips, ratio !== undefined ? Number(ratio.toFixed(2)) : undefined),
     ]);
   }
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
@@ -153,7 +236,9 @@ function table(rows: readonly Row[]): string {
 
 function report(rows: readonly Row[], command: string, runs: number, load: number): string {
   const date = new Date().toISOString().slice(0, 10);
-  const sums = [...new Set(rows.map((r) => (r.qemu ? checksum(r.qemu.output) : undefined)))].join(', ');
+  const elfRows = rows.filter((r) => r.workload.kind === 'elf');
+  const sums = [...new Set(elfRows.map((r) => (r.qemu ? checksum(r.qemu.output) : undefined)))].join(', ');
+  const mib = RAM_SIZE >> 20;
   return `# Benchmarks
 
 Generated by \`${command}\` (bench/run.ts) on ${date}; do not edit by hand.
@@ -169,21 +254,83 @@ ${table(rows)}
   The same object file is linked twice: \`bench\` runs in M-mode without translation,
   \`bench-sv39\` in S-mode under identity-mapped Sv39 page tables (guests/lib/sv39.c).
   Both printed the same checksum on cellvisor and on QEMU (${sums}).
+- **Linux**: the guest of guests/linux/ (Linux 6.1 \`Image\` and its busybox
+  \`initramfs.cpio.gz\`) with the kernel command line \`${LINUX_APPEND}\`: the kernel
+  boots, \`/init\` mounts the kernel file systems, prints \`cellvisor-guest: userland up\`
+  and, asked to by \`cellvisor.autopoweroff\`, powers off at once (\`poweroff -f\`, SBI
+  SRST). Both sides printed that banner and the kernel's \`reboot: Power down\`.
 - **Instructions retired** is cellvisor's instret at the guest's HTIF exit; QEMU runs the
-  same program, so the same count is used for its MIPS.
+  same program, so the same count is used for its MIPS. For Linux it is the count from the
+  kernel's first instruction to the power-off; cellvisor's hosted firmware (M-mode, in
+  TypeScript) retires none. QEMU boots Linux through OpenSBI (\`-bios default\`), which runs
+  instructions of its own, in M-mode, and takes the kernel's SBI calls: its count is not
+  cellvisor's, so the Linux row has no QEMU MIPS.
 - **Wall s** is the best of ${runs} run${runs === 1 ? '' : 's'}, end to end: for cellvisor, in-process from
   creating the machine (hart.wasm already compiled) through loading the ELF to the exit;
   for QEMU, the whole \`${QEMU} -M spike -bios none -nographic -monitor none -kernel ELF\` process
-  (TCG, no -icount). The runs alternate between the two.
+  (TCG, no -icount). For Linux, cellvisor boots a VirtBoard (${mib} MiB, hosted SBI firmware,
+  default CPU profile), timed from creating the board through placing the Image, initrd and
+  device tree to the power-off; QEMU is the whole
+  \`${QEMU} -M virt -m ${mib}M -nographic -bios default -kernel Image -initrd initramfs.cpio.gz -append "${LINUX_APPEND}"\`
+  process, OpenSBI included. The runs alternate between the two.
 - **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is.
-- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39.
+- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39; the Linux boot to
+  power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the
   same instructions in S-mode (perf: \`cpu_get_tb_cpu_state\`, which it calls on every
   indirect jump, takes 15% of its time in M-mode against 2.4% in S-mode), so the M-mode
   ratio flatters cellvisor; the Sv39 row is the fairer comparison.
+- **Guest time in the Linux boot**: cellvisor's timer follows retired instructions and
+  jumps over idle waits (WFI) to the next deadline, while QEMU's follows the host clock and
+  sleeps through them; so the kernel's log timestamps differ between the two and say
+  nothing about speed. This boot hardly idles, but a guest that waited longer would
+  favour cellvisor.
 - Times are wall-clock on a shared machine: other work running at the same time slows
   both sides, so compare the ratio more than the absolute numbers.
 `;
+}
+
+/** The files of the Linux row, or why it cannot run. */
+function linuxFiles(w: LinuxWorkload): { kernel: NamedFile; initrd: NamedFile } | string {
+  for (const file of [w.image, w.initrd]) {
+    if (!existsSync(join(ROOT, file))) {
+      return `${file} is missing: guests/linux/build-all.sh builds it (npm run bench runs it through scripts/prepare.js --linux)`;
+    }
+  }
+  return {
+    kernel: { name: w.image, bytes: readFileSync(join(ROOT, w.image)) },
+    initrd: { name: w.initrd, bytes: readFileSync(join(ROOT, w.initrd)) },
+  };
+}
+
+/** How to run one workload on each side, and what its output must show. */
+interface Runner {
+  cellvisor(hart: WebAssembly.Module): Promise<CellvisorRun>;
+  qemuArgs: readonly string[];
+  /** Problems with one run's output (a run with any is a failed run). */
+  check(output: string): string[];
+}
+
+function runner(workload: Workload): Runner | string {
+  if (workload.kind === 'elf') {
+    const elfPath = join(ROOT, workload.elf);
+    const elf = readFileSync(elfPath);
+    return { cellvisor: (hart) => runCellvisorElf(hart, elf), qemuArgs: qemuElfArgs(elfPath), check: () => [] };
+  }
+  const files = linuxFiles(workload);
+  if (typeof files === 'string') return files;
+  return {
+    cellvisor: (hart) => runCellvisorLinux(hart, files.kernel, files.initrd),
+    qemuArgs: qemuLinuxArgs(workload),
+    check: missingMarkers,
+  };
+}
+
+/** The run, failed if its output does not pass `check`. */
+function checked<T extends Run>(run: T, check: (output: string) => string[]): T {
+  if (run.failure) return run;
+  const problems = check(run.output);
+  return problems.length === 0 ? run : { ...run, failure: problems.join('; ') };
 }
 
 async function main(): Promise<number> {
@@ -205,7 +352,7 @@ async function main(): Promise<number> {
     return 2;
   }
   for (const w of workloads) {
-    if (!existsSync(join(ROOT, w.elf))) {
+    if (w.kind === 'elf' && !existsSync(join(ROOT, w.elf))) {
       console.error(`bench: ${w.elf} is missing; npm run bench builds it (node scripts/prepare.js)`);
       return 1;
     }
@@ -219,19 +366,22 @@ async function main(): Promise<number> {
   const load = loadavg()[0];
   const rows: Row[] = [];
   for (const workload of workloads) {
-    const elfPath = join(ROOT, workload.elf);
-    const elf = readFileSync(elfPath);
+    const run = runner(workload);
+    if (typeof run === 'string') {
+      rows.push({ workload, problems: [], skipped: run });
+      continue;
+    }
     const cRuns: CellvisorRun[] = [];
     const qRuns: Run[] = [];
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`bench: ${workload.name} run ${i + 1}/${runs}: `);
       if (hart) {
-        const r = await runCellvisor(hart, elf);
+        const r = checked(await run.cellvisor(hart), run.check);
         cRuns.push(r);
         process.stderr.write(`cellvisor ${fmt.s(r.seconds)} s${r.failure ? ` (${r.failure})` : ''}  `);
       }
       if (haveQemu) {
-        const r = await runQemu(elfPath);
+        const r = checked(await runQemu(run.qemuArgs), run.check);
         qRuns.push(r);
         process.stderr.write(`QEMU ${fmt.s(r.seconds)} s${r.failure ? ` (${r.failure})` : ''}`);
       }
@@ -242,11 +392,13 @@ async function main(): Promise<number> {
     const problems: string[] = [];
     if (cellvisor?.failure) problems.push(`cellvisor: ${cellvisor.failure}`);
     if (qemu?.failure) problems.push(`QEMU: ${qemu.failure}`);
-    const sums = [cellvisor, qemu].map((r) => (r ? checksum(r.output) : undefined));
-    if (cellvisor && !sums[0]) problems.push('cellvisor printed no checksum');
-    if (qemu && !sums[1]) problems.push('QEMU printed no checksum');
-    if (sums[0] && sums[1] && sums[0] !== sums[1]) {
-      problems.push(`checksums differ: cellvisor ${sums[0]}, QEMU ${sums[1]}`);
+    if (workload.kind === 'elf') {
+      const sums = [cellvisor, qemu].map((r) => (r ? checksum(r.output) : undefined));
+      if (cellvisor && !sums[0]) problems.push('cellvisor printed no checksum');
+      if (qemu && !sums[1]) problems.push('QEMU printed no checksum');
+      if (sums[0] && sums[1] && sums[0] !== sums[1]) {
+        problems.push(`checksums differ: cellvisor ${sums[0]}, QEMU ${sums[1]}`);
+      }
     }
     rows.push({ workload, cellvisor, qemu, problems });
   }
@@ -254,7 +406,9 @@ async function main(): Promise<number> {
   console.log(table(rows));
   const problems = rows.flatMap((r) => r.problems.map((p) => `${r.workload.name}: ${p}`));
   for (const p of problems) console.error(`bench: ${p}`);
-  const complete = hart && haveQemu && problems.length === 0 && workloads.length === WORKLOADS.length;
+  for (const r of rows) if (r.skipped) console.error(`bench: ${r.workload.name} skipped: ${r.skipped}`);
+  const ran = rows.filter((r) => !r.skipped).length;
+  const complete = hart && haveQemu && problems.length === 0 && ran === WORKLOADS.length;
   if (!values['no-write']) {
     if (complete) {
       const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
