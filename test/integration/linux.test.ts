@@ -20,11 +20,14 @@ const IMAGE = join(LINUX, 'Image');
 const INITRD = join(LINUX, 'initramfs.cpio.gz');
 const VMLINUX = join(LINUX, 'kernel', 'vmlinux');
 const FW_JUMP = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin';
+const FW_DYNAMIC = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
+const QEMU = 'qemu-system-riscv64';
 const UBOOT = '/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin';
 
 const needLinux: string | false = needHart
   || (existsSync(IMAGE) ? false : 'build/guests/linux/Image not built (run guests/linux/build-all.sh)');
 const needOpenSbi: string | false = needLinux || (existsSync(FW_JUMP) ? false : `${FW_JUMP} not installed (Debian package opensbi)`);
+const needQemu: string | false = needLinux || (spawnSync(QEMU, ['--version']).status === 0 ? false : `${QEMU} not installed (Debian package qemu-system-misc)`);
 const needUBoot: string | false = needLinux || (existsSync(UBOOT) ? false : `${UBOOT} not installed (Debian package u-boot-qemu)`);
 
 /** A guest that hangs must fail the test, not the CI job: a generous instruction limit. */
@@ -104,6 +107,25 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.match(run.stdout, /^OpenSBI v\d+\.\d+/m);
     assert.match(run.stdout, /Domain0 Next Address\s+: 0x0000000080200000/);
     assert.match(outputOf(run, 'uname -a'), /riscv64 GNU\/Linux/);
+  });
+
+  it('boots with OpenSBI fw_dynamic.bin, which finds the kernel through struct fw_dynamic_info', { skip: needOpenSbi }, () => {
+    const run = machine(['--bios', FW_DYNAMIC, ...kernelArgs], ['uname -a', 'poweroff -f']);
+    assertPoweredOff(run);
+    assert.match(run.stdout, /^Firmware Base\s+: 0x80000000/m);
+    assert.match(outputOf(run, 'uname -a'), /riscv64 GNU\/Linux/);
+  });
+
+  it('boots the same Image and initramfs on QEMU, the reference', { skip: needQemu }, () => {
+    // The guest powers itself off after its banner (guests/linux/rootfs/init); QEMU's
+    // console goes to a file, since it loses bytes on a pipe read by Node.
+    const log = scratchFile('qemu-linux.log', new Uint8Array(0));
+    const r = spawnSync(QEMU, ['-M', 'virt', '-m', '128M', '-nographic', '-monitor', 'none', '-serial', `file:${log}`,
+      '-kernel', IMAGE, '-initrd', INITRD, '-append', 'console=ttyS0 cellvisor.autopoweroff'], { timeout: 120_000 });
+    const out = readFileSync(log, 'latin1');
+    assert.equal(r.status, 0, `QEMU exit status; console ends:\n${out.slice(-2000)}`);
+    assert.match(out, /cellvisor-guest: userland up/);
+    assert.match(out, /reboot: Power down/);
   });
 
   it('boots vmlinux, the ELF, as well as the Image', { skip: needLinux || (existsSync(VMLINUX) ? false : `${VMLINUX} not kept by the kernel build`) }, () => {
