@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Brings a checkout up to date before `npm run build|test|bench|demo`: the Debian
-// packages (scripts/setup), node_modules (npm ci), build/hart.wasm, dist/ and the guest
+// packages (scripts/setup), node_modules (npm ci), the C headers generated from
+// src/hart/spec/ (build/include/cellvisor/), build/hart.wasm, dist/ and the guest
 // programs in build/. Each step runs only when its inputs are newer than its outputs,
 // so on an up-to-date tree this is a fast no-op. Plain Node, no npm dependencies: it
 // runs before `npm ci`.
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateHeaders, SpecError } from './gen-headers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILD = join(ROOT, 'build');
@@ -90,6 +92,17 @@ function nodeModules() {
     'Check the network and package-lock.json (run `npm install` if package.json changed).');
 }
 
+function specHeaders() {
+  let written;
+  try {
+    written = generateHeaders();
+  } catch (e) {
+    if (e instanceof SpecError) throw new StepFailed(`generating the C headers from src/hart/spec/: ${e.message}`);
+    throw e;
+  }
+  for (const h of written) log(`wrote ${relative(ROOT, h)}`);
+}
+
 function hartWasm() {
   const core = path('src/hart/core');
   if (!existsSync(join(core, 'index.ts'))) {
@@ -98,6 +111,7 @@ function hartWasm() {
   }
   const newest = Math.max(
     newestUnder(core),
+    newestUnder(path('src/hart/spec'), (p) => p.endsWith('.ts')),
     mtime(path('asconfig.json')),
     mtime(path('package-lock.json')),
   );
@@ -139,6 +153,7 @@ function linuxGuest() {
 try {
   debianPackages();
   nodeModules();
+  specHeaders();
   hartWasm();
   typescript();
   guests();

@@ -2,6 +2,8 @@
  * Entry of a bare-metal guest: hart 0 starts here in M-mode at the ELF entry point
  * (0x80000000) with nothing set up. Other harts wait forever.
  */
+#include <cellvisor/csr.h>
+
 	.section .text.init, "ax", @progbits
 	.globl _start
 _start:
@@ -16,7 +18,7 @@ _start:
 
 	la	t0, cv_trap_entry
 	csrw	mtvec, t0
-	li	t0, 1 << 13		/* mstatus.FS = Initial: the FPU is usable */
+	li	t0, MSTATUS_FS_INITIAL	/* the FPU is usable */
 	csrs	mstatus, t0
 	csrw	fcsr, zero
 

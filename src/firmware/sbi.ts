@@ -3,6 +3,15 @@
 // RISC-V Supervisor Binary Interface Specification v2.0: base, legacy (v0.1) console
 // and timer, TIME, IPI, RFENCE, HSM, SRST, DBCN.
 import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
+import {
+  CAUSE_INTERRUPT_BIT, CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT,
+  CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
+  CAUSE_SUPERVISOR_ECALL, CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
+  IRQ_M_TIMER, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MTIP,
+} from '../hart/causes.js';
+import {
+  ENVCFG_CBIE_INVAL, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE, PMP_NAPOT, PMP_R, PMP_W, PMP_X,
+} from '../hart/spec/csr.js';
 import type { CharSink } from '../machine/host.js';
 import { hasExtension } from '../hart/profile.js';
 import type { Machine, MTrapHandler } from '../machine/machine.js';
@@ -38,36 +47,32 @@ const SPEC_VERSION = (2n << 24n) | 0n;
 export const IMPL_ID = 0xc5n;
 const IMPL_VERSION = 0x0001_0000n;
 
-const CAUSE_SUPERVISOR_ECALL = 9n;
-const INTERRUPT = 1n << 63n;
-const IRQ_S_SOFT = 1n;
-const IRQ_S_TIMER = 5n;
-const IRQ_M_TIMER = 7n;
-const MIP_SSIP = 1n << IRQ_S_SOFT;
-const MIP_STIP = 1n << IRQ_S_TIMER;
-const MIE_MTIE = 1n << IRQ_M_TIMER;
+// The spec's constants (src/hart/spec/) as the bigints that CSR values are here.
+const SUPERVISOR_ECALL = BigInt(CAUSE_SUPERVISOR_ECALL);
+const M_TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
+const SSIP = BigInt(MIP_SSIP);
+const STIP = BigInt(MIP_STIP);
+const MTIE = BigInt(MIP_MTIP); // mie has mip's layout
 
 const SRST_SHUTDOWN = 0n;
 const SRST_COLD_REBOOT = 1n;
 const SRST_WARM_REBOOT = 2n;
 
 // Exceptions S-mode handles itself (everything but the ecalls that reach us).
-const MEDELEG = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 15].reduce((m, c) => m | (1n << BigInt(c)), 0n);
-const MIDELEG = (1n << 1n) | (1n << 5n) | (1n << 9n);
-
-const MENVCFG_CBIE_INVALIDATE = 3n << 4n;
-const MENVCFG_CBCFE = 1n << 6n;
-const MENVCFG_CBZE = 1n << 7n;
-const MENVCFG_PBMTE = 1n << 62n;
-const MENVCFG_STCE = 1n << 63n;
+const MEDELEG = [
+  CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_LOAD,
+  CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
+  CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
+].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+const MIDELEG = BigInt(MIP_SSIP | MIP_STIP | MIP_SEIP);
 
 /** The menvcfg that lets S-mode use what `isa` announces. */
 export function menvcfgFor(isa: string): bigint {
   let v = 0n;
-  if (hasExtension(isa, 'zicbom')) v |= MENVCFG_CBIE_INVALIDATE | MENVCFG_CBCFE;
-  if (hasExtension(isa, 'zicboz')) v |= MENVCFG_CBZE;
-  if (hasExtension(isa, 'svpbmt')) v |= MENVCFG_PBMTE;
-  if (hasExtension(isa, 'sstc')) v |= MENVCFG_STCE;
+  if (hasExtension(isa, 'zicbom')) v |= BigInt(ENVCFG_CBIE_INVAL | ENVCFG_CBCFE);
+  if (hasExtension(isa, 'zicboz')) v |= BigInt(ENVCFG_CBZE);
+  if (hasExtension(isa, 'svpbmt')) v |= BigInt(MENVCFG_PBMTE);
+  if (hasExtension(isa, 'sstc')) v |= BigInt(MENVCFG_STCE);
   return v;
 }
 
@@ -125,8 +130,8 @@ export class SbiFirmware implements MTrapHandler {
     // S and U may read cycle, time, instret and the hpm counters.
     hart.writeCsr('mcounteren', 0xffff_ffffn);
     // One PMP entry grants S and U the whole physical space (NAPOT, RWX).
-    hart.writeCsr(0x3b0, (1n << 54n) - 1n);
-    hart.writeCsr(0x3a0, 0x1fn);
+    hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);
+    hart.writeCsr('pmpcfg0', BigInt(PMP_NAPOT | PMP_R | PMP_W | PMP_X));
     hart.writeCsr('menvcfg', menvcfgFor(options.isa ?? ''));
   }
 
@@ -147,18 +152,18 @@ export class SbiFirmware implements MTrapHandler {
   /** Answers a hosted-M trap. */
   handleTrap(trap: TrapInfo): SbiOutcome {
     const hart = this.#hart;
-    if (trap.cause === (INTERRUPT | IRQ_M_TIMER)) {
+    if (trap.cause === M_TIMER_INTERRUPT) {
       // The timer the supervisor asked for through set_timer: pass it on as STIP.
-      hart.writeCsr('mie', hart.readCsr('mie') & ~MIE_MTIE);
-      hart.writeCsr('mip', hart.readCsr('mip') | MIP_STIP);
+      hart.writeCsr('mie', hart.readCsr('mie') & ~MTIE);
+      hart.writeCsr('mip', hart.readCsr('mip') | STIP);
       return { kind: 'resume' };
     }
-    if (trap.cause === CAUSE_SUPERVISOR_ECALL) {
+    if (trap.cause === SUPERVISOR_ECALL) {
       const outcome = this.#ecall();
       if (outcome.kind === 'resume') hart.pc = trap.epc + 4n;
       return outcome;
     }
-    const what = trap.cause & INTERRUPT ? `interrupt ${trap.cause & ~INTERRUPT}` : `exception ${trap.cause}`;
+    const what = trap.cause & CAUSE_INTERRUPT_BIT ? `interrupt ${trap.cause & ~CAUSE_INTERRUPT_BIT}` : `exception ${trap.cause}`;
     return {
       kind: 'error',
       message: `firmware: unexpected trap into M-mode (${what}) at pc 0x${trap.epc.toString(16)}, tval 0x${trap.tval.toString(16)}`,
@@ -204,8 +209,8 @@ export class SbiFirmware implements MTrapHandler {
       case LEGACY_SET_TIMER: this.#setTimer(x[10]); break;
       case LEGACY_CONSOLE_PUTCHAR: this.#platform.console.write(Uint8Array.of(Number(x[10] & 0xffn))); break;
       case LEGACY_CONSOLE_GETCHAR: ret = BigInt(this.#platform.readConsole()); break;
-      case LEGACY_CLEAR_IPI: hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_SSIP); break;
-      case LEGACY_SEND_IPI: hart.writeCsr('mip', hart.readCsr('mip') | MIP_SSIP); break;
+      case LEGACY_CLEAR_IPI: hart.writeCsr('mip', hart.readCsr('mip') & ~SSIP); break;
+      case LEGACY_SEND_IPI: hart.writeCsr('mip', hart.readCsr('mip') | SSIP); break;
       case LEGACY_REMOTE_FENCE_I: break;
       // As RFENCE below: the only hart is the caller; rewriting satp flushes its TLBs.
       case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: hart.writeCsr('satp', hart.readCsr('satp')); break;
@@ -238,14 +243,14 @@ export class SbiFirmware implements MTrapHandler {
 
   #setTimer(when: bigint): void {
     const hart = this.#hart;
-    if (hart.readCsr('menvcfg') & MENVCFG_STCE) {
+    if (hart.readCsr('menvcfg') & BigInt(MENVCFG_STCE)) {
       // With Sstc the supervisor's own compare register raises STIP, as OpenSBI does it.
       hart.writeCsr('stimecmp', when);
       return;
     }
     hart.mtimecmp = when;
-    hart.writeCsr('mip', hart.readCsr('mip') & ~MIP_STIP);
-    hart.writeCsr('mie', hart.readCsr('mie') | MIE_MTIE);
+    hart.writeCsr('mip', hart.readCsr('mip') & ~STIP);
+    hart.writeCsr('mie', hart.readCsr('mie') | MTIE);
   }
 
   #time(fid: number): [bigint, bigint] {
@@ -262,7 +267,7 @@ export class SbiFirmware implements MTrapHandler {
     const [mask, base] = [this.#hart.x[10], this.#hart.x[11]];
     const targets = this.#harts(mask, base);
     if (targets === undefined) return [SBI_ERR_INVALID_PARAM, 0n];
-    if (targets) this.#hart.writeCsr('mip', this.#hart.readCsr('mip') | MIP_SSIP);
+    if (targets) this.#hart.writeCsr('mip', this.#hart.readCsr('mip') | SSIP);
     return [SBI_SUCCESS, 0n];
   }
 

@@ -1,40 +1,20 @@
-// Trap cause codes (mcause/scause values) as in the RISC-V privileged specification,
-// v1.12 table 3.6 plus the H extension (chapter 8.6.3). Constant names follow
-// riscv-opcodes' encoding.h so they read the same in C and TypeScript.
+// Trap causes by their spec names, and the names the spec gives them in prose. The
+// numbers are those of spec/causes.ts, which the core and the C side use too.
+import {
+  MCAUSE_INTERRUPT,
+  CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_LOAD,
+  CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL, CAUSE_SUPERVISOR_ECALL,
+  CAUSE_VIRTUAL_SUPERVISOR_ECALL, CAUSE_MACHINE_ECALL, CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT,
+  CAUSE_STORE_PAGE_FAULT, CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT, CAUSE_VIRTUAL_INSTRUCTION,
+  CAUSE_STORE_GUEST_PAGE_FAULT,
+  IRQ_S_SOFT, IRQ_VS_SOFT, IRQ_M_SOFT, IRQ_S_TIMER, IRQ_VS_TIMER, IRQ_M_TIMER, IRQ_S_EXT, IRQ_VS_EXT, IRQ_M_EXT,
+  IRQ_S_GEXT,
+} from './spec/causes.js';
+
+export * from './spec/causes.js';
 
 /** mcause bit 63: the trap is an interrupt, the low bits are its number. */
-export const CAUSE_INTERRUPT_BIT = 1n << 63n;
-
-export const CAUSE_MISALIGNED_FETCH = 0;
-export const CAUSE_FETCH_ACCESS = 1;
-export const CAUSE_ILLEGAL_INSTRUCTION = 2;
-export const CAUSE_BREAKPOINT = 3;
-export const CAUSE_MISALIGNED_LOAD = 4;
-export const CAUSE_LOAD_ACCESS = 5;
-export const CAUSE_MISALIGNED_STORE = 6;
-export const CAUSE_STORE_ACCESS = 7;
-export const CAUSE_USER_ECALL = 8;
-export const CAUSE_SUPERVISOR_ECALL = 9;
-export const CAUSE_VIRTUAL_SUPERVISOR_ECALL = 10;
-export const CAUSE_MACHINE_ECALL = 11;
-export const CAUSE_FETCH_PAGE_FAULT = 12;
-export const CAUSE_LOAD_PAGE_FAULT = 13;
-export const CAUSE_STORE_PAGE_FAULT = 15;
-export const CAUSE_FETCH_GUEST_PAGE_FAULT = 20;
-export const CAUSE_LOAD_GUEST_PAGE_FAULT = 21;
-export const CAUSE_VIRTUAL_INSTRUCTION = 22;
-export const CAUSE_STORE_GUEST_PAGE_FAULT = 23;
-
-export const IRQ_S_SOFT = 1;
-export const IRQ_VS_SOFT = 2;
-export const IRQ_M_SOFT = 3;
-export const IRQ_S_TIMER = 5;
-export const IRQ_VS_TIMER = 6;
-export const IRQ_M_TIMER = 7;
-export const IRQ_S_EXT = 9;
-export const IRQ_VS_EXT = 10;
-export const IRQ_M_EXT = 11;
-export const IRQ_S_GEXT = 12;
+export const CAUSE_INTERRUPT_BIT = BigInt(MCAUSE_INTERRUPT);
 
 const EXCEPTION_NAMES: ReadonlyMap<number, string> = new Map([
   [CAUSE_MISALIGNED_FETCH, 'instruction address misaligned'],

@@ -4,6 +4,7 @@
 // below 2^53, and the seam passes MMIO addresses as f64 for the same reason.
 
 import { CSR, type CsrName } from './csr-names.js';
+import { PRV_M, PRV_S, PRV_U } from './spec/csr.js';
 import { HartModuleError, importObject, rawExports, type RawHartExports } from './seam.js';
 
 export { HartModuleError } from './seam.js';
@@ -25,9 +26,9 @@ export enum HartExit {
 }
 
 export enum Priv {
-  U = 0,
-  S = 1,
-  M = 3,
+  U = PRV_U,
+  S = PRV_S,
+  M = PRV_M,
 }
 
 export type AccessSize = 1 | 2 | 4 | 8;

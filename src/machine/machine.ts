@@ -5,6 +5,8 @@
 // through hostM().
 
 import { Hart, HartExit, type CpuProfile, Priv, type MmioHandler, type TrapInfo } from '../hart/index.js';
+import { MIP_MTIP, MIP_STIP } from '../hart/causes.js';
+import { MENVCFG_STCE } from '../hart/spec/csr.js';
 import { Bus } from './bus.js';
 import type { Device, ExitSource, PowerControl } from './device.js';
 import { Clint } from './devices/clint.js';
@@ -81,9 +83,10 @@ export interface BootRegisters {
  */
 const SLICE = 1n << 20n;
 const NO_DEADLINE = (1n << 64n) - 1n;
-const MIE_STIE = 1n << 5n;
-const MIE_MTIE = 1n << 7n;
-const MENVCFG_STCE = 1n << 63n;
+// mie has mip's layout.
+const MIE_STIE = BigInt(MIP_STIP);
+const MIE_MTIE = BigInt(MIP_MTIP);
+const STCE = BigInt(MENVCFG_STCE);
 
 export class Machine {
   readonly hart: Hart;
@@ -258,7 +261,7 @@ export class Machine {
     const mie = hart.readCsr('mie');
     let best = NO_DEADLINE;
     if ((mie & MIE_MTIE) !== 0n) best = hart.mtimecmp;
-    if ((mie & MIE_STIE) !== 0n && (hart.readCsr('menvcfg') & MENVCFG_STCE) !== 0n) {
+    if ((mie & MIE_STIE) !== 0n && (hart.readCsr('menvcfg') & STCE) !== 0n) {
       const s = hart.readCsr('stimecmp');
       if (s < best) best = s;
     }

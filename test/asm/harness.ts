@@ -22,6 +22,9 @@ export const EXPECTED_DIR = join(ASM_DIR, 'expected');
 /** Expected signatures written by hand from the specification (QEMU 7.2 lacks the extension). */
 export const SPEC_EXPECTED_DIR = join(ASM_DIR, 'spec-expected');
 export const BUILD_DIR = join(ROOT, 'build/test/asm');
+/** The headers generated from src/hart/spec/ (<cellvisor/csr.h>, ...) that test.h includes. */
+export const GENERATED_INCLUDE_DIR = join(ROOT, 'build/include');
+const GEN_HEADERS = join(ROOT, 'scripts/gen-headers.mjs');
 
 export const GCC = 'riscv64-unknown-elf-gcc';
 export const QEMU = 'qemu-system-riscv64';
@@ -32,6 +35,21 @@ const SHARED_SOURCES = [
   ...['test.h', 'paging.h', 'fp.h', 'runtime.S', 'link.ld'].map((f) => join(INCLUDE_DIR, f)),
   fileURLToPath(import.meta.url),
 ];
+
+let generatedHeaders: string[] | undefined;
+
+/**
+ * Brings build/include/cellvisor/*.h up to date with src/hart/spec/ (a no-op when it
+ * is; scripts/prepare.js does the same) and returns them, once per process.
+ */
+function specHeaders(): string[] {
+  if (generatedHeaders) return generatedHeaders;
+  const r = spawnSync(process.execPath, [GEN_HEADERS], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node scripts/gen-headers.mjs failed:\n${r.stderr}`);
+  const dir = join(GENERATED_INCLUDE_DIR, 'cellvisor');
+  generatedHeaders = readdirSync(dir).filter((f) => f.endsWith('.h')).map((f) => join(dir, f));
+  return generatedHeaders;
+}
 
 /** Wall-clock limits: every test finishes in well under a second on either side. */
 const QEMU_TIMEOUT_MS = 20_000;
@@ -138,14 +156,14 @@ export function readGolden(name: string): string | undefined {
 export function buildTest(name: string): string {
   const src = join(ASM_DIR, `${name}.S`);
   const elf = elfPath(name);
-  const newest = Math.max(...[src, ...SHARED_SOURCES].map((f) => statSync(f).mtimeMs));
+  const newest = Math.max(...[src, ...SHARED_SOURCES, ...specHeaders()].map((f) => statSync(f).mtimeMs));
   if (existsSync(elf) && statSync(elf).mtimeMs >= newest) return elf;
   if (!onPath(GCC)) throw new Error(`${GCC} is not installed, and ${elf} is missing or stale`);
   mkdirSync(BUILD_DIR, { recursive: true });
   // The test first: its code then follows the start-up code directly, so the
   // addresses in its signature (epc=...) do not move when the runtime changes.
   const args = [
-    ...GCC_FLAGS, `-I${INCLUDE_DIR}`, '-T', join(INCLUDE_DIR, 'link.ld'),
+    ...GCC_FLAGS, `-I${INCLUDE_DIR}`, `-I${GENERATED_INCLUDE_DIR}`, '-T', join(INCLUDE_DIR, 'link.ld'),
     src, join(INCLUDE_DIR, 'runtime.S'), '-o', elf,
   ];
   const r = spawnSync(GCC, args, { encoding: 'utf8' });

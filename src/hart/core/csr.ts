@@ -1,89 +1,40 @@
 // The CSR file: storage, WARL legalisation and access checks, in one place
 // (privileged spec, chapters "Machine-Level ISA" and "Supervisor-Level ISA").
-import { priv, PRIV_M, PRIV_S, PRIV_U, IRQ_M_TIMER, IRQ_S_TIMER } from './state';
+import { priv } from './state';
 import { fflags } from './fpu';
 import { flushTlbAll, updateTlbBases } from './tlb';
+import {
+  CSR_FFLAGS, CSR_FRM, CSR_FCSR, CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_HPMCOUNTER3, CSR_HPMCOUNTER31,
+  CSR_SSTATUS, CSR_SIE, CSR_STVEC, CSR_SCOUNTEREN, CSR_SENVCFG, CSR_SSCRATCH, CSR_SEPC, CSR_SCAUSE, CSR_STVAL,
+  CSR_SIP, CSR_STIMECMP, CSR_SATP,
+  CSR_MSTATUS, CSR_MISA, CSR_MEDELEG, CSR_MIDELEG, CSR_MIE, CSR_MTVEC, CSR_MCOUNTEREN, CSR_MENVCFG,
+  CSR_MCOUNTINHIBIT, CSR_MHPMEVENT3, CSR_MHPMEVENT31, CSR_MSCRATCH, CSR_MEPC, CSR_MCAUSE, CSR_MTVAL, CSR_MIP,
+  CSR_PMPCFG0, CSR_PMPCFG15, CSR_PMPADDR0, CSR_PMPADDR63, CSR_MCYCLE, CSR_MINSTRET, CSR_MHPMCOUNTER3,
+  CSR_MHPMCOUNTER31, CSR_MVENDORID, CSR_MARCHID, CSR_MIMPID, CSR_MHARTID, CSR_MCONFIGPTR,
+  PRV_U, PRV_S, PRV_M,
+  MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP_SHIFT, MSTATUS_MPP, MSTATUS_FS,
+  MSTATUS_FS_DIRTY, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
+  MSTATUS_UXL_SHIFT, MSTATUS_UXL, MSTATUS_SXL_SHIFT, MSTATUS_SD,
+  ENVCFG_FIOM, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE, COUNTEREN_TM,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48,
+  PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_L,
+} from '../spec/csr';
+import { IRQ_M_TIMER, IRQ_S_TIMER, MIP_SSIP, MIP_MSIP, MIP_STIP, MIP_MTIP, MIP_SEIP, MIP_MEIP } from '../spec/causes';
 
-// CSR numbers.
-export const CSR_FFLAGS: u32 = 0x001;
-export const CSR_FRM: u32 = 0x002;
-export const CSR_FCSR: u32 = 0x003;
-export const CSR_CYCLE: u32 = 0xc00;
-export const CSR_TIME: u32 = 0xc01;
-export const CSR_INSTRET: u32 = 0xc02;
-export const CSR_SSTATUS: u32 = 0x100;
-export const CSR_SIE: u32 = 0x104;
-export const CSR_STVEC: u32 = 0x105;
-export const CSR_SCOUNTEREN: u32 = 0x106;
-export const CSR_SENVCFG: u32 = 0x10a;
-export const CSR_SSCRATCH: u32 = 0x140;
-export const CSR_SEPC: u32 = 0x141;
-export const CSR_SCAUSE: u32 = 0x142;
-export const CSR_STVAL: u32 = 0x143;
-export const CSR_SIP: u32 = 0x144;
-export const CSR_SATP: u32 = 0x180;
-export const CSR_STIMECMP: u32 = 0x14d;
-export const CSR_MVENDORID: u32 = 0xf11;
-export const CSR_MARCHID: u32 = 0xf12;
-export const CSR_MIMPID: u32 = 0xf13;
-export const CSR_MHARTID: u32 = 0xf14;
-export const CSR_MCONFIGPTR: u32 = 0xf15;
-export const CSR_MSTATUS: u32 = 0x300;
-export const CSR_MISA: u32 = 0x301;
-export const CSR_MEDELEG: u32 = 0x302;
-export const CSR_MIDELEG: u32 = 0x303;
-export const CSR_MIE: u32 = 0x304;
-export const CSR_MTVEC: u32 = 0x305;
-export const CSR_MCOUNTEREN: u32 = 0x306;
-export const CSR_MENVCFG: u32 = 0x30a;
-export const CSR_MCOUNTINHIBIT: u32 = 0x320;
-export const CSR_MSCRATCH: u32 = 0x340;
-export const CSR_MEPC: u32 = 0x341;
-export const CSR_MCAUSE: u32 = 0x342;
-export const CSR_MTVAL: u32 = 0x343;
-export const CSR_MIP: u32 = 0x344;
-export const CSR_PMPCFG0: u32 = 0x3a0;
-export const CSR_PMPADDR0: u32 = 0x3b0;
-export const CSR_MCYCLE: u32 = 0xb00;
-export const CSR_MINSTRET: u32 = 0xb02;
-
-// mstatus fields.
-export const MSTATUS_SIE: u64 = 1 << 1;
-export const MSTATUS_MIE: u64 = 1 << 3;
-export const MSTATUS_SPIE: u64 = 1 << 5;
-export const MSTATUS_MPIE: u64 = 1 << 7;
-export const MSTATUS_SPP: u64 = 1 << 8;
-export const MSTATUS_MPP_SHIFT: u64 = 11;
-export const MSTATUS_MPP: u64 = 3 << 11;
-export const MSTATUS_FS: u64 = 3 << 13;
-export const MSTATUS_FS_DIRTY: u64 = 3 << 13;
-export const MSTATUS_MPRV: u64 = 1 << 17;
-export const MSTATUS_SUM: u64 = 1 << 18;
-export const MSTATUS_MXR: u64 = 1 << 19;
-export const MSTATUS_TVM: u64 = 1 << 20;
-export const MSTATUS_TW: u64 = 1 << 21;
-export const MSTATUS_TSR: u64 = 1 << 22;
-export const MSTATUS_UXL_SXL: u64 = (<u64>2 << 32) | (<u64>2 << 34);
-export const MSTATUS_SD: u64 = <u64>1 << 63;
+// UXL and SXL are read-only 2: XLEN is 64 in S and U.
+const XLEN_64: u64 = 2;
+const MSTATUS_UXL_SXL: u64 = (XLEN_64 << MSTATUS_UXL_SHIFT) | (XLEN_64 << MSTATUS_SXL_SHIFT);
 const MSTATUS_WRITABLE: u64 = MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP |
   MSTATUS_MPP | MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR;
 const SSTATUS_MASK: u64 = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | MSTATUS_SUM | MSTATUS_MXR |
-  (<u64>3 << 32) | MSTATUS_SD;
-
-// menvcfg / senvcfg fields (privileged spec, Zicbom, Zicboz, Svpbmt, Sstc).
-export const ENVCFG_FIOM: u64 = 1;
-export const ENVCFG_CBIE: u64 = 3 << 4;
-export const ENVCFG_CBCFE: u64 = 1 << 6;
-export const ENVCFG_CBZE: u64 = 1 << 7;
-export const MENVCFG_PBMTE: u64 = <u64>1 << 62;
-export const MENVCFG_STCE: u64 = <u64>1 << 63;
+  MSTATUS_UXL | MSTATUS_SD;
 
 // misa: RV64 with I, M, A, F, D, C, S, U.
 export const MISA: u64 = (<u64>2 << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20);
 
 const MEDELEG_WRITABLE: u64 = 0xb3ff; // causes 0-9, 12, 13, 15; ecall from M (11) is read-only zero
-const S_INTERRUPTS: u64 = (1 << 1) | (1 << 5) | (1 << 9);
-const M_INTERRUPTS: u64 = (1 << 3) | (1 << 7) | (1 << 11);
+const S_INTERRUPTS: u64 = MIP_SSIP | MIP_STIP | MIP_SEIP;
+const M_INTERRUPTS: u64 = MIP_MSIP | MIP_MTIP | MIP_MEIP;
 const MIP_SOFT_WRITABLE: u64 = S_INTERRUPTS; // SSIP, STIP, SEIP are written by M-mode software
 
 export let mstatus: u64 = 0;
@@ -176,13 +127,15 @@ function writeStatus(v: u64): void {
 
 function counterAllowed(n: u32): bool {
   let bit = <u64>1 << (n & 31);
-  if (priv < PRIV_M && (mcounteren & bit) == 0) return false;
-  if (priv == PRIV_U && (scounteren & bit) == 0) return false;
+  if (priv < PRV_M && (mcounteren & bit) == 0) return false;
+  if (priv == PRV_U && (scounteren & bit) == 0) return false;
   return true;
 }
 
-export function mcycle(): u64 { return cycles + inflight + mcycleOffset; }
-export function minstret(): u64 { return retired + inflight + minstretOffset; }
+// An inhibited counter leaves out the block in flight too (the run loop moves its
+// offset by the whole block when the block ends).
+export function mcycle(): u64 { return cycles + ((mcountinhibit & 1) != 0 ? 0 : inflight) + mcycleOffset; }
+export function minstret(): u64 { return retired + ((mcountinhibit & 4) != 0 ? 0 : inflight) + minstretOffset; }
 
 // Result of csrAccess: the value read, and whether the access was legal.
 export let csrOk: bool = true;
@@ -193,15 +146,15 @@ function pmpcfgRead(idx: i32): u64 {
   return v;
 }
 
-function pmpLocked(i: i32): bool { return (pmpcfg[i] & 0x80) != 0; }
+function pmpLocked(i: i32): bool { return (pmpcfg[i] & PMP_L) != 0; }
 
 function pmpcfgWrite(idx: i32, v: u64): void {
   for (let i = 0; i < 8; i++) {
     let e = idx * 8 + i;
     if (pmpLocked(e)) continue;
     let b = <u8>(v >> (i * 8));
-    if ((b & 3) == 2) b &= ~2; // R=0 W=1 is reserved: legalise to no access
-    pmpcfg[e] = b & 0x9f;
+    if ((b & (PMP_R | PMP_W)) == PMP_W) b &= <u8>~PMP_W; // R=0 W=1 is reserved: legalise to no access
+    pmpcfg[e] = b & <u8>(PMP_L | PMP_A | PMP_X | PMP_W | PMP_R);
   }
   pmpChanged();
 }
@@ -209,14 +162,14 @@ function pmpcfgWrite(idx: i32, v: u64): void {
 function pmpaddrWrite(i: i32, v: u64): void {
   if (pmpLocked(i)) return;
   // A locked TOR entry also locks the pmpaddr below it.
-  if (i + 1 < PMP_COUNT && pmpLocked(i + 1) && ((pmpcfg[i + 1] >> 3) & 3) == 1) return;
+  if (i + 1 < PMP_COUNT && pmpLocked(i + 1) && (pmpcfg[i + 1] & PMP_A) == PMP_TOR) return;
   pmpaddr[i] = v & 0x003f_ffff_ffff_ffff;
   pmpChanged();
 }
 
 function pmpChanged(): void {
   pmpActive = false;
-  for (let i = 0; i < PMP_COUNT; i++) if ((pmpcfg[i] & 0x18) != 0) pmpActive = true;
+  for (let i = 0; i < PMP_COUNT; i++) if ((pmpcfg[i] & PMP_A) != PMP_OFF) pmpActive = true;
   flushTlbAll();
 }
 
@@ -243,11 +196,11 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_STVAL: return stval;
     case CSR_SIP: return mip() & mideleg;
     case CSR_SATP:
-      if (checkPriv && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0) break;
+      if (checkPriv && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0) break;
       return satp;
     case CSR_STIMECMP:
       if (!profileFull) break;
-      if (checkPriv && priv < PRIV_M && ((menvcfg & MENVCFG_STCE) == 0 || (mcounteren & 2) == 0)) break;
+      if (checkPriv && priv < PRV_M && ((menvcfg & MENVCFG_STCE) == 0 || (mcounteren & COUNTEREN_TM) == 0)) break;
       return stimecmp;
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: return 0;
     case CSR_MHARTID: return mhartid;
@@ -268,16 +221,16 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_MCYCLE: return mcycle();
     case CSR_MINSTRET: return minstret();
     default:
-      if (n >= CSR_PMPCFG0 && n < CSR_PMPCFG0 + 4) {
+      if (n >= <u32>CSR_PMPCFG0 && n < <u32>CSR_PMPCFG0 + 4) {
         if (n & 1) break; // odd pmpcfg registers do not exist on RV64
         return pmpcfgRead(<i32>(n - CSR_PMPCFG0) >> 1);
       }
-      if (n >= CSR_PMPADDR0 && n < CSR_PMPADDR0 + <u32>PMP_COUNT) return pmpaddr[n - CSR_PMPADDR0];
-      if (n >= CSR_PMPADDR0 + <u32>PMP_COUNT && n < CSR_PMPADDR0 + 64) return 0;
-      if (n > CSR_PMPCFG0 + 3 && n < CSR_PMPCFG0 + 16) { if (n & 1) break; return 0; }
+      if (n >= <u32>CSR_PMPADDR0 && n < <u32>CSR_PMPADDR0 + <u32>PMP_COUNT) return pmpaddr[n - CSR_PMPADDR0];
+      if (n >= <u32>CSR_PMPADDR0 + <u32>PMP_COUNT && n <= <u32>CSR_PMPADDR63) return 0;
+      if (n > <u32>CSR_PMPCFG0 + 3 && n <= <u32>CSR_PMPCFG15) { if (n & 1) break; return 0; }
       // mhpmcounter3..31, mhpmevent3..31: implemented as read-only-zero counters.
-      if ((n >= 0xb03 && n <= 0xb1f) || (n >= 0x323 && n <= 0x33f)) return 0;
-      if (n >= 0xc03 && n <= 0xc1f) { if (checkPriv && !counterAllowed(n)) break; return 0; }
+      if ((n >= <u32>CSR_MHPMCOUNTER3 && n <= <u32>CSR_MHPMCOUNTER31) || (n >= <u32>CSR_MHPMEVENT3 && n <= <u32>CSR_MHPMEVENT31)) return 0;
+      if (n >= <u32>CSR_HPMCOUNTER3 && n <= <u32>CSR_HPMCOUNTER31) { if (checkPriv && !counterAllowed(n)) break; return 0; }
   }
   csrOk = false;
   return 0;
@@ -302,13 +255,13 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
     case CSR_SCAUSE: scause = v; break;
     case CSR_STVAL: stval = v; break;
     case CSR_SIP: {
-      let m = mideleg & (1 << 1); // only SSIP is writable through sip
+      let m = mideleg & MIP_SSIP; // only SSIP is writable through sip
       mipSoft = (mipSoft & ~m) | (v & m);
       break;
     }
     case CSR_SATP: {
-      let mode = v >> 60;
-      if (mode != 0 && mode != 8 && mode != 9) break; // unsupported mode: the write has no effect
+      let mode = v & SATP_MODE;
+      if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48) break; // unsupported mode: the write has no effect
       satp = v;
       flushTlbAll();
       break;
@@ -337,13 +290,13 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
       mipSoft = (mipSoft & ~m) | (v & m);
       break;
     }
-    case CSR_MCYCLE: mcycleOffset = v - cycles - inflight; break;
-    case CSR_MINSTRET: minstretOffset = v - retired - inflight; break;
+    case CSR_MCYCLE: mcycleOffset = v - (mcycle() - mcycleOffset); break;
+    case CSR_MINSTRET: minstretOffset = v - (minstret() - minstretOffset); break;
     case CSR_MHARTID: case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR:
       return !checkPriv;
     default:
-      if (n >= CSR_PMPCFG0 && n < CSR_PMPCFG0 + 4) { pmpcfgWrite(<i32>(n - CSR_PMPCFG0) >> 1, v); break; }
-      if (n >= CSR_PMPADDR0 && n < CSR_PMPADDR0 + <u32>PMP_COUNT) { pmpaddrWrite(<i32>(n - CSR_PMPADDR0), v); break; }
+      if (n >= <u32>CSR_PMPCFG0 && n < <u32>CSR_PMPCFG0 + 4) { pmpcfgWrite(<i32>(n - CSR_PMPCFG0) >> 1, v); break; }
+      if (n >= <u32>CSR_PMPADDR0 && n < <u32>CSR_PMPADDR0 + <u32>PMP_COUNT) { pmpaddrWrite(<i32>(n - CSR_PMPADDR0), v); break; }
       // The remaining pmp, mhpmcounter and mhpmevent registers are read-only zero (WARL).
       break;
   }

@@ -2,8 +2,10 @@
 // precision are NaN-boxed in the 64-bit registers (unprivileged spec, "NaN Boxing
 // of Narrower Values").
 import { Op } from './ops';
-import { getF, setF, getX, setX, CAUSE_ILLEGAL_INSTRUCTION } from './state';
-import { mstatus, frm, MSTATUS_FS, MSTATUS_FS_DIRTY } from './csr';
+import { getF, setF, getX, setX } from './state';
+import { mstatus, frm } from './csr';
+import { MSTATUS_FS, MSTATUS_FS_DIRTY } from '../spec/csr';
+import { CAUSE_ILLEGAL_INSTRUCTION } from '../spec/causes';
 import { raiseException } from './trap';
 import * as fpu from './fpu';
 

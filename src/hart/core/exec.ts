@@ -4,17 +4,17 @@
 import { Op } from './ops';
 import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH } from './layout';
 import {
-  PC, priv, trapped, stopReason, PRIV_M, PRIV_S, PRIV_U, getX, setX, getF, setF,
-  EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
-  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_USER_ECALL,
+  PC, priv, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
 import {
   mstatus, mie, mip, csrRead, csrWrite, csrOk, cycles, retired, inflight, mcountinhibit, mtimecmp, mtimeOffset,
-  insnsPerTick, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, menvcfg, stimecmp, MENVCFG_STCE,
+  insnsPerTick, menvcfg, stimecmp, mcycleOffset, minstretOffset,
 } from './csr';
+import { PRV_M, PRV_S, PRV_U, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, MENVCFG_STCE } from '../spec/csr';
+import { CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_USER_ECALL } from '../spec/causes';
 import { tlbLoad, tlbStore, tlbFetch, flushTlbAll, flushTlbPage } from './tlb';
 import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cacheBlockOp } from './mmu';
-import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapCause, trapTval, trapEpc } from './trap';
+import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
 import { execFp, fpEnabled, markDirty } from './exec-fp';
@@ -58,8 +58,16 @@ export function run(budget: i64): i32 {
     budget -= n;
     retired += <u64>n;
     cycles += <u64>n;
+    if (mcountinhibit != 0) inhibitCounters(<u64>n);
     if (stopReason >= 0) return stopReason;
   }
+}
+
+// mcountinhibit.CY/IR: the counters keep their value while inhibited. `cycles` also
+// drives virtual time, so it runs on and the offsets absorb what it counted.
+export function inhibitCounters(n: u64): void {
+  if (mcountinhibit & 1) mcycleOffset -= n;
+  if (mcountinhibit & 4) minstretOffset -= n;
 }
 
 // Shortens a chunk so that it ends when mtime reaches cmp.
@@ -530,7 +538,7 @@ function execBlock(n: i32): i32 {
       }
 
       case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
-        let bad = priv == PRIV_U || (op == Op.SINVAL_VMA && priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0);
+        let bad = priv == PRV_U || (op == Op.SINVAL_VMA && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0);
         if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         if (op == Op.SINVAL_VMA) {
           if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
@@ -553,7 +561,7 @@ function execBlock(n: i32): i32 {
 
       case Op.MRET: case Op.SRET: {
         PC = p;
-        let ok = op == Op.MRET ? priv == PRIV_M : (priv == PRIV_M || (priv == PRIV_S && (mstatus & MSTATUS_TSR) == 0));
+        let ok = op == Op.MRET ? priv == PRV_M : (priv == PRV_M || (priv == PRV_S && (mstatus & MSTATUS_TSR) == 0));
         if (!ok) {
           raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
@@ -567,7 +575,7 @@ function execBlock(n: i32): i32 {
       }
 
       case Op.WFI: {
-        if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TW) != 0)) {
+        if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TW) != 0)) {
           PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
@@ -576,7 +584,7 @@ function execBlock(n: i32): i32 {
       }
 
       case Op.SFENCE_VMA: {
-        if (priv == PRIV_U || (priv == PRIV_S && (mstatus & MSTATUS_TVM) != 0)) {
+        if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TVM) != 0)) {
           PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }

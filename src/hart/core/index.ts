@@ -1,7 +1,9 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
 import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
-import { PC, priv, stopReason, PRIV_M, EXIT_STOP, IRQ_M_TIMER, IRQ_S_TIMER } from './state';
+import { PC, priv, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
+import { PRV_M, MENVCFG_STCE } from '../spec/csr';
+import { IRQ_M_TIMER, IRQ_S_TIMER } from '../spec/causes';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
 import { flushTlbAll, updateTlbBases } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc } from './trap';
@@ -32,7 +34,7 @@ export function reset(pc: u64): void {
   csr.cycles = 0; csr.retired = 0; csr.mcycleOffset = 0; csr.minstretOffset = 0; csr.mtimeOffset = 0;
   csr.mtimecmp = 0xffff_ffff_ffff_ffff;
   csr.mipLines = 0;
-  priv = PRIV_M;
+  priv = PRV_M;
   PC = pc;
   clearReservation();
   exec.resetExec();
@@ -82,11 +84,13 @@ export function setInsnsPerTick(n: i32): void {
 export function skipToNextTimer(): i32 {
   let cmp: u64 = 0xffff_ffff_ffff_ffff;
   if (csr.mie & (<u64>1 << IRQ_M_TIMER)) cmp = csr.mtimecmp;
-  if ((csr.menvcfg & csr.MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_S_TIMER)) != 0 && csr.stimecmp < cmp) cmp = csr.stimecmp;
+  if ((csr.menvcfg & MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_S_TIMER)) != 0 && csr.stimecmp < cmp) cmp = csr.stimecmp;
   if (cmp == 0xffff_ffff_ffff_ffff) return 0;
   let now = csr.mtime();
   if (cmp <= now) return 1;
-  csr.cycles += (cmp - now) * csr.insnsPerTick;
+  let idle = (cmp - now) * csr.insnsPerTick;
+  csr.cycles += idle;
+  if (csr.mcountinhibit & 1) csr.mcycleOffset -= idle;
   return 1;
 }
 

@@ -2,15 +2,17 @@
 // everything a load, store or fetch does when its TLB entry misses.
 // Privileged spec: "Physical Memory Protection", "Sv39", "Sv48".
 import { RAM_OFFSET, MMIO_DATA_OFFSET } from './layout';
+import { priv, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
+import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg } from './csr';
 import {
-  priv, PRIV_M, PRIV_S, PRIV_U, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH,
+  PRV_M, PRV_S, PRV_U, MSTATUS_SUM, MSTATUS_MXR, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
+} from '../spec/csr';
+import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
-} from './state';
-import {
-  satp, mstatus, MSTATUS_SUM, MSTATUS_MXR, pmpcfg, pmpaddr, pmpActive, PMP_COUNT,
-  menvcfg, senvcfg, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
-} from './csr';
+} from '../spec/causes';
+import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_N } from '../spec/pte';
 import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
@@ -57,17 +59,17 @@ function inHole(pa: u64, size: u64): bool {
 
 // Whether an access of `size` bytes at `pa` of the given kind is allowed to privilege p.
 export function pmpAllows(pa: u64, size: u64, kind: i32, p: i32): bool {
-  if (!pmpActive) return p == PRIV_M;
+  if (!pmpActive) return p == PRV_M;
   for (let i = 0; i < PMP_COUNT; i++) {
     let cfg = <u32>pmpcfg[i];
-    let a = (cfg >> 3) & 3;
-    if (a == 0) continue;
+    let a = cfg & PMP_A;
+    if (a == PMP_OFF) continue;
     let lo: u64, hi: u64;
     let addr = pmpaddr[i];
-    if (a == 1) { // TOR
+    if (a == PMP_TOR) {
       lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
       hi = addr << 2;
-    } else if (a == 2) { // NA4
+    } else if (a == PMP_NA4) {
       lo = addr << 2;
       hi = lo + 4;
     } else { // NAPOT: trailing ones of pmpaddr give the size
@@ -77,27 +79,19 @@ export function pmpAllows(pa: u64, size: u64, kind: i32, p: i32): bool {
     }
     if (pa + size <= lo || pa >= hi) continue;
     if (pa < lo || pa + size > hi) return false; // a partial match fails
-    if (p == PRIV_M && (cfg & 0x80) == 0) return true;
-    let bit: u32 = kind == ACCESS_LOAD ? 1 : kind == ACCESS_STORE ? 2 : 4;
+    if (p == PRV_M && (cfg & PMP_L) == 0) return true;
+    let bit: u32 = kind == ACCESS_LOAD ? PMP_R : kind == ACCESS_STORE ? PMP_W : PMP_X;
     return (cfg & bit) != 0;
   }
-  return p == PRIV_M;
+  return p == PRV_M;
 }
 
 @inline function pmpOk(pa: u64, size: u64, kind: i32, p: i32): bool {
-  if (!pmpActive) return p == PRIV_M || pmpAllows(pa, size, kind, p);
+  if (!pmpActive) return p == PRV_M || pmpAllows(pa, size, kind, p);
   return pmpAllows(pa, size, kind, p);
 }
 
 // ---- translation -------------------------------------------------------------
-
-const PTE_V: u64 = 1;
-const PTE_R: u64 = 2;
-const PTE_W: u64 = 4;
-const PTE_X: u64 = 8;
-const PTE_U: u64 = 16;
-const PTE_A: u64 = 64;
-const PTE_D: u64 = 128;
 
 function faultCause(kind: i32, page: bool): u64 {
   if (kind == ACCESS_FETCH) return page ? CAUSE_FETCH_PAGE_FAULT : CAUSE_FETCH_ACCESS;
@@ -124,21 +118,21 @@ function fail(kind: i32, page: bool, va: u64): u64 {
 export let leafMask: u64 = 0xfff;
 
 export function translate(va: u64, kind: i32, p: i32): u64 {
-  let mode = satp >> 60;
+  let mode = satp & SATP_MODE;
   leafMask = 0xfff;
-  if (p == PRIV_M || mode == 0) return va;
-  let levels = mode == 8 ? 3 : 4;
+  if (p == PRV_M || mode == SATP_MODE_BARE) return va;
+  let levels = mode == SATP_MODE_SV39 ? 3 : 4;
   let vaBits: u64 = 12 + 9 * <u64>levels;
   // The address must be canonical: bits above vaBits-1 equal bit vaBits-1.
   let top = <i64>va >> (vaBits - 1);
   if (top != 0 && top != -1) return fail(kind, true, va);
-  let a = (satp & 0x0fff_ffff_ffff) << 12;
+  let a = (satp & SATP_PPN) << 12;
   let i = levels - 1;
   let pte: u64 = 0;
   let pteAddr: u64 = 0;
   while (true) {
     pteAddr = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
-    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRIV_S)) return fail(kind, false, va);
+    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRV_S)) return fail(kind, false, va);
     pte = load<u64>(ramHost(pteAddr));
     // V clear, or W without R: page fault.
     if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return fail(kind, true, va);
@@ -147,33 +141,33 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
     // Non-leaf: D, A, U, PBMT and N are reserved and must be zero.
     if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return fail(kind, true, va);
     i--;
-    a = ((pte >> 10) & 0xfff_ffff_ffff) << 12;
+    a = ((pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff) << 12;
   }
   // Leaf permission checks.
   let ok: bool;
   let u = (pte & PTE_U) != 0;
   if (kind == ACCESS_FETCH) {
-    ok = (pte & PTE_X) != 0 && (p == PRIV_U ? u : !u);
+    ok = (pte & PTE_X) != 0 && (p == PRV_U ? u : !u);
   } else {
-    ok = p == PRIV_U ? u : (!u || (mstatus & MSTATUS_SUM) != 0);
+    ok = p == PRV_U ? u : (!u || (mstatus & MSTATUS_SUM) != 0);
     if (kind == ACCESS_LOAD) ok = ok && ((pte & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (pte & PTE_X) != 0));
     else ok = ok && (pte & PTE_W) != 0;
   }
-  let ppn = (pte >> 10) & 0xfff_ffff_ffff;
+  let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
   // A superpage's PPN must be aligned to its size.
   let lowBits: u64 = 9 * <u64>i;
   if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
   let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
-  if ((pte >> 63) != 0) {
+  if ((pte & PTE_N) != 0) {
     // Svnapot: only 64 KiB pages (level 0, ppn[3:0] = 0b1000) are defined.
     if (i != 0 || (ppn & 0xf) != 8) ok = false;
     mask = 0xffff;
   }
   if (!ok) return fail(kind, true, va);
   // Hardware A/D update (Svadu-style, as QEMU does): A on any access, D on a store.
-  let want = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
+  let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
-    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRIV_S)) return fail(kind, false, va);
+    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
     store<u64>(ramHost(pteAddr), pte | want);
   }
   leafMask = mask;
@@ -275,7 +269,7 @@ export function fetchSlow(va: u64): usize {
 function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
   let page = pa & ~(<u64>0xfff);
   if (!isRam(page, 4096) || inHole(page, 4096)) return;
-  if ((pmpActive || p != PRIV_M) && !pmpAllows(page, 4096, kind, p)) return;
+  if ((pmpActive || p != PRV_M) && !pmpAllows(page, 4096, kind, p)) return;
   if (leafMask != 0xfff) noteSuperpage(va & ~leafMask, leafMask + 1);
   tlbFill(table, va, ramHost(page));
 }
@@ -292,7 +286,7 @@ export function amoHost(va: u64, size: u64, isLr: bool): usize {
   let kind = isLr ? ACCESS_LOAD : ACCESS_STORE;
   let pa = translate(va, kind, p);
   if (trapped) return 0;
-  let fault = isLr ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
+  let fault: u64 = isLr ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
   if (!pmpOk(pa, size, kind, p) || (!isLr && !pmpOk(pa, size, ACCESS_LOAD, p))) { raiseException(fault, va); return 0; }
   if (isRam(pa, size) && !inHole(pa, size)) return ramHost(pa);
   // Atomics on device memory are not supported: access fault (PMA "AMONone").
@@ -307,10 +301,10 @@ export const CACHE_BLOCK: u64 = 64;
 // Whether the current privilege may execute a CBO instruction (menvcfg/senvcfg
 // CBIE, CBCFE, CBZE; Zicbom/Zicboz specifications).
 export function cboAllowed(op: i32): bool {
-  if (priv == PRIV_M) return true;
+  if (priv == PRV_M) return true;
   let field: u64 = op == Op.CBO_ZERO ? ENVCFG_CBZE : op == Op.CBO_INVAL ? ENVCFG_CBIE : ENVCFG_CBCFE;
   if ((menvcfg & field) == 0) return false;
-  if (priv == PRIV_U && (senvcfg & field) == 0) return false;
+  if (priv == PRV_U && (senvcfg & field) == 0) return false;
   return true;
 }
 

@@ -1,15 +1,12 @@
 // Architectural state of the hart that is not a CSR: registers, pc, privilege,
 // and the bookkeeping the run loop shares with the slow paths.
 import { X_OFFSET, F_OFFSET } from './layout';
-
-export const PRIV_U: i32 = 0;
-export const PRIV_S: i32 = 1;
-export const PRIV_M: i32 = 3;
+import { PRV_M } from '../spec/csr';
 
 // The pc of the instruction being executed. The run loop keeps its own copy in a
 // local and stores it here before anything that may trap.
 export let PC: u64 = 0;
-export let priv: i32 = PRIV_M;
+export let priv: i32 = PRV_M;
 
 export function setPC(v: u64): void { PC = v; }
 export function setPrivRaw(p: i32): void { priv = p; }
@@ -33,30 +30,6 @@ export const EXIT_STOP: i32 = 1;
 export const EXIT_WFI: i32 = 2;
 export const EXIT_MTRAP: i32 = 3;
 export const EXIT_TRAP_LOOP: i32 = 4;
-
-// Exception causes (privileged spec, table "mcause values after trap").
-export const CAUSE_MISALIGNED_FETCH: u64 = 0;
-export const CAUSE_FETCH_ACCESS: u64 = 1;
-export const CAUSE_ILLEGAL_INSTRUCTION: u64 = 2;
-export const CAUSE_BREAKPOINT: u64 = 3;
-export const CAUSE_MISALIGNED_LOAD: u64 = 4;
-export const CAUSE_LOAD_ACCESS: u64 = 5;
-export const CAUSE_MISALIGNED_STORE: u64 = 6;
-export const CAUSE_STORE_ACCESS: u64 = 7;
-export const CAUSE_USER_ECALL: u64 = 8;
-export const CAUSE_SUPERVISOR_ECALL: u64 = 9;
-export const CAUSE_MACHINE_ECALL: u64 = 11;
-export const CAUSE_FETCH_PAGE_FAULT: u64 = 12;
-export const CAUSE_LOAD_PAGE_FAULT: u64 = 13;
-export const CAUSE_STORE_PAGE_FAULT: u64 = 15;
-
-// Interrupt numbers (bits of mip/mie).
-export const IRQ_S_SOFT: u32 = 1;
-export const IRQ_M_SOFT: u32 = 3;
-export const IRQ_S_TIMER: u32 = 5;
-export const IRQ_M_TIMER: u32 = 7;
-export const IRQ_S_EXT: u32 = 9;
-export const IRQ_M_EXT: u32 = 11;
 
 // Memory access kinds, also the TLB kind index.
 export const ACCESS_LOAD: i32 = 0;

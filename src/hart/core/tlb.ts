@@ -2,14 +2,15 @@
 // fast path indexes the table chosen here by the current privilege (and, for loads
 // and stores in M-mode, by mstatus.MPRV/MPP).
 import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES } from './layout';
-import { priv, PRIV_M, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
-import { mstatus, MSTATUS_MPRV, MSTATUS_MPP_SHIFT } from './csr';
+import { priv, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
+import { mstatus } from './csr';
+import { PRV_M, MSTATUS_MPRV, MSTATUS_MPP_SHIFT } from '../spec/csr';
 
 export let tlbLoad: usize = TLB_OFFSET;
 export let tlbStore: usize = TLB_OFFSET;
 export let tlbFetch: usize = TLB_OFFSET;
 
-@inline function levelIndex(p: i32): usize { return p == PRIV_M ? 2 : <usize>p; }
+@inline function levelIndex(p: i32): usize { return p == PRV_M ? 2 : <usize>p; }
 
 export function tlbTable(p: i32, kind: i32): usize {
   return TLB_OFFSET + (levelIndex(p) * 3 + <usize>kind) * TLB_BYTES;
@@ -17,7 +18,7 @@ export function tlbTable(p: i32, kind: i32): usize {
 
 // Privilege that loads and stores are performed with (privileged spec, mstatus.MPRV).
 export function dataPriv(): i32 {
-  if (priv == PRIV_M && (mstatus & MSTATUS_MPRV) != 0) return <i32>((mstatus >> MSTATUS_MPP_SHIFT) & 3);
+  if (priv == PRV_M && (mstatus & MSTATUS_MPRV) != 0) return <i32>((mstatus >> MSTATUS_MPP_SHIFT) & 3);
   return priv;
 }
 

@@ -1,17 +1,14 @@
 // Trap entry and return (privileged spec: "Machine Trap Delegation Registers",
 // "Machine Trap-Vector Base-Address Register", "Trap-Return Instructions").
+import { PC, priv, trapped, stopReason, EXIT_MTRAP } from './state';
+import { mstatus, medeleg, mideleg, mie, mip, mtvec, stvec, mepc, mcause, mtval, sepc, scause, stval } from './csr';
 import {
-  PC, priv, trapped, stopReason, PRIV_M, PRIV_S, PRIV_U, EXIT_MTRAP,
-  IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER,
-} from './state';
-import {
-  mstatus, medeleg, mideleg, mie, mip, mtvec, stvec, mepc, mcause, mtval, sepc, scause, stval,
+  PRV_M, PRV_S, PRV_U,
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
-} from './csr';
+} from '../spec/csr';
+import { MCAUSE_INTERRUPT, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from '../spec/causes';
 import { updateTlbBases } from './tlb';
 import { clearReservation } from './reservation';
-
-const INTERRUPT_BIT: u64 = <u64>1 << 63;
 
 export let hostedM: bool = false;
 // The trap being taken now, and the one before it (for trap-loop reports).
@@ -26,18 +23,18 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
   trapped = true;
   clearReservation();
   prevCause = trapCause; prevTval = trapTval; prevEpc = trapEpc;
-  let full = interrupt ? cause | INTERRUPT_BIT : cause;
+  let full = interrupt ? cause | MCAUSE_INTERRUPT : cause;
   trapCause = full; trapTval = tval; trapEpc = PC;
   let deleg = interrupt ? mideleg : medeleg;
-  if (priv <= PRIV_S && ((deleg >> cause) & 1) != 0) {
+  if (priv <= PRV_S && ((deleg >> cause) & 1) != 0) {
     scause = full;
     sepc = PC;
     stval = tval;
     let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
     if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
-    if (priv == PRIV_S) s |= MSTATUS_SPP;
+    if (priv == PRV_S) s |= MSTATUS_SPP;
     mstatus = s;
-    priv = PRIV_S;
+    priv = PRV_S;
     PC = vector(stvec, cause, interrupt);
   } else {
     if (hostedM) { stopReason = EXIT_MTRAP; return; }
@@ -48,7 +45,7 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
     if (mstatus & MSTATUS_MIE) s |= MSTATUS_MPIE;
     s |= <u64>priv << MSTATUS_MPP_SHIFT;
     mstatus = s;
-    priv = PRIV_M;
+    priv = PRV_M;
     PC = vector(mtvec, cause, interrupt);
   }
   updateTlbBases();
@@ -68,12 +65,12 @@ export function takeInterrupt(): bool {
   let pending = mip() & mie;
   if (pending == 0) return false;
   let m = pending & ~mideleg;
-  if (m != 0 && (priv < PRIV_M || (mstatus & MSTATUS_MIE) != 0)) {
+  if (m != 0 && (priv < PRV_M || (mstatus & MSTATUS_MIE) != 0)) {
     enter(pick(m), 0, true);
     return true;
   }
   let s = pending & mideleg;
-  if (s != 0 && (priv < PRIV_S || (priv == PRIV_S && (mstatus & MSTATUS_SIE) != 0))) {
+  if (s != 0 && (priv < PRV_S || (priv == PRV_S && (mstatus & MSTATUS_SIE) != 0))) {
     enter(pick(s), 0, true);
     return true;
   }
@@ -94,7 +91,7 @@ export function mret(): void {
   let s = mstatus & ~(MSTATUS_MIE | MSTATUS_MPP);
   if (mstatus & MSTATUS_MPIE) s |= MSTATUS_MIE;
   s |= MSTATUS_MPIE;
-  if (mpp != PRIV_M) s &= ~MSTATUS_MPRV;
+  if (mpp != PRV_M) s &= ~MSTATUS_MPRV;
   mstatus = s; // MPP becomes U, the least-privileged mode
   priv = mpp;
   PC = mepc;
@@ -102,7 +99,7 @@ export function mret(): void {
 }
 
 export function sret(): void {
-  let spp = (mstatus & MSTATUS_SPP) != 0 ? PRIV_S : PRIV_U;
+  let spp = (mstatus & MSTATUS_SPP) != 0 ? PRV_S : PRV_U;
   let s = mstatus & ~(MSTATUS_SIE | MSTATUS_SPP);
   if (mstatus & MSTATUS_SPIE) s |= MSTATUS_SIE;
   s |= MSTATUS_SPIE;

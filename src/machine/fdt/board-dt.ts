@@ -12,12 +12,8 @@ import {
   UART0_BASE, UART0_IRQ, VIRTIO_BASE, VIRTIO_COUNT, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
 } from '../memory-map.js';
 import { Fdt, type FdtNode } from './fdt.js';
-
-// Local interrupt numbers on the cpu interrupt controller (mip bits, privileged spec).
-const IRQ_M_SOFT = 3;
-const IRQ_M_TIMER = 7;
-const IRQ_S_EXT = 9;
-const IRQ_M_EXT = 11;
+// The cpu interrupt controller's local interrupt numbers are mip bit numbers.
+import { IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT } from '../../hart/causes.js';
 
 const FINISHER_PASS = 0x5555;
 const FINISHER_RESET = 0x7777;

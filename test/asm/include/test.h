@@ -39,107 +39,14 @@
 #ifndef CELLVISOR_TEST_H
 #define CELLVISOR_TEST_H
 
-/* Privilege levels */
-#define PRV_U 0
-#define PRV_S 1
-#define PRV_M 3
-
-/* mstatus / sstatus fields (priv. spec 3.1.6, 4.1.1) */
-#define MSTATUS_SIE   (1 << 1)
-#define MSTATUS_MIE   (1 << 3)
-#define MSTATUS_SPIE  (1 << 5)
-#define MSTATUS_UBE   (1 << 6)
-#define MSTATUS_MPIE  (1 << 7)
-#define MSTATUS_SPP   (1 << 8)
-#define MSTATUS_MPP   (3 << 11)
-#define MSTATUS_FS    (3 << 13)
-#define MSTATUS_FS_INITIAL (1 << 13)
-#define MSTATUS_FS_CLEAN   (2 << 13)
-#define MSTATUS_FS_DIRTY   (3 << 13)
-#define MSTATUS_XS    (3 << 15)
-#define MSTATUS_MPRV  (1 << 17)
-#define MSTATUS_SUM   (1 << 18)
-#define MSTATUS_MXR   (1 << 19)
-#define MSTATUS_TVM   (1 << 20)
-#define MSTATUS_TW    (1 << 21)
-#define MSTATUS_TSR   (1 << 22)
-#define MSTATUS_SD    (1 << 63)
-
-/* Interrupt numbers: bits of mip/mie, low bits of mcause (priv. spec 3.1.9) */
-#define IRQ_S_SOFT  1
-#define IRQ_M_SOFT  3
-#define IRQ_S_TIMER 5
-#define IRQ_M_TIMER 7
-#define IRQ_S_EXT   9
-#define IRQ_M_EXT   11
-#define MIP_SSIP (1 << IRQ_S_SOFT)
-#define MIP_MSIP (1 << IRQ_M_SOFT)
-#define MIP_STIP (1 << IRQ_S_TIMER)
-#define MIP_MTIP (1 << IRQ_M_TIMER)
-#define MIP_SEIP (1 << IRQ_S_EXT)
-#define MIP_MEIP (1 << IRQ_M_EXT)
-
-/* Exception codes of mcause (priv. spec 3.1.15, table "mcause values") */
-#define CAUSE_MISALIGNED_FETCH    0
-#define CAUSE_FETCH_ACCESS        1
-#define CAUSE_ILLEGAL_INSTRUCTION 2
-#define CAUSE_BREAKPOINT          3
-#define CAUSE_MISALIGNED_LOAD     4
-#define CAUSE_LOAD_ACCESS         5
-#define CAUSE_MISALIGNED_STORE    6
-#define CAUSE_STORE_ACCESS        7
-#define CAUSE_USER_ECALL          8
-#define CAUSE_SUPERVISOR_ECALL    9
-#define CAUSE_MACHINE_ECALL       11
-#define CAUSE_FETCH_PAGE_FAULT    12
-#define CAUSE_LOAD_PAGE_FAULT     13
-#define CAUSE_STORE_PAGE_FAULT    15
-
-/* satp (priv. spec 4.1.11) */
-#define SATP_MODE_SV39 (8 << 60)
-#define SATP_MODE_SV48 (9 << 60)
-
-/* Page-table entry bits (priv. spec 4.3.1) */
-#define PTE_V (1 << 0)
-#define PTE_R (1 << 1)
-#define PTE_W (1 << 2)
-#define PTE_X (1 << 3)
-#define PTE_U (1 << 4)
-#define PTE_G (1 << 5)
-#define PTE_A (1 << 6)
-#define PTE_D (1 << 7)
-
-/* Sv39/Sv48 PTE bits above the PPN: Svnapot's N, Svpbmt's PBMT (values
- * PMA 0, NC 1, IO 2, reserved 3) */
-#define PTE_PBMT_NC   (1 << 61)
-#define PTE_PBMT_IO   (2 << 61)
-#define PTE_PBMT_RSVD (3 << 61)
-#define PTE_N         (1 << 63)
-
-/* menvcfg and senvcfg (priv. spec 3.1.18, 4.1.10; CMO spec "Control and
- * Status Register State"; Svpbmt; Sstc). PBMTE and STCE are in menvcfg only. */
-#define ENVCFG_FIOM       (1 << 0)
-#define ENVCFG_CBIE       (3 << 4)
-#define ENVCFG_CBIE_FLUSH (1 << 4)
-#define ENVCFG_CBIE_INVAL (3 << 4)
-#define ENVCFG_CBCFE      (1 << 6)
-#define ENVCFG_CBZE       (1 << 7)
-#define MENVCFG_PBMTE     (1 << 62)
-#define MENVCFG_STCE      (1 << 63)
-
-/* mcounteren / scounteren bits */
-#define COUNTEREN_CY (1 << 0)
-#define COUNTEREN_TM (1 << 1)
-#define COUNTEREN_IR (1 << 2)
-
-/* PMP configuration bits (priv. spec 3.7.1) */
-#define PMP_R     0x01
-#define PMP_W     0x02
-#define PMP_X     0x04
-#define PMP_TOR   0x08
-#define PMP_NA4   0x10
-#define PMP_NAPOT 0x18
-#define PMP_L     0x80
+/* Privilege levels (PRV_*), CSR fields (MSTATUS_*, ENVCFG_*, MENVCFG_*,
+ * COUNTEREN_*, SATP_MODE_*, PMP_*), causes (CAUSE_*), interrupt numbers and mip
+ * bits (IRQ_*, MIP_*) and PTE bits (PTE_*): the hart's own constants, in headers
+ * generated from src/hart/spec/ into build/include/cellvisor/ (harness.ts passes
+ * -I build/include). */
+#include <cellvisor/causes.h>
+#include <cellvisor/csr.h>
+#include <cellvisor/pte.h>
 
 /* CLINT (SiFive layout, at the same place on QEMU spike and cellvisor) */
 #define CLINT_BASE     0x2000000
@@ -426,7 +333,7 @@ test_main:
 .macro ENTER_MODE prv, label
     li t0, MSTATUS_MPP | MSTATUS_MPIE
     csrc mstatus, t0
-    li t0, (\prv << 11)
+    li t0, (\prv << MSTATUS_MPP_SHIFT)
     csrs mstatus, t0
     la t0, \label
     csrw mepc, t0
