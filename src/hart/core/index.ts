@@ -17,7 +17,8 @@ export function init(ramBase: u64, size: u64): bool {
   if (need > have) {
     if (memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return false;
   }
-  memory.fill(RAM_OFFSET, 0, <usize>size + RAM_PAD);
+  // Pages memory.grow adds are zero already; only RAM that existed before needs clearing.
+  if (have > RAM_OFFSET) memory.fill(RAM_OFFSET, 0, min(have, need) - RAM_OFFSET);
   setRam(ramBase, size);
   clearHoles();
   reset(ramBase);
