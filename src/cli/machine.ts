@@ -37,6 +37,7 @@ Options:
   -m, --memory SIZE
                   RAM size, e.g. 256M or 1G; a bare number means MiB (default 128M)
 ${CPU_HELP}
+  --smp N         number of harts; only 1 for now (SMP is planned)
   --drive FILE[,ro]
                   raw disk image as virtio-blk (/dev/vda); guest writes reach the file
                   unless ',ro' is given
@@ -70,6 +71,7 @@ const OPTIONS = [
   { long: 'append', takesValue: true },
   { long: 'memory', short: 'm', takesValue: true },
   { long: 'cpu', takesValue: true },
+  { long: 'smp', takesValue: true },
   { long: 'drive', takesValue: true },
   { long: 'dump-dtb', takesValue: true },
   { long: 'max-insns', takesValue: true },
@@ -112,6 +114,10 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const cpuText = str('cpu');
   const profile = cpuText !== undefined ? parseCpu('--cpu', cpuText) : DEFAULT_PROFILE;
+  const smp = str('smp');
+  if (smp !== undefined && parseCount('--smp', smp) !== 1n) {
+    throw new UsageError('--smp', `${smp} harts asked for; this board has one hart so far (SMP is planned)`);
+  }
   const maxText = str('max-insns');
   const maxInsns = maxText !== undefined ? parseCount('--max-insns', maxText) : undefined;
   const append = str('append');

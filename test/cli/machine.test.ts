@@ -72,6 +72,11 @@ describe('cellvisor machine: bad input', () => {
     assertOneLine(cellvisor(['--kernel', 'x', '--max-insns', '-1']), 2, /^cellvisor: --max-insns: /);
   });
 
+  it('says plainly that the board has one hart so far', () => {
+    assertOneLine(cellvisor(['machine', '--smp', '4', '--kernel', 'Image']), 2,
+      'cellvisor: --smp: 4 harts asked for; this board has one hart so far (SMP is planned)');
+  });
+
   it('names missing and corrupt files', () => {
     assertOneLine(cellvisor(['--kernel', 'no/such/Image']), 2, 'cellvisor: no/such/Image: no such file');
     const kernel = scratchFile('ok.Image', image(4096));
