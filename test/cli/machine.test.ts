@@ -73,7 +73,7 @@ describe('cellvisor machine: bad input', () => {
   });
 
   it('says plainly that the board has one hart so far', () => {
-    assertOneLine(cellvisor(['machine', '--smp', '4', '--kernel', 'Image']), 2,
+    assertOneLine(cellvisor(['--smp', '4', '--kernel', 'Image']), 2,
       'cellvisor: --smp: 4 harts asked for; this board has one hart so far (SMP is planned)');
   });
 
