@@ -275,8 +275,7 @@ function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
 }
 
 // Physical address of an atomic access at va (store permission, natural alignment),
-// or a trap. Returns the linear-memory offset for RAM, or 0 for MMIO (then amoPa holds it).
-export let amoPa: u64 = 0;
+// or a trap. Returns the linear-memory offset of the word, or 0 with the trap raised.
 export function amoHost(va: u64, size: u64, isLr: bool): usize {
   if ((va & (size - 1)) != 0) {
     raiseException(isLr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);

@@ -8,16 +8,11 @@ import { PRV_M } from '../spec/csr';
 export let PC: u64 = 0;
 export let priv: i32 = PRV_M;
 
-export function setPC(v: u64): void { PC = v; }
-export function setPrivRaw(p: i32): void { priv = p; }
-
 // Set by raiseException / takeInterrupt; the run loop reloads PC when it sees it.
 export let trapped: bool = false;
-export function setTrapped(v: bool): void { trapped = v; }
 
-// Non-zero when run() must return at the next instruction boundary.
+// Non-negative when run() must return (an exit reason) at the next instruction boundary.
 export let stopReason: i32 = -1;
-export function setStopReason(r: i32): void { stopReason = r; }
 
 @inline export function getX(r: u32): u64 { return load<u64>(X_OFFSET + (<usize>r << 3)); }
 @inline export function setX(r: u32, v: u64): void { store<u64>(X_OFFSET + (<usize>r << 3), v); }

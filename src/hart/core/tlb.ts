@@ -1,7 +1,7 @@
 // Software TLB bookkeeping: one table per (privilege, access kind). The run loop's
 // fast path indexes the table chosen here by the current privilege (and, for loads
 // and stores in M-mode, by mstatus.MPRV/MPP).
-import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES } from './layout';
+import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID } from './layout';
 import { priv, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
 import { mstatus } from './csr';
 import { PRV_M, MSTATUS_MPRV, MSTATUS_MPP_SHIFT } from '../spec/csr';
@@ -69,6 +69,6 @@ export function flushTlbPage(va: u64): void {
   let off = (<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4;
   for (let t: usize = 0; t < 9; t++) {
     let e = TLB_OFFSET + t * TLB_BYTES + off;
-    if (load<u64>(e) == vpn) store<u64>(e, 0xffff_ffff_ffff_ffff);
+    if (load<u64>(e) == vpn) store<u64>(e, TLB_INVALID);
   }
 }
