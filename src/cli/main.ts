@@ -3,6 +3,7 @@
 // CELLVISOR_DEBUG is set).
 
 import { UsageError } from './args.js';
+import { ccCommand } from './cc.js';
 import { elfCommand } from './elf.js';
 import { machineCommand } from './machine.js';
 import { EXIT_OK, EXIT_SIGPIPE, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
@@ -13,6 +14,7 @@ const HELP = `Usage: cellvisor <command> [options]
 Commands:
   elf FILE.elf    run a bare-metal RISC-V ELF on the board (riscv-tests, HTIF, finisher)
   machine         boot the virt board: Linux, OpenSBI, U-Boot (like qemu -M virt)
+  cc              compile a native cell against the SDK (cellvisor cc -o OUT.elf FILE.c)
 
 Options:
   -h, --help      show this help; 'cellvisor <command> --help' for a command's
@@ -26,6 +28,7 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['elf', elfCommand],
   ['machine', machineCommand],
+  ['cc', ccCommand],
 ]);
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
