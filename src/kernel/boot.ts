@@ -31,6 +31,9 @@ import { PowerControl, Timer } from './objects/timer.js';
 import { VSpace } from './objects/vspace.js';
 import { nsToCycles, CYCLES_PER_TICK } from './cost-model.js';
 
+/** A periodic cell's ELF may define this uint64_t: boot sets it to the admission bound. */
+export const RESPONSE_BOUND_SYMBOL = 'cv_response_bound_ns';
+
 /** A cell without a budget runs round-robin among its priority in slices of this (5 ms). */
 export const ROUND_ROBIN_TICKS = 50_000n;
 const PF_X = 1;
@@ -182,13 +185,16 @@ function buildCell(
   const ipcBuffer = frames.allocate(1, `the IPC buffer of cell '${ic.name}'`);
   vspace.map({ vaddr: CV_IPC_BUFFER, paddr: ipcBuffer, size: PAGE_SIZE, perms: 'rw', device: false, what: 'its IPC buffer' });
 
-  const setvars: { symbol: string; vaddr: number }[] = [];
+  const setvars: { symbol: string; value: number }[] = [];
+  if (ic.responseBoundNs !== undefined && elf.symbols.has(RESPONSE_BOUND_SYMBOL)) {
+    setvars.push({ symbol: RESPONSE_BOUND_SYMBOL, value: Math.ceil(ic.responseBoundNs) });
+  }
   for (const m of ic.maps ?? []) {
     const r = regions.get(m.region);
     if (!r) throw new BootError(`cell '${ic.name}' maps region '${m.region}', which does not exist`);
     if (m.vaddr < CV_USER_MAP_BASE) throw new BootError(`cell '${ic.name}' maps '${m.region}' below 0x${CV_USER_MAP_BASE.toString(16)}`);
     vspace.map({ vaddr: m.vaddr, paddr: r.paddr, size: r.size, perms: m.perms, device: r.device, what: `region '${m.region}'` });
-    if (m.setvar) setvars.push({ symbol: m.setvar, vaddr: m.vaddr });
+    if (m.setvar) setvars.push({ symbol: m.setvar, value: m.vaddr });
   }
 
   const cspace = new CNode(CV_CNODE_BITS);
@@ -254,7 +260,7 @@ export function reloadCell(kernel: Kernel, cell: Cell): void {
       throw new BootError(`cell '${cell.name}': setvar '${sv.symbol}' names no variable of its ELF`);
     }
     const bytes = new Uint8Array(8);
-    new DataView(bytes.buffer).setBigUint64(0, BigInt(sv.vaddr), true);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(sv.value), true);
     writeVirtual(Number(at), bytes);
   }
   const t = cell.tcb;

@@ -46,7 +46,8 @@ export interface Cell {
   readonly elfBytes: Uint8Array;
   readonly loaded: readonly LoadedSegment[];
   readonly stack: { readonly paddr: number; readonly size: number };
-  readonly setvars: readonly { readonly symbol: string; readonly vaddr: number }[];
+  /** ELF variables the image sets (setvar: a mapping's address; the response bound). */
+  readonly setvars: readonly { readonly symbol: string; readonly value: number }[];
   readonly passive: boolean;
   readonly periodic: boolean;
   /** Channel id → the other end's cell name and channel name, for messages. */

@@ -34,6 +34,11 @@ export interface ImageCell {
   readonly faultHandler?: { readonly cell: string; readonly id: number };
   readonly maps?: readonly ImageMap[];
   readonly irqs?: readonly { readonly source: number; readonly id: number }[];
+  /**
+   * The admission test's worst-case response bound (ns) for a periodic cell; the
+   * kernel writes it into the ELF's `uint64_t cv_response_bound_ns` if there is one.
+   */
+  readonly responseBoundNs?: number;
 }
 
 export interface ImageChannelEnd {

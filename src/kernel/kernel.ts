@@ -51,6 +51,8 @@ export class Kernel implements MTrapHandler, IpcHost {
   #cycleDebt = 0;
   #loadedSatp = -1n;
   #outcome: RunOutcome | undefined;
+  /** The run ends with a 'time-limit' outcome once mtime reaches this. */
+  stopAt: bigint | undefined;
   /** Kernel entries, syscalls and context switches, for the benchmark. */
   readonly counters = { entries: 0, switches: 0 };
 
@@ -89,6 +91,10 @@ export class Kernel implements MTrapHandler, IpcHost {
     this.charge(COST.trap);
     if (trap.cause === TIMER_INTERRUPT) {
       this.charge(COST.interrupt);
+      if (this.stopAt !== undefined && now >= this.stopAt) {
+        for (const c of this.cells) this.flushOutput(c);
+        return { kind: 'time-limit', mtime: now };
+      }
     } else if (trap.cause === EXTERNAL_INTERRUPT) {
       this.charge(COST.interrupt);
       this.#externalInterrupt();
@@ -229,6 +235,9 @@ export class Kernel implements MTrapHandler, IpcHost {
     for (const timer of this.timers) {
       if (timer.deadline !== undefined && timer.deadline < deadline) deadline = timer.deadline;
     }
+    // The time limit only matters while something could still run: when nothing can,
+    // the board reports that every cell waits, which says more.
+    if (this.stopAt !== undefined && this.stopAt < deadline && (t !== undefined || deadline !== NEVER)) deadline = this.stopAt;
     this.hart.mtimecmp = deadline;
   }
 

@@ -5,7 +5,7 @@ import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
 import { IRQ_M_TIMER, IRQ_S_TIMER } from '../spec/causes';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
-import { flushTlbAll, updateTlbBases } from './tlb';
+import { flushTlbAll, updateTlbBases, resetTlb } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc } from './trap';
 import * as exec from './exec';
 import { clearReservation } from './reservation';
@@ -39,8 +39,7 @@ export function reset(pc: u64): void {
   PC = pc;
   clearReservation();
   exec.resetExec();
-  flushTlbAll();
-  updateTlbBases();
+  resetTlb();
 }
 
 export function run(budget: i64): i32 { return exec.run(budget); }

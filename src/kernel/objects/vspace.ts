@@ -34,12 +34,11 @@ export class VSpace {
     this.asid = asid;
     this.#usePbmt = usePbmt;
     this.root = frames.allocate(1, `the page table root of ${name}`);
+    this.satp = BigInt(SATP_MODE_SV39) | (BigInt(asid) << 44n) | BigInt(this.root / PAGE_SIZE);
   }
 
   /** The satp value that selects this address space. */
-  get satp(): bigint {
-    return BigInt(SATP_MODE_SV39) | (BigInt(this.asid) << 44n) | BigInt(this.root / PAGE_SIZE);
-  }
+  readonly satp: bigint;
 
   /** Maps [vaddr, vaddr+size) to [paddr, …) with `perms` (r, w, x) for U-mode. */
   map(m: Mapping): void {
