@@ -3,16 +3,21 @@
 // CELLVISOR_DEBUG is set).
 
 import { UsageError } from './args.js';
+import { checkCommand } from './check.js';
 import { elfCommand } from './elf.js';
 import { machineCommand } from './machine.js';
 import { EXIT_OK, EXIT_SIGPIPE, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
 import { packageVersion, type CliIo } from './node-host.js';
+import { schemaCommand } from './schema.js';
 
 const HELP = `Usage: cellvisor <command> [options]
 
 Commands:
   elf FILE.elf    run a bare-metal RISC-V ELF on the board (riscv-tests, HTIF, finisher)
   machine         boot the virt board: Linux, OpenSBI, U-Boot (like qemu -M virt)
+  check SYSTEM.yaml
+                  check a system description and its admission test
+  schema          print the JSON Schema of system descriptions
 
 Options:
   -h, --help      show this help; 'cellvisor <command> --help' for a command's
@@ -26,6 +31,8 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['elf', elfCommand],
   ['machine', machineCommand],
+  ['check', checkCommand],
+  ['schema', schemaCommand],
 ]);
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
