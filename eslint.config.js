@@ -25,4 +25,5 @@ export default tseslint.config(
   { files: ['src/hart/**/*.ts'], rules: layer(['machine', 'firmware', 'cli']) },
   { files: ['src/machine/**/*.ts'], rules: layer(['firmware', 'cli']) },
   { files: ['src/firmware/**/*.ts'], rules: layer(['cli']) },
+  { files: ['src/system/**/*.ts'], rules: layer(['cli']) },
 );

@@ -12,6 +12,8 @@ export interface ElfSpec {
   readonly segments: readonly SegmentSpec[];
   readonly entry?: bigint;
   readonly symbols?: Readonly<Record<string, bigint>>;
+  /** st_size per symbol (default 0). */
+  readonly symbolSizes?: Readonly<Record<string, number>>;
   readonly elfClass?: number;
   readonly dataEncoding?: number;
   readonly machine?: number;
@@ -80,6 +82,7 @@ export function buildElf(spec: ElfSpec): Uint8Array {
     bytes[p + 4] = 0x10; // STB_GLOBAL, STT_NOTYPE
     v.setUint16(p + 6, 0xfff1, true); // SHN_ABS
     v.setBigUint64(p + 8, spec.symbols![name], true);
+    v.setBigUint64(p + 16, BigInt(spec.symbolSizes?.[name] ?? 0), true);
   });
   bytes.set(strtab, strtabOff);
 

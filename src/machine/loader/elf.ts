@@ -25,6 +25,8 @@ export interface ElfImage {
   readonly segments: readonly ElfSegment[];
   /** Values of named symbols from .symtab (empty for a stripped file). */
   readonly symbols: ReadonlyMap<string, bigint>;
+  /** st_size of the same symbols (a variable's size in bytes; 0 when unknown). */
+  readonly symbolSizes: ReadonlyMap<string, bigint>;
 }
 
 /** The RAM an image is loaded into: physical `base + i` is `bytes[i]`. */
@@ -113,7 +115,7 @@ export function parseElf(file: Uint8Array): ElfImage {
     });
   }
   if (segments.length === 0) throw new ElfError('no loadable (PT_LOAD) segments');
-  return { entry, segments, symbols: readSymbols(file, view) };
+  return { entry, segments, ...readSymbols(file, view) };
 }
 
 /**
@@ -156,12 +158,13 @@ function checkInFile(file: Uint8Array, offset: bigint, size: bigint, what: strin
 }
 
 /** Symbols from the first SHT_SYMTAB, if the file has section headers at all. */
-function readSymbols(file: Uint8Array, view: DataView): Map<string, bigint> {
+function readSymbols(file: Uint8Array, view: DataView): Pick<ElfImage, 'symbols' | 'symbolSizes'> {
   const symbols = new Map<string, bigint>();
+  const symbolSizes = new Map<string, bigint>();
   const shoff = view.getBigUint64(40, true);
   const shentsize = view.getUint16(58, true);
   const shnum = view.getUint16(60, true);
-  if (shoff === 0n || shnum === 0) return symbols;
+  if (shoff === 0n || shnum === 0) return { symbols, symbolSizes };
   if (shentsize !== SHDR_SIZE) throw new ElfError(`e_shentsize is ${shentsize}, expected ${SHDR_SIZE}`);
   checkInFile(file, shoff, BigInt(shnum * SHDR_SIZE), `section header table (${shnum} entries) at offset ${hex(shoff)}`);
   const section = (i: number) => {
@@ -190,9 +193,12 @@ function readSymbols(file: Uint8Array, view: DataView): Map<string, bigint> {
       const nul = strings.indexOf(0, nameAt);
       const name = decoder.decode(strings.subarray(nameAt, nul < 0 ? strings.length : nul));
       // A global definition wins over same-named locals (static variables in other files).
-      if (global || !symbols.has(name)) symbols.set(name, view.getBigUint64(at + 8, true));
+      if (global || !symbols.has(name)) {
+        symbols.set(name, view.getBigUint64(at + 8, true));
+        symbolSizes.set(name, view.getBigUint64(at + 16, true));
+      }
     }
     break;
   }
-  return symbols;
+  return { symbols, symbolSizes };
 }
