@@ -34,20 +34,32 @@ export interface IpcHost {
   noteSignal(t: Tcb): void;
 }
 
+// The ABI's constants as bigints, made once: this is the IPC path.
+const LABEL_SHIFT = BigInt(CV_MSG_LABEL_SHIFT);
+const EXTRA_SHIFT = BigInt(CV_MSG_EXTRA_CAPS_SHIFT);
+const EXTRA_MASK = BigInt(CV_MSG_EXTRA_CAPS_MASK);
+const LENGTH_MASK = BigInt(CV_MSG_LENGTH_MASK);
+const NO_ERROR = BigInt(CV_NO_ERROR);
+const WAKE_MESSAGE = BigInt(CV_WAKE_MESSAGE);
+const WAKE_NOTIFICATION = BigInt(CV_WAKE_NOTIFICATION);
+const WAKE_NONE = BigInt(CV_WAKE_NONE);
+const ILLEGAL_OPERATION = BigInt(CV_ILLEGAL_OPERATION);
+
 export function msgInfo(label: bigint, length: number, extraCaps = 0): bigint {
-  return (label << BigInt(CV_MSG_LABEL_SHIFT)) | (BigInt(extraCaps) << BigInt(CV_MSG_EXTRA_CAPS_SHIFT)) | BigInt(length);
+  const low = BigInt(length | (extraCaps << CV_MSG_EXTRA_CAPS_SHIFT));
+  return label === 0n ? low : (label << LABEL_SHIFT) | low;
 }
 
 export function msgLength(info: bigint): number {
-  return Math.min(Number(info & BigInt(CV_MSG_LENGTH_MASK)), CV_MSG_MAX_LENGTH);
+  return Math.min(Number(info & LENGTH_MASK), CV_MSG_MAX_LENGTH);
 }
 
 export function msgLabel(info: bigint): bigint {
-  return info >> BigInt(CV_MSG_LABEL_SHIFT);
+  return info >> LABEL_SHIFT;
 }
 
 export function msgExtraCaps(info: bigint): number {
-  return Number((info >> BigInt(CV_MSG_EXTRA_CAPS_SHIFT)) & BigInt(CV_MSG_EXTRA_CAPS_MASK));
+  return Number((info >> EXTRA_SHIFT) & EXTRA_MASK);
 }
 
 /** The message registers a thread is sending (its a1 gives the length). */
@@ -89,8 +101,8 @@ function transfer(host: IpcHost, from: Tcb, to: Tcb, badge: bigint, info: bigint
   }
   writeMessage(host, to, msgLabel(info), mrs, granted);
   to.regs[A0] = badge;
-  to.regs[A6] = BigInt(CV_WAKE_MESSAGE);
-  to.regs[A7] = BigInt(CV_NO_ERROR);
+  to.regs[A6] = WAKE_MESSAGE;
+  to.regs[A7] = NO_ERROR;
   host.noteIpc(from);
 }
 
@@ -99,7 +111,7 @@ function linkReply(host: IpcHost, caller: Tcb, receiver: Tcb, reply: Reply | und
   if (!reply) {
     // No reply object: seL4 does not let the call wait forever; the caller just goes on.
     if (!fault) {
-      caller.regs[A7] = BigInt(CV_ILLEGAL_OPERATION);
+      caller.regs[A7] = ILLEGAL_OPERATION;
       host.wake(caller);
     }
     return;
@@ -157,8 +169,8 @@ export function sendFault(host: IpcHost, t: Tcb, ep: Endpoint, badge: bigint, fa
 function deliverFault(host: IpcHost, to: Tcb, badge: bigint, fault: readonly [bigint, bigint, bigint]): void {
   writeMessage(host, to, BigInt(CV_LABEL_FAULT), fault);
   to.regs[A0] = badge;
-  to.regs[A6] = BigInt(CV_WAKE_MESSAGE);
-  to.regs[A7] = BigInt(CV_NO_ERROR);
+  to.regs[A6] = WAKE_MESSAGE;
+  to.regs[A7] = NO_ERROR;
 }
 
 /** Recv on an endpoint (with `reply` to take Calls), seeing the bound notification first. */
@@ -187,8 +199,8 @@ export function recv(host: IpcHost, receiver: Tcb, ep: Endpoint, reply: Reply | 
   if (!blocking) {
     receiver.regs[A0] = 0n;
     receiver.regs[A1] = 0n;
-    receiver.regs[A6] = BigInt(CV_WAKE_NONE);
-    receiver.regs[A7] = BigInt(CV_NO_ERROR);
+    receiver.regs[A6] = WAKE_NONE;
+    receiver.regs[A7] = NO_ERROR;
     return;
   }
   host.block(receiver, 'blocked-recv');
@@ -234,15 +246,15 @@ export function abortReply(host: IpcHost, reply: Reply): void {
   }
   caller.blocking = {};
   if (caller.state === 'blocked-fault') return;
-  caller.regs[A7] = BigInt(CV_ILLEGAL_OPERATION);
+  caller.regs[A7] = ILLEGAL_OPERATION;
   host.wake(caller);
 }
 
 function takeNotification(t: Tcb, n: Notification): void {
   t.regs[A0] = n.word;
   t.regs[A1] = 0n;
-  t.regs[A6] = BigInt(CV_WAKE_NOTIFICATION);
-  t.regs[A7] = BigInt(CV_NO_ERROR);
+  t.regs[A6] = WAKE_NOTIFICATION;
+  t.regs[A7] = NO_ERROR;
   n.word = 0n;
 }
 

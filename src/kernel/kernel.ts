@@ -6,7 +6,7 @@
 // scheduler picks, or to the idle loop.
 import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
 import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName, MIP_MTIP, MIP_MEIP } from '../hart/causes.js';
-import { CSR_SATP } from '../hart/spec/csr.js';
+import { CSR_FCSR, CSR_SATP } from '../hart/spec/csr.js';
 import type { MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
 import type { VirtBoard } from '../machine/virt.js';
@@ -148,14 +148,14 @@ export class Kernel implements MTrapHandler, IpcHost {
     t.regs.set(hart.x);
     t.fregs.set(hart.f);
     t.pc = hart.pc;
-    t.fcsr = hart.readCsr('fcsr');
+    t.fcsr = hart.readCsr(CSR_FCSR);
   }
 
   #load(t: Tcb): void {
     const hart = this.hart;
     hart.x.set(t.regs);
     hart.f.set(t.fregs);
-    hart.writeCsr('fcsr', t.fcsr);
+    hart.writeCsr(CSR_FCSR, t.fcsr);
     hart.pc = t.pc;
     hart.priv = Priv.U;
     const satp = t.vspace.satp;

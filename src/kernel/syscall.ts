@@ -20,18 +20,22 @@ import { decodeSchedContextInvocation } from './objects/sched-context.js';
 import { decodeTcbInvocation, type Tcb } from './objects/tcb.js';
 import { decodePowerInvocation, decodeTimerInvocation } from './objects/timer.js';
 
+const utf8 = new TextDecoder();
+
 /** The longest debug string one call prints. */
 const MAX_DEBUG_PUTS = 4096;
 const NS_PER_TICK = 100n;
 
+const ERROR_VALUES: readonly bigint[] = Array.from({ length: 16 }, (_, i) => BigInt(i));
+
 function fail(t: Tcb, error: Result): void {
-  t.regs[A7] = BigInt(error);
+  t.regs[A7] = ERROR_VALUES[error]!;
 }
 
 export function handleSyscall(k: Kernel, t: Tcb): void {
   k.charge(COST.syscall);
   const sys = t.regs[A7]!;
-  t.regs[A7] = BigInt(CV_NO_ERROR);
+  t.regs[A7] = ERROR_VALUES[CV_NO_ERROR]!;
   if (sys > 0xffn) return fail(t, CV_ILLEGAL_OPERATION);
   switch (Number(sys)) {
     case CV_SYS_CALL: return sendOrInvoke(k, t, true, true);
@@ -105,7 +109,7 @@ function sendOrInvoke(k: Kernel, t: Tcb, call: boolean, blocking: boolean): void
   if (msgLabel(info) > 0xffffn) return fail(t, CV_ILLEGAL_OPERATION);
   const result = invoke(k, inv);
   if (result.noReply) return;
-  t.regs[A7] = BigInt(result.error);
+  t.regs[A7] = ERROR_VALUES[result.error]!;
   if (call) writeMessage(k, t, 0n, result.error === CV_NO_ERROR ? result.mrs ?? [] : []);
 }
 
@@ -163,5 +167,5 @@ function debugPuts(k: Kernel, t: Tcb): void {
   if (len > BigInt(MAX_DEBUG_PUTS)) return fail(t, CV_RANGE_ERROR);
   const bytes = t.vspace.readUser(va, Number(len));
   if (!bytes) return fail(t, CV_INVALID_ARGUMENT);
-  k.output(k.cellOf(t), new TextDecoder().decode(bytes));
+  k.output(k.cellOf(t), utf8.decode(bytes));
 }
