@@ -2,7 +2,7 @@
 // cache, execute in one switch. Slow paths (TLB miss, MMIO, traps) live in mmu.ts
 // and trap.ts; the loop stores its local pc into PC before calling any of them.
 import { Op } from './ops';
-import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH } from './layout';
+import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET } from './layout';
 import {
   PC, priv, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
@@ -84,6 +84,9 @@ function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
   let now = retired + <u64>doneInChunk;
   if (!interrupt && p == lastTrapTarget && PC == lastTrapTarget && now == lastTrapRetired) {
     loopCause = prevCause; loopTval = prevTval; loopEpc = prevEpc;
+    store<u64>(EXIT_RECORD_OFFSET, loopCause);
+    store<u64>(EXIT_RECORD_OFFSET, loopTval, 8);
+    store<u64>(EXIT_RECORD_OFFSET, loopEpc, 16);
     stopReason = EXIT_TRAP_LOOP;
   }
   lastTrapTarget = PC;

@@ -8,6 +8,9 @@ export const X_OFFSET: usize = 0x0;
 export const X_SINK: u32 = 32;
 export const F_OFFSET: usize = 0x200;
 export const MMIO_DATA_OFFSET: usize = 0x300;
+// The exit record: cause, tval and epc of the trap behind the last EXIT_MTRAP or
+// EXIT_TRAP_LOOP, so the host reads them without a call into the module.
+export const EXIT_RECORD_OFFSET: usize = 0x308;
 
 // Software TLBs: 3 privilege levels (U, S, M) x 3 access kinds (load, store, fetch).
 // Each entry is 16 bytes: tag (virtual page number, or TLB_INVALID) and the addend
