@@ -40,9 +40,12 @@ interface Run {
   stderr: string;
 }
 
-/** `cellvisor machine` with piped console input, which the guest takes a line at a time as it waits. */
+/**
+ * `cellvisor machine` with reproducible console input from stdin (`--input -`): the
+ * guest takes it a line at a time as it waits, so the whole script can be written at once.
+ */
 function machine(args: string[], input: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'machine', '--max-insns', MAX_INSNS, ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'machine', '--max-insns', MAX_INSNS, '--input', '-', ...args], {
     cwd: ROOT, encoding: 'utf8', timeout: 600_000, input: input.map((l) => `${l}\n`).join(''), maxBuffer: 64 << 20,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
