@@ -1,7 +1,7 @@
 // `cellvisor run SYSTEM.yaml`: check the description, build the image, boot the kernel
 // on the virt board and run the cells. Each cell's console lines go to stdout prefixed
 // with its name; the kernel's reports go to stderr.
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
@@ -18,7 +18,7 @@ import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } fro
 import { fdSource } from './host-devices.js';
 import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
 import { formatStats } from './run-stats.js';
-import { runInteractive, type Quit } from './terminal.js';
+import { LiveInput, runLive, type Quit } from './live-console.js';
 
 export const RUN_HELP = `Usage: cellvisor run SYSTEM.yaml [options]
 
@@ -29,6 +29,11 @@ line as 'name| line'. The board's UART is the terminal: a driver cell that owns 
 
 Options:
   --max-time T    stop after T of virtual time (e.g. 10s, 500ms, 250us; default: none)
+  --input FILE|-  reproducible console input for the UART: FILE (- for stdin) is
+                  handed over a line at a time when the system waits for input, never
+                  by real time, so the same input gives the same run; without it the
+                  console is live (what is typed or piped arrives as it comes, and an
+                  idle system waits for its next timer in real time)
   --stats         after the run, print per cell: virtual CPU time, budget exhaustions,
                   syscalls, IPCs, notifications, faults, releases and the worst
                   observed response time of periodic cells (all virtual: two runs
@@ -51,6 +56,7 @@ Exit status:
 
 const OPTIONS = [
   { long: 'max-time', takesValue: true },
+  { long: 'input', takesValue: true },
   { long: 'stats', takesValue: false },
   { long: 'memory', short: 'm', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
@@ -106,12 +112,16 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
     return EXIT_STUCK;
   }
-  const interactive = process.stdin.isTTY === true;
-  const input = interactive ? undefined : new ConsoleLines(fdSource(0));
+  const inputPath = str('input');
+  const inputFd = inputPath === undefined ? undefined : inputPath === '-' ? 0 : openInput(inputPath);
+  const input = inputFd !== undefined ? new ConsoleLines(fdSource(inputFd)) : undefined;
   const log = (line: string): void => io.err(`cellvisor: ${line}`);
-  const board = await VirtBoard.create(wasm, { ramSize, console: fdSink(1), input, log, profile: DEFAULT_PROFILE });
+  // Cells' lines and the UART's bytes share stdout, written synchronously and in order.
+  const stdout = fdSink(1);
+  const encoder = new TextEncoder();
+  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE });
   const kernel = new Kernel(board, {
-    output: (cell, line) => io.out(`${cell}| ${line}\n`),
+    output: (cell, line) => stdout.write(encoder.encode(`${cell}| ${line}\n`)),
     log,
   });
   try {
@@ -125,11 +135,15 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   if (stopAtNs !== undefined) kernel.stopAt = (stopAtNs + NS_PER_TICK - 1n) / NS_PER_TICK;
   kernel.start();
-  const outcome: RunOutcome | Quit = interactive
-    ? await runInteractive(board, {}, (text) => process.stderr.write(text))
-    : board.machine.run();
+  const live = input ? undefined : new LiveInput(process.stdin, (text) => process.stderr.write(text));
+  let outcome: RunOutcome | Quit;
+  try {
+    outcome = live ? await runLive(board, {}, live) : board.machine.run();
+  } finally {
+    live?.close();
+  }
   for (const c of kernel.cells) kernel.flushOutput(c);
-  if (options.has('stats')) io.out(formatStats(kernel));
+  if (options.has('stats')) stdout.write(encoder.encode(formatStats(kernel)));
   return finish(outcome);
 
   function finish(o: RunOutcome | Quit): number {
@@ -142,7 +156,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
       case 'time-limit':
         io.err(`cellvisor: stopped at --max-time ${maxTime} of virtual time`);
         return EXIT_INSN_LIMIT;
-      case 'idle': {
+      case 'idle':
+      case 'wait': {
         const faulted = kernel.cells.filter((c) => c.tcb.state === 'stopped');
         io.err('cellvisor: every cell waits and nothing is left that could wake one:');
         for (const line of kernel.waitReport()) io.err(`  ${line}`);
@@ -153,4 +168,19 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         return EXIT_STUCK;
     }
   }
+}
+
+/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
+function openInput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UsageError(path, 'is a directory, not a file');
+  }
+  return fd;
 }
