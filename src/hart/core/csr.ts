@@ -279,7 +279,20 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
       if ((old ^ menvcfg) & MENVCFG_PBMTE) flushTlbAll();
       break;
     }
-    case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xffff_fffd; break;
+    case CSR_MCOUNTINHIBIT: {
+      // The run loop charges a block to the counters under the inhibit bits it ends
+      // with; the `inflight` instructions up to and including this write ran under the
+      // old ones ("Any CSR write takes effect after the writing instruction has
+      // otherwise completed").
+      let n = v & 0xffff_fffd;
+      let started = mcountinhibit & ~n, stopped = n & ~mcountinhibit;
+      if (started & 1) mcycleOffset -= inflight;
+      if (stopped & 1) mcycleOffset += inflight;
+      if (started & 4) minstretOffset -= inflight;
+      if (stopped & 4) minstretOffset += inflight;
+      mcountinhibit = n;
+      break;
+    }
     case CSR_MSCRATCH: mscratch = v; break;
     case CSR_MEPC: mepc = v & ~(<u64>1); break;
     case CSR_MCAUSE: mcause = v; break;

@@ -602,11 +602,16 @@ function execBlock(n: i32): i32 {
         let csr = <u32>imm & 0xfff;
         let isWrite = op == Op.CSRRW || op == Op.CSRRWI;
         let src: u64 = op >= Op.CSRRWI ? <u64>rs1 : getX(rs1);
-        inflight = <u64>(n - left);
+        // A read sees the counters as they were before this instruction; a write takes
+        // effect after it has otherwise completed, in place of its own increment, so the
+        // next instruction reads the value written (Zicsr, "CSR Instructions";
+        // privileged spec, "Hardware Performance Monitor").
+        inflight = <u64>(n - left - 1);
         let old = csrRead(csr, true);
         let ok = csrOk;
         if (ok && (isWrite || rs1 != 0)) {
           let nv = isWrite ? src : (op == Op.CSRRS || op == Op.CSRRSI) ? old | src : old & ~src;
+          inflight = <u64>(n - left);
           ok = csrWrite(csr, nv, true);
         }
         inflight = 0;
