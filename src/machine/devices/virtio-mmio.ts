@@ -48,7 +48,7 @@ export interface VirtioTransport {
 }
 
 export interface VirtioMmioOptions {
-  /** VendorID register; default VIRTIO_VENDOR_CELLVISOR. */
+  /** VendorID register; default VIRTIO_VENDOR_QEMU, which drivers written for QEMU's virt board insist on. */
   readonly vendorId?: number;
   /** Told why the device entered DEVICE_NEEDS_RESET (a guest driver bug), e.g. for a log. */
   readonly onFault?: (reason: string) => void;
@@ -56,7 +56,9 @@ export interface VirtioMmioOptions {
 
 /** Bytes of one transport's window on QEMU virt (device tree `reg`). */
 export const VIRTIO_MMIO_SIZE = 0x1000;
-/** Our VendorID: "cvis" in little-endian bytes (QEMU uses "QEMU", 0x554d4551). */
+/** QEMU's VendorID, "QEMU" in little-endian bytes: the board's default (xv6 checks for it). */
+export const VIRTIO_VENDOR_QEMU = 0x554d_4551;
+/** cellvisor's own VendorID, "cvis" in little-endian bytes, as an option. */
 export const VIRTIO_VENDOR_CELLVISOR = 0x7369_7663;
 
 const MAGIC_VALUE = 0x000;
@@ -125,7 +127,7 @@ export class VirtioMmio implements Device, VirtioTransport {
   constructor(device: VirtioDevice, memory: GuestMemory, irq: InterruptLine, options: VirtioMmioOptions = {}) {
     this.#device = device;
     this.#irq = irq;
-    this.#vendorId = options.vendorId ?? VIRTIO_VENDOR_CELLVISOR;
+    this.#vendorId = options.vendorId ?? VIRTIO_VENDOR_QEMU;
     this.#onFault = options.onFault;
     this.#offered = device.features | TRANSPORT_FEATURES;
     const transport = this; // eslint-disable-line @typescript-eslint/no-this-alias
@@ -284,9 +286,14 @@ export class VirtioMmio implements Device, VirtioTransport {
     }
   }
 
-  /** Only offered features, and VIRTIO_F_VERSION_1: this is not a legacy device (§6.1). */
+  /**
+   * Only offered features (§3.1.1: the device fails FEATURES_OK for a set it cannot
+   * accept). VIRTIO_F_VERSION_1 is not required: §6.1 lets a device refuse a driver that
+   * does not accept it, but QEMU accepts one (xv6 negotiates only the low 32 bits) and
+   * the devices then follow the legacy rules where they differ (virtio-net's header).
+   */
   #featuresAcceptable(): boolean {
-    return (this.#driverFeatures & ~this.#offered) === 0n && this.#has(VIRTIO_F_VERSION_1);
+    return (this.#driverFeatures & ~this.#offered) === 0n;
   }
 
   #has(bit: bigint): boolean {

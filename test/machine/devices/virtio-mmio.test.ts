@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBlockBackend } from '../../../src/machine/devices/block-backend.js';
-import { VIRTIO_VENDOR_CELLVISOR } from '../../../src/machine/devices/virtio-mmio.js';
+import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU, VirtioMmio } from '../../../src/machine/devices/virtio-mmio.js';
 import { VirtioBlk } from '../../../src/machine/devices/virtio-blk.js';
 import { SeededEntropy, VirtioRng } from '../../../src/machine/devices/virtio-rng.js';
 import { F_EVENT_IDX, F_INDIRECT, F_VERSION_1, RAM_BASE, TestDriver } from '../../helpers/virtio-driver.js';
@@ -17,12 +17,15 @@ function expectBroken(d: TestDriver): void {
 }
 
 describe('virtio-mmio transport', () => {
-  it('identifies itself as a version 2 device with our vendor id', () => {
+  it('identifies itself as a version 2 device with QEMU\'s vendor id unless told otherwise', () => {
     const d = rng();
     assert.equal(d.r32(0x000), 0x7472_6976);
     assert.equal(d.r32(0x004), 2);
     assert.equal(d.r32(0x008), 4);
-    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_CELLVISOR);
+    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_QEMU);
+    assert.equal(VIRTIO_VENDOR_QEMU, 0x554d4551, '"QEMU"');
+    const own = new VirtioMmio(new VirtioRng(new SeededEntropy(1)), d.memory, d.irq, { vendorId: VIRTIO_VENDOR_CELLVISOR });
+    assert.equal(own.read(0x00c, 4), BigInt(VIRTIO_VENDOR_CELLVISOR));
     const f = d.deviceFeatures();
     assert.equal(f & (F_VERSION_1 | F_INDIRECT | F_EVENT_IDX), F_VERSION_1 | F_INDIRECT | F_EVENT_IDX);
     d.w32(0x30, 0);
@@ -32,10 +35,14 @@ describe('virtio-mmio transport', () => {
     assert.equal(d.r32(0x0b0), 0xffff_ffff, 'no shared memory');
   });
 
-  it('refuses FEATURES_OK without VERSION_1 or with features never offered', () => {
-    assert.equal(rng().init(0n) & 8, 0);
+  it('refuses FEATURES_OK with features never offered, and accepts a driver without VERSION_1 as QEMU does', () => {
     assert.equal(rng().init(F_VERSION_1 | (1n << 40n)) & 8, 0);
+    assert.equal(rng().init(1n << 27n) & 8, 0, 'ANY_LAYOUT is not offered');
     assert.equal(rng().init(F_VERSION_1 | F_INDIRECT) & 0x4f, 0x0f);
+    const legacy = rng();
+    assert.equal(legacy.init(0n) & 0x4f, 0x0f, 'no features at all, like xv6 clearing what it does not know');
+    legacy.submit(0, [{ len: 4, write: true }]);
+    assert.equal(legacy.used(0)[0].len, 4, 'and the device works');
   });
 
   it('resets on Status 0: queues not ready, interrupts cleared, line low', () => {
