@@ -196,6 +196,13 @@ export class VirtioMmio implements Device, VirtioTransport {
       case VERSION: return 2;
       case DEVICE_ID: return this.#device.deviceId;
       case VENDOR_ID: return this.#vendorId;
+      default:
+        break;
+    }
+    // A transport without a device (DeviceID 0) reads as zero past the identity, as
+    // QEMU's does: no features, no queues, no shared memory.
+    if (this.#device.deviceId === 0) return 0;
+    switch (offset) {
       case DEVICE_FEATURES:
         return this.#deviceFeaturesSel < 2 ? Number((this.#offered >> BigInt(32 * this.#deviceFeaturesSel)) & LOW32) : 0;
       case QUEUE_NUM_MAX: return q?.maxSize ?? 0;
@@ -213,6 +220,7 @@ export class VirtioMmio implements Device, VirtioTransport {
   }
 
   #write32(offset: number, value: number): void {
+    if (this.#device.deviceId === 0) return;
     const q = this.#queues[this.#queueSel];
     switch (offset) {
       case DEVICE_FEATURES_SEL: this.#deviceFeaturesSel = value; break;
