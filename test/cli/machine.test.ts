@@ -70,6 +70,8 @@ describe('cellvisor machine: bad input', () => {
     assertOneLine(cellvisor(['vmlinux']), 2, 'cellvisor: vmlinux: unexpected argument; the kernel is given with --kernel');
     assertOneLine(cellvisor(['--kernel', 'x', '-m', 'lots']), 2, "cellvisor: -m: expected a size like 128M or 1G, got 'lots'");
     assertOneLine(cellvisor(['--kernel', 'x', '--max-insns', '-1']), 2, /^cellvisor: --max-insns: /);
+    assertOneLine(cellvisor(['--kernel', 'x', '--plic-gateway', 'edge']), 2, "cellvisor: --plic-gateway: 'edge' is not one of qemu, spec");
+    assertOneLine(cellvisor(['--kernel', 'x', '--virtio-vendor', 'acme']), 2, "cellvisor: --virtio-vendor: 'acme' is not one of qemu, cellvisor");
   });
 
   it('says plainly that the board has one hart so far', () => {
