@@ -11,7 +11,7 @@ import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
 import { VirtBoard, virtDtConfig } from '../machine/virt.js';
 import { PLIC_GATEWAYS, type PlicGateway } from '../machine/devices/plic.js';
-import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU } from '../machine/devices/virtio-mmio.js';
+import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU, type VirtioMmioVersion } from '../machine/devices/virtio-mmio.js';
 import { boardDtb } from '../machine/fdt/board-dt.js';
 import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
@@ -51,6 +51,10 @@ ${CPU_HELP}
   --virtio-vendor qemu|cellvisor
                   the virtio-mmio VendorID: QEMU's 0x554d4551 (default; kernels
                     written for QEMU's virt board check it) or cellvisor's 0x73697663
+  --virtio-version 2|1
+                  the virtio-mmio interface: 2 (default, virtio 1.x; QEMU with
+                    -global virtio-mmio.force-legacy=false) or 1, the legacy one
+                    (QEMU 7.2's default)
   --dump-dtb FILE write the device tree blob the guest would get to FILE and exit
   --max-insns N   stop after N instructions
   --sbi-stats     print the hosted firmware's SBI call counts to stderr at the end
@@ -85,6 +89,7 @@ const OPTIONS = [
   { long: 'drive', takesValue: true },
   { long: 'plic-gateway', takesValue: true },
   { long: 'virtio-vendor', takesValue: true },
+  { long: 'virtio-version', takesValue: true },
   { long: 'dump-dtb', takesValue: true },
   { long: 'max-insns', takesValue: true },
   { long: 'sbi-stats', takesValue: false },
@@ -112,6 +117,12 @@ function parseVendor(text: string): number {
   const id = VIRTIO_VENDORS[text];
   if (id === undefined) throw new UsageError('--virtio-vendor', `'${text}' is not one of ${Object.keys(VIRTIO_VENDORS).join(', ')}`);
   return id;
+}
+
+function parseVirtioVersion(text: string): VirtioMmioVersion {
+  if (text === '1') return 1;
+  if (text === '2') return 2;
+  throw new UsageError('--virtio-version', `'${text}' is not 1 or 2`);
 }
 
 function parseDrive(text: string): { path: string; readOnly: boolean } {
@@ -148,6 +159,8 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const plicGateway = gatewayText !== undefined ? parseGateway(gatewayText) : undefined;
   const vendorText = str('virtio-vendor');
   const virtioVendorId = vendorText !== undefined ? parseVendor(vendorText) : undefined;
+  const versionText = str('virtio-version');
+  const virtioVersion = versionText !== undefined ? parseVirtioVersion(versionText) : undefined;
   const maxText = str('max-insns');
   const maxInsns = maxText !== undefined ? parseCount('--max-insns', maxText) : undefined;
   const append = str('append');
@@ -213,7 +226,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   try {
     for (;;) {
       // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
-      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log, profile, plicGateway, virtioVendorId });
+      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log, profile, plicGateway, virtioVendorId, virtioVersion });
       firmware = boot(board, plan, undefined).firmware ?? firmware;
       const limit = maxInsns === undefined ? undefined : maxInsns - retiredBefore;
       const outcome: RunOutcome | Quit = interactive

@@ -24,7 +24,7 @@ import { Plic, PLIC_SIZE, type PlicGateway } from './devices/plic.js';
 import { Uart16550, UART_SIZE } from './devices/uart16550.js';
 import { VirtioBlk } from './devices/virtio-blk.js';
 import { VirtioConsole } from './devices/virtio-console.js';
-import { VIRTIO_MMIO_SIZE, VIRTIO_VENDOR_QEMU, VirtioMmio, type VirtioDevice } from './devices/virtio-mmio.js';
+import { VIRTIO_MMIO_SIZE, VIRTIO_VENDOR_QEMU, VirtioMmio, type VirtioDevice, type VirtioMmioVersion } from './devices/virtio-mmio.js';
 import { VirtioNet } from './devices/virtio-net.js';
 import { SeededEntropy, VirtioRng } from './devices/virtio-rng.js';
 import { boardDtb, virtBoardConfig, type BoardDtConfig } from './fdt/board-dt.js';
@@ -77,6 +77,12 @@ export interface VirtOptions {
   readonly plicGateway?: PlicGateway;
   /** The virtio-mmio VendorID; default VIRTIO_VENDOR_QEMU (VIRTIO_VENDOR_CELLVISOR is the other choice). */
   readonly virtioVendorId?: number;
+  /**
+   * The virtio-mmio register interface: 2 (default; QEMU with
+   * `-global virtio-mmio.force-legacy=false`, as xv6 runs it) or 1, the legacy
+   * interface QEMU 7.2 defaults to.
+   */
+  readonly virtioVersion?: VirtioMmioVersion;
 }
 
 /** Everything the device tree needs besides the board: /chosen. */
@@ -156,6 +162,7 @@ export class VirtBoard {
       const base = VIRTIO_BASE + n * VIRTIO_STRIDE;
       const transport = new VirtioMmio(device, memory, this.plic.line(VIRTIO_IRQ_BASE + n), {
         vendorId: options.virtioVendorId ?? VIRTIO_VENDOR_QEMU,
+        version: options.virtioVersion,
         onFault: (reason) => options.log?.(`virtio-mmio@0x${base.toString(16)}: ${reason}; the device needs a reset`),
       });
       bus.map(`virtio-mmio ${n}`, base, VIRTIO_MMIO_SIZE, transport);

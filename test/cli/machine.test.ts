@@ -72,6 +72,7 @@ describe('cellvisor machine: bad input', () => {
     assertOneLine(cellvisor(['--kernel', 'x', '--max-insns', '-1']), 2, /^cellvisor: --max-insns: /);
     assertOneLine(cellvisor(['--kernel', 'x', '--plic-gateway', 'edge']), 2, "cellvisor: --plic-gateway: 'edge' is not one of qemu, spec");
     assertOneLine(cellvisor(['--kernel', 'x', '--virtio-vendor', 'acme']), 2, "cellvisor: --virtio-vendor: 'acme' is not one of qemu, cellvisor");
+    assertOneLine(cellvisor(['--kernel', 'x', '--virtio-version', '3']), 2, "cellvisor: --virtio-version: '3' is not 1 or 2");
   });
 
   it('says plainly that the board has one hart so far', () => {

@@ -16,11 +16,14 @@ export const HOBBY_ELF = join(ROOT, 'build/hobby/hobby.elf');
 export const needHobby: string | false = needHart
   || (existsSync(HOBBY_ELF) ? false : 'build/hobby/hobby.elf is not built (node scripts/prepare.js)');
 
-/** QEMU's arguments for the board's device set; `disk` is a raw image for virtio-blk. */
-export function qemuVirtArgs(disk: string): string[] {
+/**
+ * QEMU's arguments for the board's device set; `disk` is a raw image for virtio-blk.
+ * `legacy` leaves QEMU 7.2's default, version 1 virtio-mmio transports.
+ */
+export function qemuVirtArgs(disk: string, legacy = false): string[] {
   return [
     '-M', 'virt', '-m', '128M', '-bios', 'none', '-nographic', '-monitor', 'none',
-    '-global', 'virtio-mmio.force-legacy=false',
+    ...(legacy ? [] : ['-global', 'virtio-mmio.force-legacy=false']),
     '-drive', `file=${disk},if=none,format=raw,id=d0,readonly=on`,
     '-device', 'virtio-blk-device,drive=d0,bus=virtio-mmio-bus.0',
     '-nic', 'none', '-device', 'virtio-net-device,bus=virtio-mmio-bus.1',
@@ -48,8 +51,8 @@ function run(cmd: string, args: string[], timeoutMs: number): Promise<Run> {
 }
 
 /** `kernel` on QEMU's virt board with the board's devices. */
-export function runQemuVirt(kernel: string, disk: string): Promise<Run> {
-  return run(QEMU, [...qemuVirtArgs(disk), '-kernel', kernel], 60_000);
+export function runQemuVirt(kernel: string, disk: string, legacy = false): Promise<Run> {
+  return run(QEMU, [...qemuVirtArgs(disk, legacy), '-kernel', kernel], 60_000);
 }
 
 /** `kernel` on `cellvisor machine --bios none` with `disk` as its drive, plus `extra` options. */

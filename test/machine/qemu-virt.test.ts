@@ -118,4 +118,21 @@ describe('the virt board against QEMU\'s virt', () => {
     for (let n = 0; n < 8; n++) assert.equal(o.get(`virtio ${n}`), q.get(`virtio ${n}`));
     assert.match(o.get('virtio 0') ?? '', /magic=74726976 version=2 device=2 vendor=554d4551/);
   });
+
+  it('with --virtio-version 1 answers as QEMU\'s default legacy transports, which xv6-style kernels refuse', { skip: needQemu || needHobby }, async () => {
+    const image = disk();
+    const [qemu, ours] = await Promise.all([
+      runQemuVirt(HOBBY_ELF, image, true), runCellvisorVirt(HOBBY_ELF, image, ['--virtio-version', '1']),
+    ]);
+    const q = keyValues(qemu.stdout);
+    const o = keyValues(ours.stdout);
+    for (let n = 0; n < 8; n++) {
+      assert.match(q.get(`virtio ${n}`) ?? '', /version=1/);
+      assert.equal(o.get(`virtio ${n}`), q.get(`virtio ${n}`));
+      // 32 feature bits only; which ones differs as with version 2.
+      assert.match(o.get(`virtio ${n} features`) ?? '', /^00000000:/);
+      assert.match(q.get(`virtio ${n} features`) ?? '', /^00000000:/);
+    }
+    for (const r of [qemu, ours]) assert.match(r.stdout, /panic: could not find virtio disk\n$/);
+  });
 });

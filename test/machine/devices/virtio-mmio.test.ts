@@ -321,3 +321,54 @@ describe('split virtqueue: malformed chains', () => {
     }
   });
 });
+
+describe('virtio-mmio legacy interface (version 1)', () => {
+  const blk = () => {
+    const disk = new MemoryBlockBackend(new Uint8Array(4096));
+    disk.bytes.set(new TextEncoder().encode('legacy sector 0'), 0);
+    return new TestDriver(new VirtioBlk(disk), 1);
+  };
+
+  it('identifies itself as version 1 and shows 32 feature bits, without VERSION_1', () => {
+    const d = blk();
+    assert.equal(d.r32(0x004), 1);
+    assert.equal(d.r32(0x008), 2);
+    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_QEMU);
+    assert.equal(d.deviceFeatures() >> 32n, 0n);
+    assert.notEqual(d.deviceFeatures() & F_INDIRECT, 0n);
+    assert.equal(d.r32(0x0fc), 0, 'no ConfigGeneration');
+    assert.equal(d.r32(0x0b0), 0, 'no shared memory registers');
+  });
+
+  it('reads a sector through a queue placed by QueuePFN, GuestPageSize and QueueAlign', () => {
+    for (const [pageSize, align] of [[4096, 4096], [4096, 64], [1024, 16]] as const) {
+      const d = blk();
+      assert.equal(d.initLegacy(0, pageSize, align) & 0x4f, 0x07, `no FEATURES_OK, no fault (${pageSize}, ${align})`);
+      d.w32(0x30, 0);
+      assert.equal(d.r32(0x40), RAM_BASE / pageSize, 'QueuePFN reads back');
+      const header = new Uint8Array(16); // VIRTIO_BLK_T_IN, sector 0
+      d.submit(0, [{ data: header }, { len: 512, write: true }, { len: 1, write: true }]);
+      const [u] = d.used(0);
+      assert.equal(u.len, 513);
+      assert.equal(new TextDecoder().decode(d.written(u, 15)), 'legacy sector 0');
+      assert.equal(d.irq.level, true);
+      assert.equal(d.ack(), 1);
+    }
+  });
+
+  it('stops a queue at QueuePFN 0 and drops features never offered at DRIVER_OK', () => {
+    const d = blk();
+    d.initLegacy(0xffff_ffff);
+    d.w32(0x30, 0);
+    d.w32(0x40, 0);
+    assert.equal(d.r32(0x40), 0);
+    assert.equal(d.mmio.negotiated & ~d.deviceFeatures(), 0n);
+    const bad = blk();
+    bad.w32(0x70, 3);
+    bad.w32(0x30, 0);
+    bad.w32(0x3c, 100); // not a power of two
+    bad.w32(0x40, RAM_BASE / 4096);
+    assert.equal(bad.r32(0x70) & NEEDS_RESET, NEEDS_RESET);
+    assert.match(bad.faults[0] ?? '', /QueueAlign 100/);
+  });
+});
