@@ -34,9 +34,9 @@ const DT_DIFFERENCES: Readonly<Record<string, string>> = {
 /** Identity-register differences left, by the hobby guest's key → why. */
 const REGISTER_DIFFERENCES: Readonly<Record<string, string>> = {
   'virtio 0 features': 'virtio-blk offers only what it implements: SEG_MAX, BLK_SIZE, FLUSH (QEMU also GEOMETRY, TOPOLOGY, CONFIG_WCE, DISCARD, WRITE_ZEROES) and no RING_RESET',
-  'virtio 1 features': 'virtio-net offers MAC and STATUS only (QEMU also checksum and segmentation offloads, MRG_RXBUF, control queue) and no RING_RESET',
+  'virtio 1 features': 'virtio-net offers MAC and STATUS only (QEMU also MRG_RXBUF, the control queue and its features, GUEST_ANNOUNCE) and no RING_RESET',
   'virtio 2 features': 'no RING_RESET (virtio 1.2), which no driver of the board needs',
-  'virtio 3 features': 'virtio-console offers neither SIZE nor MULTIPORT (QEMU\'s virtio-serial offers both) and no RING_RESET',
+  'virtio 3 features': 'virtio-console offers no MULTIPORT (QEMU\'s virtio-serial does) and no RING_RESET',
   'virtio 0 queue0': 'QueueNumMax is each device\'s own ring size (QEMU: 1024 for all); a driver takes what is offered',
   'virtio 1 queue0': 'QueueNumMax is each device\'s own ring size (QEMU: 1024 for all); a driver takes what is offered',
   'virtio 2 queue0': 'QueueNumMax is each device\'s own ring size (QEMU: 1024 for all); a driver takes what is offered',
