@@ -21,11 +21,13 @@ import type { Tcb } from './objects/tcb.js';
 import { Scheduler } from './scheduler.js';
 import { handleSyscall } from './syscall.js';
 import { reloadCell } from './boot.js';
+import { tryFastpath } from './fastpath.js';
 
 const NEVER = (1n << 64n) - 1n;
 const PLIC_CLAIM_CTX0 = PLIC_BASE + 0x200004;
 const TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
 const EXTERNAL_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_EXT);
+const USER_ECALL = BigInt(CAUSE_USER_ECALL);
 
 /** Where the kernel's words go: cells' console lines, and its own reports. */
 export interface KernelHost {
@@ -55,8 +57,10 @@ export class Kernel implements MTrapHandler, IpcHost {
   #outcome: RunOutcome | undefined;
   /** The run ends with a 'time-limit' outcome once mtime reaches this. */
   stopAt: bigint | undefined;
+  /** Take Call, ReplyRecv and Signal through fastpath.ts when its preconditions hold. */
+  fastpath = true;
   /** Kernel entries, syscalls and context switches, for the benchmark. */
-  readonly counters = { entries: 0, switches: 0 };
+  readonly counters = { entries: 0, switches: 0, fastpaths: 0 };
 
   constructor(board: VirtBoard, host: KernelHost) {
     this.board = board;
@@ -110,9 +114,12 @@ export class Kernel implements MTrapHandler, IpcHost {
       this.#externalInterrupt();
     } else if (prev === undefined) {
       return { kind: 'firmware-fault', pc: trap.epc, message: `kernel: ${causeName(trap.cause)} in the idle loop` };
-    } else if (trap.cause === BigInt(CAUSE_USER_ECALL)) {
+    } else if (trap.cause === USER_ECALL) {
       prev.pc = trap.epc + 4n;
       this.cellOf(prev).stats.syscalls++;
+      // The fast path does Call, ReplyRecv and Signal when nothing else is going on, with
+      // exactly the general path's effects, and returns the thread it switched to.
+      if (this.fastpath && tryFastpath(this, prev)) return undefined;
       handleSyscall(this, prev);
     } else {
       this.fault(prev, trap.cause, trap.epc, trap.tval);
@@ -127,7 +134,6 @@ export class Kernel implements MTrapHandler, IpcHost {
   #exit(prev: Tcb | undefined): void {
     const now = this.now();
     this.#releaseThrottled(now);
-    this.charge(COST.schedule);
     let next = this.current?.state === 'running' ? this.current : undefined;
     const best = this.sched.peek();
     if (best && (!next || best.priority > next.priority)) {
@@ -139,6 +145,16 @@ export class Kernel implements MTrapHandler, IpcHost {
       this.sched.take(best);
       next = best;
     }
+    this.switchTo(prev, next);
+  }
+
+  /**
+   * Puts `next` (or the idle loop) on the hart: charges the scheduling decision and the
+   * switch, moves virtual time on by what the kernel charged, programs the timer. The
+   * general path and the fast path (fastpath.ts) both end here.
+   */
+  switchTo(prev: Tcb | undefined, next: Tcb | undefined): void {
+    this.charge(COST.schedule);
     if (next) next.state = 'running';
     this.current = next;
     if (next !== prev) {
@@ -146,7 +162,7 @@ export class Kernel implements MTrapHandler, IpcHost {
       this.counters.switches++;
     }
     // Kernel time is charged to the thread the kernel returns to: it counts from here.
-    this.#runStart = now;
+    this.#runStart = this.#now;
     this.#advanceDebt();
     if (next) this.#load(next);
     else this.#loadIdle();
@@ -220,6 +236,21 @@ export class Kernel implements MTrapHandler, IpcHost {
         this.sched.throttled.add(t);
       }
     }
+  }
+
+  /**
+   * Nothing but the syscall itself would happen on this kernel entry: no timer is due,
+   * no throttled thread gets budget back, the run is not ending. The fast path's
+   * precondition on time.
+   */
+  quietAt(now: bigint): boolean {
+    if (this.#outcome) return false;
+    for (const timer of this.timers) if (timer.deadline !== undefined && timer.deadline <= now) return false;
+    for (const t of this.sched.throttled) {
+      const r = t.sc?.nextRelease();
+      if (r !== undefined && r <= now) return false;
+    }
+    return true;
   }
 
   #releaseThrottled(now: bigint): void {
