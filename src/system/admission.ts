@@ -116,8 +116,10 @@ export function responseBound(admission: Admission, cellName: string): number | 
   return admission.rows.find((r) => r.cell.name === cellName)?.boundNs;
 }
 
+/** One decimal, or more when one would show an excess over 100 % as 100.0 %. */
 function percent(u: number): string {
-  return `${(u * 100).toFixed(1)} %`;
+  const short = (u * 100).toFixed(1);
+  return `${u > 1 && Number(short) <= 100 ? (u * 100).toFixed(4) : short} %`;
 }
 
 /** The table `cellvisor check` prints: one line per budgeted cell, then the total. */
