@@ -191,7 +191,8 @@ export function describeAccepted(schema: JsonSchema): string {
       if (schema.minimum !== undefined && schema.maximum !== undefined) return `an integer from ${schema.minimum} to ${schema.maximum}`;
       return schema.minimum !== undefined ? `an integer, at least ${schema.minimum}` : 'an integer';
     case 'boolean': return 'true or false';
-    case 'string': return 'a string';
+    // A free-form string is best described by what it is for.
+    case 'string': return schema.description && !schema.pattern ? lowerFirst(schema.description).replace(/\.$/, '') : 'a string';
     case 'array': return 'a list (- item per line, or [a, b])';
     case 'object': return `a mapping with keys ${Object.keys(schema.properties ?? {}).join(', ')}`;
     default: return 'a value';
