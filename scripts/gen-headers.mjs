@@ -14,6 +14,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const SPEC_DIR = join(ROOT, 'src/hart/spec');
+// The kernel's ABI for native cells (<cellvisor/abi.h>), in the same form.
+export const KERNEL_ABI_DIR = join(ROOT, 'src/kernel/abi');
 export const DEFAULT_OUT = join(ROOT, 'build/include');
 const SELF = fileURLToPath(import.meta.url);
 
@@ -187,9 +189,10 @@ function mtime(file) {
   }
 }
 
-/** The spec modules: src/hart/spec/*.ts. */
+/** The spec modules: src/hart/spec/*.ts and src/kernel/abi/*.ts. */
 export function specModules() {
-  return readdirSync(SPEC_DIR).filter((f) => f.endsWith('.ts')).sort().map((f) => join(SPEC_DIR, f));
+  return [SPEC_DIR, KERNEL_ABI_DIR].flatMap((dir) =>
+    readdirSync(dir).filter((f) => f.endsWith('.ts')).sort().map((f) => join(dir, f)));
 }
 
 /** Where the header of a spec module goes under an include directory. */

@@ -143,6 +143,15 @@ function guests() {
     `Fix the errors above; \`make -C ${relative(process.cwd(), path('guests')) || '.'}\` rebuilds them.`);
 }
 
+function examples() {
+  // The example systems' cells, built with `cellvisor cc` (needs dist/ and the SDK).
+  const args = ['-C', path('examples')];
+  if (!existsSync(path('examples/Makefile'))) return;
+  if (run('make', ['-q', ...args], { quiet: true }) === 0) return;
+  slowStep('building the example systems\' cells (examples/)', 'make', ['-s', ...args],
+    `Fix the errors above; \`make -C examples\` rebuilds them.`);
+}
+
 function linuxGuest() {
   // build-all.sh keeps its own input-hash stamps: a no-op in well under a second when
   // nothing changed; about 5 minutes on two cores from cold.
@@ -157,6 +166,7 @@ try {
   hartWasm();
   typescript();
   guests();
+  examples();
   if (process.argv.includes('--linux')) linuxGuest();
 } catch (e) {
   if (!(e instanceof StepFailed)) throw e;

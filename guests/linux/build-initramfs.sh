@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the cellvisor Linux guest's initramfs: a static busybox 1.35, built from Debian
 # bookworm's source package with riscv64-linux-gnu-gcc, plus guests/linux/rootfs/ (/init
-# and /etc), packed as a gzip'd newc cpio archive.
+# and /etc) and the test programs guests/linux/progs/*.c (static, in /usr/bin), packed
+# as a gzip'd newc cpio archive.
 #
 #   guests/linux/build-initramfs.sh           build what changed, else say up to date
 #   guests/linux/build-initramfs.sh --force   rebuild busybox and the archive
@@ -153,9 +154,12 @@ fi
 # --- 3. the archive -------------------------------------------------------------------------
 
 mapfile -t rootfs_files < <(cd "$GUEST_DIR" && find rootfs -type f | sort)
+mapfile -t prog_sources < <(cd "$GUEST_DIR" && find progs -name '*.c' | sort)
 cpio_hash=$(inputs_hash "$GUEST_DIR/build-initramfs.sh" "$GUEST_DIR/lib.sh" "$BB/busybox.stamp" \
-  "${rootfs_files[@]/#/$GUEST_DIR/}" \
-  -s "modes $(cd "$GUEST_DIR" && stat -c '%a %n' "${rootfs_files[@]}")")
+  "${rootfs_files[@]/#/$GUEST_DIR/}" "${prog_sources[@]/#/$GUEST_DIR/}" \
+  -s "modes $(cd "$GUEST_DIR" && stat -c '%a %n' "${rootfs_files[@]}")" \
+  -s "$("${CROSS_COMPILE}gcc" --version | head -n1)" \
+  -s "libc6-dev-riscv64-cross $(pkg_version libc6-dev-riscv64-cross)")
 
 if ((!force)) && up_to_date "$OUT/initramfs.stamp" "$cpio_hash" "$CPIO"; then
   step "up to date: $CPIO ($(stat -c %s "$CPIO") bytes)"
@@ -190,6 +194,14 @@ chmod 1777 "$STAGE/tmp"
 chmod 700 "$STAGE/root"
 chmod 600 "$STAGE/etc/shadow"
 chmod 755 "$STAGE/init"
+
+# Test programs (progs/NAME.c → /usr/bin/NAME): static glibc, as ordinary userland is.
+mkdir -p "$STAGE/usr/bin"
+for src in "${prog_sources[@]}"; do
+  name=$(basename "$src" .c)
+  step "compiling ${src} (static, ${CROSS_COMPILE}gcc)"
+  "${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$STAGE/usr/bin/$name" "$GUEST_DIR/$src"
+done
 
 # The list: everything staged, owned by root, plus the device nodes the kernel and /init
 # need before devtmpfs is mounted.

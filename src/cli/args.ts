@@ -99,3 +99,36 @@ export function parseCpu(flag: string, text: string): CpuProfile {
 
 export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
                   rv64gc is the plain 2019 baseline, rva22 adds RVA22S64, Sstc, Zicond`;
+
+/** Where the guest's RTC starts (`--rtc`): the host's clock, the board's fixed date, or a given date. */
+export type RtcBase =
+  | { readonly kind: 'host' }
+  | { readonly kind: 'fixed' }
+  | { readonly kind: 'date'; readonly epochNs: bigint };
+
+/** Linux reads the RTC into a signed 64-bit nanosecond count: 2262-04-11 is its end. */
+const MAX_RTC_NS = (1n << 63n) - 1n;
+
+/**
+ * `--rtc host|fixed|DATE`, DATE in UTC as QEMU's `-rtc base=` takes it: 2024-05-01 or
+ * 2024-05-01T12:00:00, with an optional Z.
+ */
+export function parseRtc(option: string, text: string): RtcBase {
+  if (text === 'host' || text === 'fixed') return { kind: text };
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z?)?$/.exec(text);
+  if (!m) {
+    throw new UsageError(option, `expected host, fixed or a UTC date like 2024-05-01 or 2024-05-01T12:00:00Z, got '${text}'`);
+  }
+  const [y, mon, d, h, min, s] = m.slice(1).map((f) => Number(f ?? 0));
+  if (y < 1970) throw new UsageError(option, `'${text}' is before 1970-01-01, where the RTC's count starts`);
+  const ms = Date.UTC(y, mon - 1, d, h, min, s);
+  const back = new Date(ms);
+  // Date.UTC rolls over out-of-range fields (February 30 becomes March 2): reject those.
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mon - 1 || back.getUTCDate() !== d
+    || back.getUTCHours() !== h || back.getUTCMinutes() !== min || back.getUTCSeconds() !== s) {
+    throw new UsageError(option, `no such date or time: '${text}'`);
+  }
+  const epochNs = BigInt(ms) * 1_000_000n;
+  if (epochNs > MAX_RTC_NS) throw new UsageError(option, `'${text}' is after 2262-04-11, past the 64-bit nanosecond count Linux reads the RTC into`);
+  return { kind: 'date', epochNs };
+}

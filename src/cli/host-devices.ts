@@ -1,5 +1,5 @@
 // Node implementations of the board's host seams (machine/host.ts, block-backend.ts):
-// a disk image file behind virtio-blk, and stdin as a pipe the board pulls from.
+// a disk image file behind virtio-blk, and the `--input` file or pipe the board pulls from.
 
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BlockBackend } from '../machine/devices/block-backend.js';
@@ -80,7 +80,7 @@ export class FileBlockBackend implements BlockBackend {
 const napCell = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * A file descriptor (stdin as a pipe or a file) read synchronously when the board asks:
+ * A file descriptor (`--input`: a file, or stdin) read synchronously when the board asks:
  * the machine waits for the writer, so the guest sees the same bytes at the same
  * instructions however slowly they arrive.
  */

@@ -3,20 +3,20 @@
 // initrd and disk, the serial console on the terminal, and the guest's power-off code
 // as the exit status.
 
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { disassemble } from '../hart/disasm.js';
 import { BootError, boot, planBoot, type Bios, type BootPlan, type NamedFile } from '../firmware/boot.js';
 import type { SbiFirmware } from '../firmware/sbi.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
-import { VirtBoard, virtDtConfig } from '../machine/virt.js';
+import { DEFAULT_RTC_EPOCH_NS, VirtBoard, virtDtConfig } from '../machine/virt.js';
 import { boardDtb } from '../machine/fdt/board-dt.js';
-import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
+import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, parseRtc, UsageError, type RtcBase } from './args.js';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
 import { fdSource, FileBlockBackend } from './host-devices.js';
 import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
-import { runInteractive, type Quit } from './terminal.js';
+import { LiveInput, runLive, type Quit } from './live-console.js';
 
 export const MACHINE_HELP = `Usage: cellvisor machine --kernel FILE [options]
 
@@ -41,17 +41,26 @@ ${CPU_HELP}
   --drive FILE[,ro]
                   raw disk image as virtio-blk (/dev/vda); guest writes reach the file
                   unless ',ro' is given
+  --input FILE|-  reproducible console input: FILE (- for stdin) is handed to the guest
+                  a line at a time when it waits for input, never by real time; the
+                  same input gives the same output, instruction for instruction
+  --rtc host|fixed|DATE
+                  where the RTC starts: host, the host's time (default); fixed,
+                  2025-01-01T00:00:00Z (default with --input); or a UTC DATE such as
+                  2024-05-01 or 2024-05-01T12:00:00Z. It then counts guest time.
   --dump-dtb FILE write the device tree blob the guest would get to FILE and exit
   --max-insns N   stop after N instructions
   --sbi-stats     print the hosted firmware's SBI call counts to stderr at the end
   --trace FILE    write each retired instruction to FILE (very slow)
   -h, --help      show this help
 
-The console: with a terminal on stdin, keys go to the UART as typed (Ctrl-A x quits,
-Ctrl-A h lists the other escapes). Piped stdin is handed to the guest a line at a
-time when it waits for input, so a run with the same input is reproducible.
+The console is live, as in QEMU: stdin reaches the UART as it arrives while the guest
+runs on, and an idle guest waits in real time for its timer or for input. With a
+terminal, keys go as typed (Ctrl-A x quits, Ctrl-A h lists the other escapes); with a
+pipe, a script can wait for a prompt, type, and wait again. For a reproducible run,
+give the input with --input instead.
 Other devices: virtio-net has a loopback wire (frames come back to the guest);
-virtio-rng is seeded (deterministic); the RTC counts virtual time from 2025-01-01.
+virtio-rng is seeded (deterministic).
 
 Exit status:
   0    the guest powered off (SBI shutdown, or the test finisher's pass value)
@@ -73,6 +82,8 @@ const OPTIONS = [
   { long: 'cpu', takesValue: true },
   { long: 'smp', takesValue: true },
   { long: 'drive', takesValue: true },
+  { long: 'input', takesValue: true },
+  { long: 'rtc', takesValue: true },
   { long: 'dump-dtb', takesValue: true },
   { long: 'max-insns', takesValue: true },
   { long: 'sbi-stats', takesValue: false },
@@ -125,6 +136,10 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const kernelPath = str('kernel');
   const initrdPath = str('initrd');
   const biosText = str('bios') ?? 'hosted';
+  const inputPath = str('input');
+  const rtcText = str('rtc');
+  // Reproducible runs start at the board's fixed date; live ones at the host's time, as QEMU's -rtc base=utc.
+  const rtc: RtcBase = rtcText !== undefined ? parseRtc('--rtc', rtcText) : { kind: inputPath !== undefined ? 'fixed' : 'host' };
 
   if (kernelPath === undefined && dumpDtb === undefined) throw new UsageError('machine', 'missing --kernel FILE');
   if (kernelPath === undefined && initrdPath !== undefined) throw new UsageError('--initrd', 'needs --kernel');
@@ -160,6 +175,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const driveText = str('drive');
   const drive = driveText !== undefined ? parseDrive(driveText) : undefined;
   const disk = drive ? FileBlockBackend.open(drive.path, drive.readOnly) : undefined;
+  const inputFd = inputPath === undefined ? undefined : inputPath === '-' ? 0 : openInput(inputPath);
 
   let wasm: WebAssembly.Module;
   try {
@@ -169,13 +185,13 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
     return EXIT_STUCK;
   }
 
-  const interactive = process.stdin.isTTY === true;
   const sink = fdSink(1);
   const tracePath = str('trace');
   const traceFd = tracePath !== undefined ? openTrace(tracePath) : undefined;
   const trace = traceFd !== undefined ? traceTo(traceFd) : undefined;
-  // One line reader for the whole session: lines read ahead survive a guest reset.
-  const input = interactive ? undefined : new ConsoleLines(fdSource(0));
+  // One reader for the whole session: input read ahead survives a guest reset.
+  const lines = inputFd !== undefined ? new ConsoleLines(fdSource(inputFd)) : undefined;
+  const live = lines ? undefined : new LiveInput(process.stdin, (text) => process.stderr.write(text));
   const log = (line: string): void => io.err(`cellvisor: ${line}`);
 
   let firmware: SbiFirmware | undefined;
@@ -183,11 +199,13 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   try {
     for (;;) {
       // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
-      const board = await VirtBoard.create(wasm, { ramSize, console: sink, input, drive: disk, log, profile });
+      const board = await VirtBoard.create(wasm, {
+        ramSize, console: sink, input: lines, drive: disk, log, profile, rtcEpochNs: rtcEpochNs(rtc),
+      });
       firmware = boot(board, plan, undefined).firmware ?? firmware;
       const limit = maxInsns === undefined ? undefined : maxInsns - retiredBefore;
-      const outcome: RunOutcome | Quit = interactive
-        ? await runInteractive(board, { maxInsns: limit, trace }, (text) => process.stderr.write(text))
+      const outcome: RunOutcome | Quit = live
+        ? await runLive(board, { maxInsns: limit, trace }, live)
         : board.machine.run({ maxInsns: limit, trace });
       retiredBefore += board.machine.retired;
       if (outcome.kind === 'reset') continue;
@@ -195,7 +213,9 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
     }
   } finally {
     if (options.has('sbi-stats')) printStats(firmware, io);
+    live?.close();
     disk?.close();
+    if (inputFd !== undefined && inputFd !== 0) closeSync(inputFd);
     if (traceFd !== undefined) closeSync(traceFd);
   }
 
@@ -225,6 +245,30 @@ function printStats(firmware: SbiFirmware | undefined, io: CliIo): void {
   const rows = [...firmware.stats].sort(([a], [b]) => a.localeCompare(b));
   io.err(`cellvisor: SBI calls: ${rows.reduce((n, [, c]) => n + c, 0)}`);
   for (const [name, count] of rows) io.err(`  ${name.padEnd(32)} ${count}`);
+}
+
+/** The RTC's reading at the new board's mtime 0, in ns since the epoch. */
+function rtcEpochNs(rtc: RtcBase): bigint {
+  switch (rtc.kind) {
+    case 'host': return BigInt(Date.now()) * 1_000_000n;
+    case 'fixed': return DEFAULT_RTC_EPOCH_NS;
+    case 'date': return rtc.epochNs;
+  }
+}
+
+/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
+function openInput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UsageError(path, 'is a directory, not a file');
+  }
+  return fd;
 }
 
 function openTrace(path: string): number {

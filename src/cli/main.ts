@@ -3,9 +3,12 @@
 // CELLVISOR_DEBUG is set).
 
 import { UsageError } from './args.js';
+import { ccCommand } from './cc.js';
 import { checkCommand } from './check.js';
 import { elfCommand } from './elf.js';
+import { inspectCommand } from './inspect.js';
 import { machineCommand } from './machine.js';
+import { runCommand } from './run.js';
 import { EXIT_OK, EXIT_SIGPIPE, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
 import { packageVersion, type CliIo } from './node-host.js';
 import { schemaCommand } from './schema.js';
@@ -15,9 +18,13 @@ const HELP = `Usage: cellvisor <command> [options]
 Commands:
   elf FILE.elf    run a bare-metal RISC-V ELF on the board (riscv-tests, HTIF, finisher)
   machine         boot the virt board: Linux, OpenSBI, U-Boot (like qemu -M virt)
+  run SYSTEM.yaml run a system: the microvisor kernel and its cells on the board
   check SYSTEM.yaml
                   check a system description and its admission test
+  inspect SYSTEM.yaml
+                  show the image a description boots: memory and capabilities per cell
   schema          print the JSON Schema of system descriptions
+  cc              compile a native cell against the SDK (cellvisor cc -o OUT.elf FILE.c)
 
 Options:
   -h, --help      show this help; 'cellvisor <command> --help' for a command's
@@ -31,8 +38,11 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['elf', elfCommand],
   ['machine', machineCommand],
+  ['run', runCommand],
   ['check', checkCommand],
+  ['inspect', inspectCommand],
   ['schema', schemaCommand],
+  ['cc', ccCommand],
 ]);
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

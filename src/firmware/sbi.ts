@@ -7,12 +7,14 @@ import {
   CAUSE_INTERRUPT_BIT, CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT,
   CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
   CAUSE_SUPERVISOR_ECALL, CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
-  IRQ_M_TIMER, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MTIP,
+  IRQ_M_TIMER, MIP_MSIP, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MTIP,
 } from '../hart/causes.js';
 import {
-  ENVCFG_CBIE_INVAL, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE, PMP_NAPOT, PMP_R, PMP_W, PMP_X,
+  COUNTEREN_CY, COUNTEREN_IR, COUNTEREN_TM, ENVCFG_CBIE_INVAL, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE,
+  CSR_PMPADDR0, MSTATUS_FS_DIRTY, MSTATUS_MPIE, PMP_NAPOT, PMP_R, PMP_W, PMP_X,
 } from '../hart/spec/csr.js';
 import type { CharSink } from '../machine/host.js';
+import { CLINT_BASE, CLINT_SIZE } from '../machine/memory-map.js';
 import { hasExtension } from '../hart/profile.js';
 import type { Machine, MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
@@ -58,13 +60,41 @@ const SRST_SHUTDOWN = 0n;
 const SRST_COLD_REBOOT = 1n;
 const SRST_WARM_REBOOT = 2n;
 
-// Exceptions S-mode handles itself (everything but the ecalls that reach us).
+// The hand-off below is OpenSBI's (fw_dynamic, same board and profile) register by
+// register, but for the differences docs/board.md lists ("Deliberate differences from
+// OpenSBI"); test/firmware/handoff.test.ts compares the two.
+
+// Exceptions S-mode handles itself (everything but the ecalls that reach us). OpenSBI
+// keeps illegal-instruction, access-fault and misaligned load/store exceptions in M to
+// emulate what it can and redirect the rest to S; the hosted firmware emulates nothing,
+// so it delegates them.
 const MEDELEG = [
   CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_MISALIGNED_LOAD,
   CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
 ].reduce((m, c) => m | (1n << BigInt(c)), 0n);
 const MIDELEG = BigInt(MIP_SSIP | MIP_STIP | MIP_SEIP);
+// As OpenSBI leaves it after its mret into S: MPIE set, and the FPU on and Dirty (it
+// zeroes the f registers and fcsr before the hand-off).
+const MSTATUS = BigInt(MSTATUS_MPIE | MSTATUS_FS_DIRTY);
+// OpenSBI enables the M software interrupt for IPIs between harts. With one hart and the
+// CLINT closed to S-mode (PMP below) nothing can raise it here; it is set to be equal.
+const MIE = BigInt(MIP_MSIP);
+// S may read every counter (the hpm counters read zero); U may read cycle, time and
+// instret until the kernel says otherwise: Linux's vDSO reads time from U-mode, and
+// Linux 6.1 writes scounteren itself only with its SBI PMU driver.
+const MCOUNTEREN = 0xffff_ffffn;
+const SCOUNTEREN = BigInt(COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
+// The programmable counters stay inhibited until S-mode starts them (OpenSBI: through
+// the SBI PMU extension, which the hosted firmware does not offer; they read zero).
+const MCOUNTINHIBIT = 0xffff_fff8n;
+// PMP, as OpenSBI: entry 0 closes the CLINT (M-mode's timer and IPI registers) to S and
+// U, entry 2 grants them everything else. OpenSBI's entry 1 closes its own memory at the
+// start of RAM; the hosted firmware has none there, so its entry 1 is off.
+const napot = (base: number, size: number): bigint => BigInt(base / 4 + (size / 8 - 1));
+const PMPADDR0 = napot(CLINT_BASE, CLINT_SIZE);
+const PMPADDR2 = (1n << 54n) - 1n; // NAPOT over the whole 56-bit physical space
+const PMPCFG0 = BigInt(PMP_NAPOT) | (BigInt(PMP_NAPOT | PMP_R | PMP_W | PMP_X) << 16n);
 
 /** The menvcfg that lets S-mode use what `isa` announces. */
 export function menvcfgFor(isa: string): bigint {
@@ -90,7 +120,6 @@ export interface SbiBootOptions {
   readonly entry: bigint;
   readonly dtb: bigint;
   readonly hartId?: bigint;
-  /** Let S-mode program its own timer through stimecmp (Sstc). */
   /**
    * The ISA the device tree announces; the firmware turns on in menvcfg what S-mode
    * needs for it (STCE for Sstc, PBMTE for Svpbmt, CBIE/CBCFE/CBZE for Zicbom/Zicboz),
@@ -118,21 +147,26 @@ export class SbiFirmware implements MTrapHandler {
 
   /**
    * Hosts M-mode on the machine and puts the hart where OpenSBI would leave it: S-mode
-   * at `entry`, a0 = hartid, a1 = dtb.
+   * at `entry`, a0 = hartid, a1 = dtb, and the CSRs as OpenSBI sets them.
    */
   boot(options: SbiBootOptions): void {
     const hart = this.#hart;
     const hartId = options.hartId ?? 0n;
     this.#machine.hostM(this);
     this.#machine.boot(options.entry, { priv: Priv.S, a0: hartId, a1: options.dtb });
+    hart.writeCsr('mstatus', hart.readCsr('mstatus') | MSTATUS);
     hart.writeCsr('medeleg', MEDELEG);
     hart.writeCsr('mideleg', MIDELEG);
-    // S and U may read cycle, time, instret and the hpm counters.
-    hart.writeCsr('mcounteren', 0xffff_ffffn);
-    // One PMP entry grants S and U the whole physical space (NAPOT, RWX).
-    hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);
-    hart.writeCsr('pmpcfg0', BigInt(PMP_NAPOT | PMP_R | PMP_W | PMP_X));
+    hart.writeCsr('mie', MIE);
+    hart.writeCsr('mcounteren', MCOUNTEREN);
+    hart.writeCsr('scounteren', SCOUNTEREN);
+    hart.writeCsr('mcountinhibit', MCOUNTINHIBIT);
+    hart.writeCsr('pmpaddr0', PMPADDR0);
+    hart.writeCsr(CSR_PMPADDR0 + 2, PMPADDR2);
+    hart.writeCsr('pmpcfg0', PMPCFG0);
     hart.writeCsr('menvcfg', menvcfgFor(options.isa ?? ''));
+    // OpenSBI points stvec at the kernel's entry, so a trap before the kernel set its own lands there.
+    hart.writeCsr('stvec', options.entry);
   }
 
   /** The machine's view of handleTrap: undefined resumes the hart. */

@@ -75,6 +75,8 @@ export class Hart {
   readonly ramSize: number;
 
   readonly #raw: RawHartExports;
+  /** cause, tval, epc of the last MTrap or TrapLoop exit, written by the module. */
+  readonly #exitRecord: BigUint64Array;
   #profile: CpuProfile = DEFAULT_PROFILE;
   readonly #ramView: DataView;
 
@@ -86,6 +88,7 @@ export class Hart {
     this.x = new BigUint64Array(buffer, aligned8(raw.xRegsOffset(), 'x registers'), 32);
     this.f = new BigUint64Array(buffer, aligned8(raw.fRegsOffset(), 'f registers'), 32);
     this.ram = new Uint8Array(buffer, raw.ramOffset(), ramSize);
+    this.#exitRecord = new BigUint64Array(buffer, aligned8(raw.exitRecordOffset(), 'the exit record'), 3);
     this.#ramView = new DataView(buffer, raw.ramOffset(), ramSize);
   }
 
@@ -214,9 +217,27 @@ export class Hart {
     this.#raw.setHostedM(on ? 1 : 0);
   }
 
-  /** The trap behind the last MTrap or TrapLoop exit. */
+  /** The trap behind the last MTrap or TrapLoop exit (read from the exit record: no call). */
   exitInfo(): TrapInfo {
-    return { cause: u64(this.#raw.exitCause()), tval: u64(this.#raw.exitTval()), epc: u64(this.#raw.exitEpc()) };
+    const r = this.#exitRecord;
+    return { cause: r[0]!, tval: r[1]!, epc: r[2]! };
+  }
+
+  /**
+   * Hosted M-mode exits only for these causes (bit n = cause n); the other traps into M
+   * enter M-mode natively through mtvec. All causes exit by default.
+   */
+  setHostedMCauses(exceptions: bigint, interrupts: bigint): void {
+    this.#raw.setHostedMCauses(BigInt.asIntN(64, exceptions), BigInt.asIntN(64, interrupts));
+  }
+
+  /**
+   * Takes an exception (or with `interrupt` an interrupt) into S-mode as if it had been
+   * delegated: scause, sepc (the current pc), stval, sstatus, pc = stvec's vector. For a
+   * host that emulates something for the guest's supervisor. Nothing happens in M-mode.
+   */
+  injectTrap(cause: bigint, tval: bigint, interrupt = false): void {
+    this.#raw.injectTrap(cause, BigInt.asIntN(64, tval), interrupt ? 1 : 0);
   }
 
   /** The last retired instruction; `insn` holds 16 bits for a compressed one. */

@@ -27,6 +27,12 @@ export interface RawHartExports {
   addMmioHole(start: bigint, len: bigint): number;
   requestStop(): void;
   setHostedM(on: number): void;
+  /** Hosted M-mode exits only for causes whose bit is set (bit n = cause n). */
+  setHostedMCauses(exceptions: bigint, interrupts: bigint): void;
+  /** Takes an exception (interrupt = 0) or interrupt into S-mode, as if delegated. */
+  injectTrap(cause: bigint, tval: bigint, interrupt: number): void;
+  /** Where the exit record (cause, tval, epc: 3 × u64) lies in linear memory. */
+  exitRecordOffset(): number;
   setHartId(id: bigint): void;
   /** 1: the full profile (default); 0: bare RV64GC. */
   setProfile(full: number): void;
@@ -52,7 +58,7 @@ const EXPORTS: readonly ExportName[] = [
   'getPriv', 'setPriv', 'csrRead', 'csrWrite', 'setIrqLine', 'getMtime', 'setMtime',
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
-  'setHartId', 'setProfile', 'csrExists',
+  'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
 ];
 
 export class HartModuleError extends Error {

@@ -46,7 +46,7 @@ export const RELEASE_OVERHEAD_CYCLES =
 
 /**
  * The smallest budget the kernel can honour, in nanoseconds: below it a release's own
- * kernel overhead (RELEASE_OVERHEAD_CYCLES, 6.4 µs) would be most of the budget, and the
+ * kernel overhead (RELEASE_OVERHEAD_CYCLES, 6.6 µs) would be most of the budget, and the
  * timer that enforces budgets ticks every 100 ns. `cellvisor check` rejects smaller ones.
  */
 export const MIN_BUDGET_NS = 10_000;

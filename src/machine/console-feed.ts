@@ -1,6 +1,8 @@
-// Deterministic console input: host bytes (a pipe, a file) reach the UART when the guest
-// asks for them, never at a moment chosen by real time, so two runs with the same input
-// retire the same instructions and print the same bytes (ARCHITECTURE.md, "Deterministic").
+// Deterministic console input (`cellvisor machine --input`): host bytes (a file, a pipe)
+// reach the UART when the guest asks for them, never at a moment chosen by real time, so
+// two runs with the same input retire the same instructions and print the same bytes
+// (ARCHITECTURE.md, "Deterministic"). The live console, where input arrives when it
+// arrives, is cli/live-console.ts.
 //
 // The guest "asks" in one of two ways, and gets one line (up to and including '\n', or
 // the rest of the input) each time:

@@ -21,4 +21,4 @@ export interface PowerControl {
   fault(message: string): void;
 }
 
-export type ExitSource = 'htif' | 'test finisher' | 'sbi';
+export type ExitSource = 'htif' | 'test finisher' | 'sbi' | 'kernel';

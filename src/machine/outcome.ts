@@ -13,6 +13,8 @@ export type RunOutcome =
   | { readonly kind: 'insn-limit'; readonly pc: bigint; readonly retired: bigint }
   /** A trap whose handler faulted on its first instruction: the hart can make no progress. */
   | { readonly kind: 'trap-loop'; readonly pc: bigint; readonly cause: bigint; readonly tval: bigint; readonly mtvec: bigint }
+  /** A kernel's run reached the virtual-time limit it was given (mtime, 10 MHz ticks). */
+  | { readonly kind: 'time-limit'; readonly mtime: bigint }
   /** WFI with no interrupt source left that could ever wake the hart. */
   | { readonly kind: 'idle'; readonly pc: bigint }
   /** The guest broke a device protocol (e.g. an HTIF syscall block outside RAM). */
@@ -41,6 +43,8 @@ export function describeOutcome(o: RunOutcome): string {
     case 'trap-loop':
       return `trap loop: ${causeName(o.cause)} (mcause ${hex(o.cause)}) at pc ${hex(o.pc)}, tval ${hex(o.tval)}; ` +
         `the trap handler faulted on its first instruction (mtvec ${hex(o.mtvec)})`;
+    case 'time-limit':
+      return `reached the time limit at ${o.mtime * 100n} ns of virtual time`;
     case 'idle':
       return `hart waits forever: WFI at pc ${hex(o.pc)}, and no armed timer or device can wake it`;
     case 'device-fault':

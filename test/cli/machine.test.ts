@@ -62,6 +62,8 @@ describe('cellvisor machine: bad input', () => {
     const r = cellvisor(['--help']);
     assert.equal(r.status, 0);
     assert.match(r.stdout, /--bios hosted\|none\|FILE/);
+    assert.match(r.stdout, /--input FILE\|-/);
+    assert.match(r.stdout, /--rtc host\|fixed\|DATE/);
   });
 
   it('rejects missing arguments, unknown flags and bad values with status 2', () => {
@@ -70,6 +72,16 @@ describe('cellvisor machine: bad input', () => {
     assertOneLine(cellvisor(['vmlinux']), 2, 'cellvisor: vmlinux: unexpected argument; the kernel is given with --kernel');
     assertOneLine(cellvisor(['--kernel', 'x', '-m', 'lots']), 2, "cellvisor: -m: expected a size like 128M or 1G, got 'lots'");
     assertOneLine(cellvisor(['--kernel', 'x', '--max-insns', '-1']), 2, /^cellvisor: --max-insns: /);
+  });
+
+  it('rejects an --rtc that is not host, fixed or a date it can hold', () => {
+    const bad = (text: string, problem: string) => assertOneLine(cellvisor(['--kernel', 'x', '--rtc', text]), 2, `cellvisor: --rtc: ${problem}`);
+    bad('yesterday', "expected host, fixed or a UTC date like 2024-05-01 or 2024-05-01T12:00:00Z, got 'yesterday'");
+    bad('2024-05-01T12:00:00+02:00', "expected host, fixed or a UTC date like 2024-05-01 or 2024-05-01T12:00:00Z, got '2024-05-01T12:00:00+02:00'");
+    bad('2024-02-30', "no such date or time: '2024-02-30'");
+    bad('2024-05-01T24:00:00Z', "no such date or time: '2024-05-01T24:00:00Z'");
+    bad('1969-12-31', "'1969-12-31' is before 1970-01-01, where the RTC's count starts");
+    bad('2300-01-01', "'2300-01-01' is after 2262-04-11, past the 64-bit nanosecond count Linux reads the RTC into");
   });
 
   it('says plainly that the board has one hart so far', () => {

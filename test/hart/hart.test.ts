@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { CAUSE_LOAD_ACCESS } from '../../src/hart/causes.js';
 import { Hart, HartExit, Priv, type AccessSize, type MmioHandler } from '../../src/hart/index.js';
 import { words } from '../helpers/elf-builder.js';
-import { addi, auipc, JSELF, lui, lw, sd, sw, WFI } from '../helpers/rv.js';
+import { addi, auipc, JSELF, lui, lw, NOP, sd, sw, WFI } from '../helpers/rv.js';
 import { HART_WASM, needHart } from '../helpers/tools.js';
 
 const BASE = 0x8000_0000;
@@ -31,6 +31,12 @@ async function hartWith(program: number[], bus = new FakeBus()): Promise<{ hart:
   hart.writeBytes(BASE, words(...program));
   hart.reset(BigInt(BASE));
   return { hart, bus };
+}
+
+/** One PMP entry over everything, so S and U may run from RAM. */
+function openPmp(hart: Hart): void {
+  hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);
+  hart.writeCsr('pmpcfg0', 0x1fn); // NAPOT, R, W, X
 }
 
 describe('Hart', { skip: needHart }, () => {
@@ -110,6 +116,48 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.inRam(BASE + (1 << 20) - 4, 8), false);
     assert.throws(() => hart.readU32(BASE - 4), RangeError);
     assert.throws(() => hart.writeBytes(BASE + (1 << 20) - 2, Uint8Array.of(1, 2, 3)), RangeError);
+  });
+
+  it('hosted M-mode: the exit record holds the trap, and only the chosen causes exit', async () => {
+    const ECALL = 0x00000073;
+    const ILLEGAL = 0x00000000;
+    // 0: ecall (exits), 4: an illegal instruction (enters M natively at mtvec = 0x100).
+    const program = [ECALL, ILLEGAL, ...Array<number>(100).fill(JSELF)];
+    const { hart } = await hartWith(program);
+    openPmp(hart);
+    hart.writeCsr('mtvec', BigInt(BASE + 0x100));
+    hart.priv = Priv.S;
+    hart.setHostedM(true);
+    hart.setHostedMCauses(1n << 9n, 0n); // only an ecall from S
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 9n, tval: 0n, epc: BigInt(BASE) });
+    assert.equal(hart.readCsr('mcause'), 0n, 'an exit writes no M CSR');
+    hart.pc = BigInt(BASE + 4);
+    assert.equal(hart.run(3n), HartExit.Budget, 'the illegal instruction does not leave the module');
+    assert.equal(hart.priv, Priv.M);
+    assert.equal(hart.readCsr('mcause'), 2n);
+    assert.equal(hart.readCsr('mepc'), BigInt(BASE + 4));
+    assert.equal(hart.pc, BigInt(BASE + 0x100));
+  });
+
+  it('injects a trap into S-mode as if delegated', async () => {
+    const { hart } = await hartWith([NOP, NOP, JSELF]);
+    hart.writeCsr('stvec', BigInt(BASE + 0x200) | 1n); // vectored
+    hart.writeCsr('sstatus', 2n); // SIE
+    hart.priv = Priv.U;
+    hart.pc = BigInt(BASE + 4);
+    hart.injectTrap(13n, 0x1234n);
+    assert.equal(hart.priv, Priv.S);
+    assert.equal(hart.pc, BigInt(BASE + 0x200), 'an exception goes to the vector base');
+    assert.equal(hart.readCsr('scause'), 13n);
+    assert.equal(hart.readCsr('sepc'), BigInt(BASE + 4));
+    assert.equal(hart.readCsr('stval'), 0x1234n);
+    const sstatus = hart.readCsr('sstatus');
+    assert.equal(sstatus & 0x122n, 0x20n, 'SIE cleared, SPIE set, SPP = U');
+    hart.injectTrap(5n, 0n, true);
+    assert.equal(hart.pc, BigInt(BASE + 0x200 + 4 * 5), 'an interrupt goes to its vector');
+    assert.equal(hart.readCsr('scause'), (1n << 63n) | 5n);
+    assert.equal(hart.readCsr('sstatus') & 0x100n, 0x100n, 'SPP = S');
   });
 
   it('rejects a RAM size that is not a multiple of 4 KiB', async () => {

@@ -27,15 +27,15 @@ function scratchDir(): string {
   return scratch;
 }
 
-/** Assembles a bare-metal program linked at 0x80000000; returns the ELF's path. */
-export function assemble(name: string, source: string): string {
+/** Assembles a bare-metal program linked at `text` (0x80000000 unless given); returns the ELF's path. */
+export function assemble(name: string, source: string, text = 0x8000_0000): string {
   const src = join(scratchDir(), `${name}.S`);
   const elf = join(scratchDir(), `${name}.elf`);
   writeFileSync(src, source);
   // -Wl,-n keeps the ELF headers out of the loaded segment (else it starts below RAM);
   // --no-relax keeps `la` pc-relative, as there is no crt0 to set up gp.
   const r = spawnSync(GCC, ['-nostdlib', '-nostartfiles', '-static', '-march=rv64gc', '-mabi=lp64d',
-    '-Wl,-Ttext=0x80000000', '-Wl,-n', '-Wl,--no-relax', src, '-o', elf], { encoding: 'utf8' });
+    `-Wl,-Ttext=0x${text.toString(16)}`, '-Wl,-n', '-Wl,--no-relax', src, '-o', elf], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${GCC} failed on ${name}:\n${r.stderr}`);
   return elf;
 }

@@ -40,9 +40,12 @@ interface Run {
   stderr: string;
 }
 
-/** `cellvisor machine` with piped console input, which the guest takes a line at a time as it waits. */
+/**
+ * `cellvisor machine` with reproducible console input from stdin (`--input -`): the
+ * guest takes it a line at a time as it waits, so the whole script can be written at once.
+ */
 function machine(args: string[], input: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'machine', '--max-insns', MAX_INSNS, ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'machine', '--max-insns', MAX_INSNS, '--input', '-', ...args], {
     cwd: ROOT, encoding: 'utf8', timeout: 600_000, input: input.map((l) => `${l}\n`).join(''), maxBuffer: 64 << 20,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -115,6 +118,37 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.match(run.stdout, /^Firmware Base\s+: 0x80000000/m);
     assert.match(outputOf(run, 'uname -a'), /riscv64 GNU\/Linux/);
   });
+
+  // guests/linux/progs/clockcheck.c: static glibc, whose clock_gettime and gettimeofday
+  // go through the vDSO, which reads the time CSR in U-mode (scounteren.TM, which the
+  // firmware must hand over set: Linux 6.1 does not set it without its PMU driver).
+  const firmwares: readonly [string, string[], string | false][] = [
+    ['the hosted firmware', [], false],
+    ['the hosted firmware on the plain RV64GC hart', ['--cpu', 'rv64gc'], false],
+    ['OpenSBI fw_dynamic.bin', ['--bios', FW_DYNAMIC], needOpenSbi],
+    ['OpenSBI fw_jump.bin', ['--bios', FW_JUMP], needOpenSbi],
+  ];
+  for (const [name, args, skip] of firmwares) {
+    it(`runs a program that reads the clocks through the vDSO under ${name}`, { skip }, () => {
+      const run = machine([...args, ...kernelArgs], ['clockcheck; echo status=$?', 'poweroff -f']);
+      assertPoweredOff(run);
+      const out = outputOf(run, 'clockcheck; echo status=$?');
+      assert.match(out, /^clockcheck: ok\nstatus=0$/m, out);
+      assert.match(out, /^clockcheck: vdso=yes$/m);
+      const seconds = (clock: string): number => {
+        const m = new RegExp(`^clockcheck: ${clock} (\\d+)\\.(\\d+)$`, 'm').exec(out);
+        assert.ok(m, `no ${clock} line in:\n${out}`);
+        return Number(m[1]) + Number(`0.${m[2]}`);
+      };
+      // The board's RTC starts at 2025-01-01T00:00:00Z and the boot takes about a virtual second.
+      const epoch = Date.UTC(2025, 0, 1) / 1000;
+      const realtime = seconds('CLOCK_REALTIME');
+      assert.ok(realtime >= epoch && realtime < epoch + 60, `CLOCK_REALTIME ${realtime}`);
+      assert.ok(Math.abs(seconds('gettimeofday') - realtime) < 0.01, 'gettimeofday agrees with CLOCK_REALTIME');
+      const monotonic = seconds('CLOCK_MONOTONIC');
+      assert.ok(monotonic > 0 && monotonic < 60, `CLOCK_MONOTONIC ${monotonic}`);
+    });
+  }
 
   it('boots the same Image and initramfs on QEMU, the reference', { skip: needQemu }, () => {
     // The guest powers itself off after its banner (guests/linux/rootfs/init); QEMU's

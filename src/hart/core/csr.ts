@@ -2,7 +2,7 @@
 // (privileged spec, chapters "Machine-Level ISA" and "Supervisor-Level ISA").
 import { priv } from './state';
 import { fflags } from './fpu';
-import { flushTlbAll, updateTlbBases } from './tlb';
+import { flushTlbAll, updateTlbBases, selectAddressSpace } from './tlb';
 import {
   CSR_FFLAGS, CSR_FRM, CSR_FCSR, CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_HPMCOUNTER3, CSR_HPMCOUNTER31,
   CSR_SSTATUS, CSR_SIE, CSR_STVEC, CSR_SCOUNTEREN, CSR_SENVCFG, CSR_SSCRATCH, CSR_SEPC, CSR_SCAUSE, CSR_STVAL,
@@ -263,7 +263,7 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
       let mode = v & SATP_MODE;
       if (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 && mode != SATP_MODE_SV48) break; // unsupported mode: the write has no effect
       satp = v;
-      flushTlbAll();
+      selectAddressSpace(v);
       break;
     }
     case CSR_MSTATUS: writeStatus(v); break;
@@ -279,7 +279,20 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
       if ((old ^ menvcfg) & MENVCFG_PBMTE) flushTlbAll();
       break;
     }
-    case CSR_MCOUNTINHIBIT: mcountinhibit = v & 0xffff_fffd; break;
+    case CSR_MCOUNTINHIBIT: {
+      // The run loop charges a block to the counters under the inhibit bits it ends
+      // with; the `inflight` instructions up to and including this write ran under the
+      // old ones ("Any CSR write takes effect after the writing instruction has
+      // otherwise completed").
+      let n = v & 0xffff_fffd;
+      let started = mcountinhibit & ~n, stopped = n & ~mcountinhibit;
+      if (started & 1) mcycleOffset -= inflight;
+      if (stopped & 1) mcycleOffset += inflight;
+      if (started & 4) minstretOffset -= inflight;
+      if (stopped & 4) minstretOffset += inflight;
+      mcountinhibit = n;
+      break;
+    }
     case CSR_MSCRATCH: mscratch = v; break;
     case CSR_MEPC: mepc = v & ~(<u64>1); break;
     case CSR_MCAUSE: mcause = v; break;

@@ -2,7 +2,7 @@
 // cache, execute in one switch. Slow paths (TLB miss, MMIO, traps) live in mmu.ts
 // and trap.ts; the loop stores its local pc into PC before calling any of them.
 import { Op } from './ops';
-import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH } from './layout';
+import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET } from './layout';
 import {
   PC, priv, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
@@ -84,6 +84,9 @@ function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
   let now = retired + <u64>doneInChunk;
   if (!interrupt && p == lastTrapTarget && PC == lastTrapTarget && now == lastTrapRetired) {
     loopCause = prevCause; loopTval = prevTval; loopEpc = prevEpc;
+    store<u64>(EXIT_RECORD_OFFSET, loopCause);
+    store<u64>(EXIT_RECORD_OFFSET, loopTval, 8);
+    store<u64>(EXIT_RECORD_OFFSET, loopEpc, 16);
     stopReason = EXIT_TRAP_LOOP;
   }
   lastTrapTarget = PC;
@@ -599,11 +602,16 @@ function execBlock(n: i32): i32 {
         let csr = <u32>imm & 0xfff;
         let isWrite = op == Op.CSRRW || op == Op.CSRRWI;
         let src: u64 = op >= Op.CSRRWI ? <u64>rs1 : getX(rs1);
-        inflight = <u64>(n - left);
+        // A read sees the counters as they were before this instruction; a write takes
+        // effect after it has otherwise completed, in place of its own increment, so the
+        // next instruction reads the value written (Zicsr, "CSR Instructions";
+        // privileged spec, "Hardware Performance Monitor").
+        inflight = <u64>(n - left - 1);
         let old = csrRead(csr, true);
         let ok = csrOk;
         if (ok && (isWrite || rs1 != 0)) {
           let nv = isWrite ? src : (op == Op.CSRRS || op == Op.CSRRSI) ? old | src : old & ~src;
+          inflight = <u64>(n - left);
           ok = csrWrite(csr, nv, true);
         }
         inflight = 0;

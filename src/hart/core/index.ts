@@ -1,12 +1,12 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
-import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
+import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
 import { PC, priv, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
 import { IRQ_M_TIMER, IRQ_S_TIMER } from '../spec/causes';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
-import { flushTlbAll, updateTlbBases } from './tlb';
-import { hostedM, trapCause, trapTval, trapEpc } from './trap';
+import { flushTlbAll, updateTlbBases, resetTlb } from './tlb';
+import { hostedM, trapCause, trapTval, trapEpc, setHostedCauses, injectSupervisor } from './trap';
 import * as exec from './exec';
 import { clearReservation } from './reservation';
 import { setExtFull } from './decode';
@@ -39,8 +39,7 @@ export function reset(pc: u64): void {
   PC = pc;
   clearReservation();
   exec.resetExec();
-  flushTlbAll();
-  updateTlbBases();
+  resetTlb();
 }
 
 export function run(budget: i64): i32 { return exec.run(budget); }
@@ -103,6 +102,9 @@ export function addMmioHole(start: u64, len: u64): bool {
 
 export function requestStop(): void { stopReason = EXIT_STOP; }
 export function setHostedM(on: i32): void { hostedM = on != 0; }
+export function setHostedMCauses(exceptions: u64, interrupts: u64): void { setHostedCauses(exceptions, interrupts); }
+export function injectTrap(cause: u64, tval: u64, interrupt: i32): void { injectSupervisor(cause, tval, interrupt != 0); }
+export function exitRecordOffset(): usize { return EXIT_RECORD_OFFSET; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
 // 1: the full profile (RVA22S64 + Sstc + Zicond, the default); 0: bare RV64GC.
 export function setProfile(full: i32): void {

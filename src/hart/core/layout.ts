@@ -8,6 +8,9 @@ export const X_OFFSET: usize = 0x0;
 export const X_SINK: u32 = 32;
 export const F_OFFSET: usize = 0x200;
 export const MMIO_DATA_OFFSET: usize = 0x300;
+// The exit record: cause, tval and epc of the trap behind the last EXIT_MTRAP or
+// EXIT_TRAP_LOOP, so the host reads them without a call into the module.
+export const EXIT_RECORD_OFFSET: usize = 0x308;
 
 // Software TLBs: 3 privilege levels (U, S, M) x 3 access kinds (load, store, fetch).
 // Each entry is 16 bytes: tag (virtual page number, or TLB_INVALID) and the addend
@@ -17,6 +20,12 @@ export const TLB_ENTRIES: u32 = 1024;
 export const TLB_MASK: u64 = 1023;
 export const TLB_BYTES: usize = 1024 * 16;
 export const TLB_INVALID: u64 = 0xffff_ffff_ffff_ffff;
+// ASID-tagged translation: further sets of the U and S tables (6 tables each), one per
+// recently used address space with a non-zero ASID (tlb.ts). The U and S tables at
+// TLB_OFFSET serve ASID 0 and bare mode.
+export const TLB_SLOTS_OFFSET: usize = 0x180000;
+export const TLB_SLOTS: i32 = 8;
+export const TLB_SLOT_BYTES: usize = 6 * TLB_BYTES;
 
 // Decoded-instruction cache, direct mapped by linear-memory address of the
 // instruction. An entry is valid when its raw word equals the word in memory, so

@@ -1,6 +1,7 @@
 // Trap entry and return (privileged spec: "Machine Trap Delegation Registers",
 // "Machine Trap-Vector Base-Address Register", "Trap-Return Instructions").
 import { PC, priv, trapped, stopReason, EXIT_MTRAP } from './state';
+import { EXIT_RECORD_OFFSET } from './layout';
 import { mstatus, medeleg, mideleg, mie, mip, mtvec, stvec, mepc, mcause, mtval, sepc, scause, stval } from './csr';
 import {
   PRV_M, PRV_S, PRV_U,
@@ -11,6 +12,14 @@ import { updateTlbBases } from './tlb';
 import { clearReservation } from './reservation';
 
 export let hostedM: bool = false;
+// Hosted M-mode exits only for the causes whose bit is set (exceptions, interrupts);
+// the others enter M-mode natively through mtvec. All set by default.
+export let hostedExceptions: u64 = 0xffff_ffff_ffff_ffff;
+export let hostedInterrupts: u64 = 0xffff_ffff_ffff_ffff;
+export function setHostedCauses(exceptions: u64, interrupts: u64): void {
+  hostedExceptions = exceptions;
+  hostedInterrupts = interrupts;
+}
 // The trap being taken now, and the one before it (for trap-loop reports).
 export let trapCause: u64 = 0;
 export let trapTval: u64 = 0;
@@ -18,6 +27,25 @@ export let trapEpc: u64 = 0;
 export let prevCause: u64 = 0;
 export let prevTval: u64 = 0;
 export let prevEpc: u64 = 0;
+
+// Puts a trap into S-mode as if it had been delegated (the host's injection of an
+// exception or interrupt into a guest's supervisor): scause, sepc = pc, stval,
+// sstatus.SPP/SPIE/SIE, pc = the stvec vector.
+export function injectSupervisor(cause: u64, tval: u64, interrupt: bool): void {
+  if (priv == PRV_M) return;
+  let full = interrupt ? cause | MCAUSE_INTERRUPT : cause;
+  clearReservation();
+  scause = full;
+  sepc = PC;
+  stval = tval;
+  let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+  if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
+  if (priv == PRV_S) s |= MSTATUS_SPP;
+  mstatus = s;
+  priv = PRV_S;
+  PC = vector(stvec, cause, interrupt);
+  updateTlbBases();
+}
 
 function enter(cause: u64, tval: u64, interrupt: bool): void {
   trapped = true;
@@ -37,7 +65,13 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
     priv = PRV_S;
     PC = vector(stvec, cause, interrupt);
   } else {
-    if (hostedM) { stopReason = EXIT_MTRAP; return; }
+    if (hostedM && ((interrupt ? hostedInterrupts : hostedExceptions) >> cause) & 1) {
+      store<u64>(EXIT_RECORD_OFFSET, full);
+      store<u64>(EXIT_RECORD_OFFSET, tval, 8);
+      store<u64>(EXIT_RECORD_OFFSET, PC, 16);
+      stopReason = EXIT_MTRAP;
+      return;
+    }
     mcause = full;
     mepc = PC;
     mtval = tval;

@@ -1,0 +1,83 @@
+// `cellvisor inspect SYSTEM.yaml [--json]`: the image a description boots into — every
+// cell's scheduling, memory and capabilities — read from the kernel's objects after
+// boot, in the description's names.
+import { readFileSync } from 'node:fs';
+import { VirtBoard } from '../machine/virt.js';
+import { BootError, bootImage } from '../kernel/boot.js';
+import { formatInspection, inspectKernel } from '../kernel/inspect.js';
+import { Kernel } from '../kernel/kernel.js';
+import { OutOfMemory } from '../kernel/memory.js';
+import { formatError } from '../system/description.js';
+import { kernelImage } from '../system/image.js';
+import { loadSystem } from '../system/load.js';
+import { parseArgs, parseRamSize, UsageError } from './args.js';
+import { nodeSystemHost } from './check.js';
+import { EXIT_OK, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
+import { fileProblem, HART_WASM, type CliIo } from './node-host.js';
+
+export const INSPECT_HELP = `Usage: cellvisor inspect SYSTEM.yaml [--json]
+
+Check a system description and show the image it boots into: for every cell its
+priority and scheduling context, its address space (virtual range, size, rights,
+the physical memory behind it, and what it is: program, stack, IPC buffer or a named
+region) and every capability in its CSpace (slot, role, object, rights, badge).
+
+Options:
+  --json          print the same as JSON
+  -m, --memory SIZE
+                  RAM of the board (default 128M), as for 'cellvisor run'
+  -h, --help      show this help
+
+Exit status: 0, or 2 for a bad command line or description.
+`;
+
+const OPTIONS = [
+  { long: 'json', takesValue: false },
+  { long: 'memory', short: 'm', takesValue: true },
+  { long: 'help', short: 'h', takesValue: false },
+] as const;
+
+export async function inspectCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, OPTIONS, 'inspect');
+  if (options.has('help')) {
+    io.out(INSPECT_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError('inspect', positionals.length === 0 ? 'missing SYSTEM.yaml' : `expected one file, got ${positionals.length}`);
+  }
+  const [path] = positionals as [string];
+  const memory = options.get('memory');
+  const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : 128 * 2 ** 20;
+  try {
+    readFileSync(path, { flag: 'r' });
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  const loaded = loadSystem(path, nodeSystemHost);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) io.err(formatError(path, error));
+    return EXIT_USAGE;
+  }
+  let wasm: WebAssembly.Module;
+  try {
+    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
+  } catch (err) {
+    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
+    return EXIT_STUCK;
+  }
+  const board = await VirtBoard.create(wasm, { ramSize, console: { write: () => {} } });
+  const kernel = new Kernel(board, { output: () => {}, log: () => {} });
+  try {
+    bootImage(kernel, kernelImage(loaded.system, loaded.admission));
+  } catch (err) {
+    if (err instanceof BootError || err instanceof OutOfMemory) {
+      io.err(`cellvisor: ${path}: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  const cells = inspectKernel(kernel);
+  io.out(options.has('json') ? `${JSON.stringify({ system: path, cells }, null, 2)}\n` : formatInspection(cells));
+  return EXIT_OK;
+}

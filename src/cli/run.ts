@@ -1,0 +1,186 @@
+// `cellvisor run SYSTEM.yaml`: check the description, build the image, boot the kernel
+// on the virt board and run the cells. Each cell's console lines go to stdout prefixed
+// with its name; the kernel's reports go to stderr.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { DEFAULT_PROFILE } from '../hart/profile.js';
+import { ConsoleLines } from '../machine/console-feed.js';
+import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
+import { VirtBoard } from '../machine/virt.js';
+import { BootError, bootImage } from '../kernel/boot.js';
+import { Kernel } from '../kernel/kernel.js';
+import { OutOfMemory } from '../kernel/memory.js';
+import { formatError } from '../system/description.js';
+import { kernelImage } from '../system/image.js';
+import { loadSystem } from '../system/load.js';
+import { parseArgs, parseRamSize, UsageError } from './args.js';
+import { nodeSystemHost } from './check.js';
+import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } from './exit-codes.js';
+import { fdSource } from './host-devices.js';
+import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
+import { formatStats } from './run-stats.js';
+import { LiveInput, runLive, type Quit } from './live-console.js';
+
+export const RUN_HELP = `Usage: cellvisor run SYSTEM.yaml [options]
+
+Check a system description (as 'cellvisor check' does), boot the microvisor kernel
+with its cells on the virt board, and run them. Each cell's output is shown line by
+line as 'name| line'. The board's UART is the terminal: a driver cell that owns it
+(a memory region at 0x10000000 and IRQ source 10) reads what is typed.
+
+Options:
+  --max-time T    stop after T of virtual time (e.g. 10s, 500ms, 250us; default: none)
+  --input FILE|-  reproducible console input for the UART: FILE (- for stdin) is
+                  handed over a line at a time when the system waits for input, never
+                  by real time, so the same input gives the same run; without it the
+                  console is live (what is typed or piped arrives as it comes, and an
+                  idle system waits for its next timer in real time)
+  --stats         after the run, print per cell: virtual CPU time, budget exhaustions,
+                  syscalls, IPCs, notifications, faults, releases and the worst
+                  observed response time of periodic cells (all virtual: two runs
+                  print the same)
+  -m, --memory SIZE
+                  RAM of the board (default 128M)
+  -h, --help      show this help
+
+The run ends when a cell calls cv_poweroff(status), when every cell waits with
+nothing left that could wake it, or at --max-time.
+
+Exit status:
+  status  a cell's cv_poweroff(status) (low 8 bits)
+  0       every cell waits and none faulted without a fault handler
+  1       every cell waits and a cell faulted without a fault handler
+  2       bad command line or description (the errors say where)
+  3       the kernel could not run the system (see the message)
+  4       --max-time was reached
+`;
+
+const OPTIONS = [
+  { long: 'max-time', takesValue: true },
+  { long: 'input', takesValue: true },
+  { long: 'stats', takesValue: false },
+  { long: 'memory', short: 'm', takesValue: true },
+  { long: 'help', short: 'h', takesValue: false },
+] as const;
+
+const DEFAULT_RAM_SIZE = 128 * 2 ** 20;
+const NS_PER_TICK = 100n;
+
+/** "10s", "500ms", "250us", "100ns"; a bare number is seconds. */
+export function parseDuration(option: string, text: string): bigint {
+  const m = /^(\d+)(ns|us|µs|ms|s)?$/.exec(text.trim());
+  if (!m) throw new UsageError(option, `'${text}' is not a duration; accepted: a number with ns, us, ms or s (e.g. 10s)`);
+  const scale = { ns: 1n, us: 1000n, µs: 1000n, ms: 1_000_000n, s: 1_000_000_000n }[m[2] ?? 's'] ?? 1n;
+  const ns = BigInt(m[1]!) * scale;
+  if (ns === 0n) throw new UsageError(option, 'must be more than 0');
+  return ns;
+}
+
+export async function runCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const { positionals, options } = parseArgs(argv, OPTIONS, 'run');
+  if (options.has('help')) {
+    io.out(RUN_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError('run', positionals.length === 0 ? 'missing SYSTEM.yaml' : `expected one file, got ${positionals.length}`);
+  }
+  const [path] = positionals as [string];
+  const str = (name: string): string | undefined => {
+    const v = options.get(name);
+    return typeof v === 'string' ? v : undefined;
+  };
+  const memory = str('memory');
+  const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
+  const maxTime = str('max-time');
+  const stopAtNs = maxTime !== undefined ? parseDuration('--max-time', maxTime) : undefined;
+  try {
+    readFileSync(path, { flag: 'r' });
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  const loaded = loadSystem(path, nodeSystemHost);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) io.err(formatError(path, error));
+    return EXIT_USAGE;
+  }
+  const image = kernelImage(loaded.system, loaded.admission);
+
+  let wasm: WebAssembly.Module;
+  try {
+    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
+  } catch (err) {
+    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
+    return EXIT_STUCK;
+  }
+  const inputPath = str('input');
+  const inputFd = inputPath === undefined ? undefined : inputPath === '-' ? 0 : openInput(inputPath);
+  const input = inputFd !== undefined ? new ConsoleLines(fdSource(inputFd)) : undefined;
+  const log = (line: string): void => io.err(`cellvisor: ${line}`);
+  // Cells' lines and the UART's bytes share stdout, written synchronously and in order.
+  const stdout = fdSink(1);
+  const encoder = new TextEncoder();
+  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE });
+  const kernel = new Kernel(board, {
+    output: (cell, line) => stdout.write(encoder.encode(`${cell}| ${line}\n`)),
+    log,
+  });
+  try {
+    bootImage(kernel, image);
+  } catch (err) {
+    if (err instanceof BootError || err instanceof OutOfMemory) {
+      io.err(`cellvisor: ${path}: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+  if (stopAtNs !== undefined) kernel.stopAt = (stopAtNs + NS_PER_TICK - 1n) / NS_PER_TICK;
+  kernel.start();
+  const live = input ? undefined : new LiveInput(process.stdin, (text) => process.stderr.write(text));
+  let outcome: RunOutcome | Quit;
+  try {
+    outcome = live ? await runLive(board, {}, live) : board.machine.run();
+  } finally {
+    live?.close();
+  }
+  for (const c of kernel.cells) kernel.flushOutput(c);
+  if (options.has('stats')) stdout.write(encoder.encode(formatStats(kernel)));
+  return finish(outcome);
+
+  function finish(o: RunOutcome | Quit): number {
+    switch (o.kind) {
+      case 'quit':
+        io.err('\ncellvisor: terminated (Ctrl-A x)');
+        return EXIT_OK;
+      case 'exit':
+        return o.code === 0 ? EXIT_OK : guestExitStatus(o.code);
+      case 'time-limit':
+        io.err(`cellvisor: stopped at --max-time ${maxTime} of virtual time`);
+        return EXIT_INSN_LIMIT;
+      case 'idle':
+      case 'wait': {
+        const faulted = kernel.cells.filter((c) => c.tcb.state === 'stopped');
+        io.err('cellvisor: every cell waits and nothing is left that could wake one:');
+        for (const line of kernel.waitReport()) io.err(`  ${line}`);
+        return faulted.length > 0 ? 1 : EXIT_OK;
+      }
+      default:
+        io.err(`cellvisor: ${describeOutcome(o)}`);
+        return EXIT_STUCK;
+    }
+  }
+}
+
+/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
+function openInput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UsageError(path, 'is a directory, not a file');
+  }
+  return fd;
+}

@@ -1,0 +1,62 @@
+// What the kernel boots: the checked system description reduced to what the kernel
+// needs (src/system/ builds it from the YAML). The kernel turns it into objects,
+// capabilities and page tables at boot; `cellvisor inspect` prints the result.
+
+export interface ImageRegion {
+  readonly name: string;
+  /** Bytes, a multiple of 4 KiB. */
+  readonly size: number;
+  /** A device's registers on the board; RAM placed by the kernel when unset. */
+  readonly physAddr?: number;
+}
+
+export interface ImageMap {
+  readonly region: string;
+  readonly vaddr: number;
+  /** Letters from r, w, x. */
+  readonly perms: string;
+  /** A uint64_t in the cell's ELF set to `vaddr`. */
+  readonly setvar?: string;
+}
+
+export interface ImageCell {
+  readonly name: string;
+  /** The ELF file's bytes (a checked RV64 RISC-V executable). */
+  readonly elf: Uint8Array;
+  readonly elfPath?: string;
+  /** 0–254, higher runs first. */
+  readonly priority: number;
+  /** An MCS scheduling context; both or neither. Nanoseconds. */
+  readonly budgetNs?: number;
+  readonly periodNs?: number;
+  readonly passive?: boolean;
+  readonly poweroff?: boolean;
+  readonly faultHandler?: { readonly cell: string; readonly id: number };
+  readonly maps?: readonly ImageMap[];
+  readonly irqs?: readonly { readonly source: number; readonly id: number }[];
+  /**
+   * The admission test's worst-case response bound (ns) for a periodic cell; the
+   * kernel writes it into the ELF's `uint64_t cv_response_bound_ns` if there is one.
+   */
+  readonly responseBoundNs?: number;
+}
+
+export interface ImageChannelEnd {
+  readonly cell: string;
+  readonly id: number;
+}
+
+export interface ImageChannel {
+  readonly a: ImageChannelEnd;
+  readonly b: ImageChannelEnd;
+  /** The end that may make protected calls to the other. */
+  readonly pp?: 'a' | 'b';
+  /** Protected calls may carry capabilities (the ppcall capability has the Grant right). */
+  readonly grant?: boolean;
+}
+
+export interface KernelImage {
+  readonly regions: readonly ImageRegion[];
+  readonly cells: readonly ImageCell[];
+  readonly channels: readonly ImageChannel[];
+}

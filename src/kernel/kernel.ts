@@ -1,0 +1,454 @@
+// The microvisor kernel: it owns M-mode of the board (hosted: every trap that would
+// enter M is an exit answered here) and runs native cells in U-mode on Sv39 page
+// tables. Each entry saves the running thread's registers into its TCB, accounts the
+// time it used, handles the trap (syscall, fault, timer, device interrupt), charges the
+// kernel's own work to virtual time (cost-model.ts), and returns to the thread the
+// scheduler picks, or to the idle loop.
+import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
+import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName, MIP_MTIP, MIP_MEIP } from '../hart/causes.js';
+import { CSR_FCSR, CSR_SATP } from '../hart/spec/csr.js';
+import type { MTrapHandler } from '../machine/machine.js';
+import type { RunOutcome } from '../machine/outcome.js';
+import type { VirtBoard } from '../machine/virt.js';
+import { PLIC_BASE } from '../machine/memory-map.js';
+import { CV_TIMER_CHANNEL } from './abi/abi.js';
+import type { Cell } from './cell.js';
+import { COST, CYCLES_PER_TICK } from './cost-model.js';
+import { A0, A7, cancelIpc, abortReply, sendFault, signal, type IpcHost } from './ipc.js';
+import type { IrqHandler } from './objects/irq-handler.js';
+import type { Timer } from './objects/timer.js';
+import type { Tcb } from './objects/tcb.js';
+import { Scheduler } from './scheduler.js';
+import { handleSyscall } from './syscall.js';
+import { reloadCell } from './boot.js';
+
+const NEVER = (1n << 64n) - 1n;
+const PLIC_CLAIM_CTX0 = PLIC_BASE + 0x200004;
+const TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
+const EXTERNAL_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_EXT);
+
+/** Where the kernel's words go: cells' console lines, and its own reports. */
+export interface KernelHost {
+  /** One line of a cell's console output, without its newline. */
+  output(cell: string, line: string): void;
+  /** A kernel report for the user (a fault, a stop), one line. */
+  log(message: string): void;
+}
+
+export class Kernel implements MTrapHandler, IpcHost {
+  readonly hart: Hart;
+  readonly board: VirtBoard;
+  readonly cells: Cell[] = [];
+  readonly sched = new Scheduler();
+  readonly timers: Timer[] = [];
+  readonly irqs = new Map<number, IrqHandler>();
+  readonly host: KernelHost;
+  /** The thread on the hart, or undefined for the idle loop. */
+  current: Tcb | undefined;
+  /** Where the idle loop (wfi; j .) lives, in S-mode with translation off. */
+  idlePc = 0n;
+  #runStart = 0n;
+  #cycleDebt = 0;
+  #loadedSatp = -1n;
+  #outcome: RunOutcome | undefined;
+  /** The run ends with a 'time-limit' outcome once mtime reaches this. */
+  stopAt: bigint | undefined;
+  /** Kernel entries, syscalls and context switches, for the benchmark. */
+  readonly counters = { entries: 0, switches: 0 };
+
+  constructor(board: VirtBoard, host: KernelHost) {
+    this.board = board;
+    this.hart = board.machine.hart;
+    this.host = host;
+  }
+
+  get ram(): Hart {
+    return this.hart;
+  }
+
+  now(): bigint {
+    return this.hart.mtime;
+  }
+
+  cellOf(t: Tcb): Cell {
+    return this.cells[t.owner]!;
+  }
+
+  // ---- entry and exit ------------------------------------------------------
+
+  /** After boot: the first thread (the highest-priority cell) goes onto the hart. */
+  start(): void {
+    this.#runStart = this.now();
+    this.#exit(undefined);
+  }
+
+  handleMTrap(trap: TrapInfo): RunOutcome | undefined {
+    this.counters.entries++;
+    const prev = this.current;
+    if (prev) this.#save(prev);
+    const now = this.now();
+    this.#account(now);
+    this.charge(COST.trap);
+    if (trap.cause === TIMER_INTERRUPT) {
+      this.charge(COST.interrupt);
+      if (this.stopAt !== undefined && now >= this.stopAt) {
+        for (const c of this.cells) this.flushOutput(c);
+        return { kind: 'time-limit', mtime: now };
+      }
+    } else if (trap.cause === EXTERNAL_INTERRUPT) {
+      this.charge(COST.interrupt);
+      this.#externalInterrupt();
+    } else if (prev === undefined) {
+      return { kind: 'firmware-fault', pc: trap.epc, message: `kernel: ${causeName(trap.cause)} in the idle loop` };
+    } else if (trap.cause === BigInt(CAUSE_USER_ECALL)) {
+      prev.pc = trap.epc + 4n;
+      this.cellOf(prev).stats.syscalls++;
+      handleSyscall(this, prev);
+    } else {
+      this.fault(prev, trap.cause, trap.epc, trap.tval);
+    }
+    this.#expireTimers(this.now());
+    if (this.#outcome) return this.#outcome;
+    this.#exit(prev);
+    return undefined;
+  }
+
+  /** Picks the next thread, charges the kernel's work and the switch, loads the thread. */
+  #exit(prev: Tcb | undefined): void {
+    const now = this.now();
+    this.#releaseThrottled(now);
+    this.charge(COST.schedule);
+    let next = this.current?.state === 'running' ? this.current : undefined;
+    const best = this.sched.peek();
+    if (best && (!next || best.priority > next.priority)) {
+      if (next) {
+        // Preempted by a higher priority: first in line again at its own.
+        next.state = 'ready';
+        this.sched.enqueue(next, true);
+      }
+      this.sched.take(best);
+      next = best;
+    }
+    if (next) next.state = 'running';
+    this.current = next;
+    if (next !== prev) {
+      this.charge(COST.contextSwitch);
+      this.counters.switches++;
+    }
+    // Kernel time is charged to the thread the kernel returns to: it counts from here.
+    this.#runStart = now;
+    this.#advanceDebt();
+    if (next) this.#load(next);
+    else this.#loadIdle();
+    this.#programTimer();
+  }
+
+  #save(t: Tcb): void {
+    const hart = this.hart;
+    t.regs.set(hart.x);
+    t.fregs.set(hart.f);
+    t.pc = hart.pc;
+    t.fcsr = hart.readCsr(CSR_FCSR);
+  }
+
+  #load(t: Tcb): void {
+    const hart = this.hart;
+    hart.x.set(t.regs);
+    hart.f.set(t.fregs);
+    hart.writeCsr(CSR_FCSR, t.fcsr);
+    hart.pc = t.pc;
+    hart.priv = Priv.U;
+    const satp = t.vspace.satp;
+    if (satp !== this.#loadedSatp) {
+      hart.writeCsr(CSR_SATP, satp);
+      this.#loadedSatp = satp;
+    }
+  }
+
+  #loadIdle(): void {
+    this.hart.pc = this.idlePc;
+    this.hart.priv = Priv.S;
+    if (this.#loadedSatp !== 0n) {
+      this.hart.writeCsr(CSR_SATP, 0n);
+      this.#loadedSatp = 0n;
+    }
+  }
+
+  // ---- time ------------------------------------------------------------------
+
+  /** Adds kernel work, in cycles, to what the next exit charges to virtual time. */
+  charge(cycles: number): void {
+    this.#cycleDebt += cycles;
+  }
+
+  #advanceDebt(): void {
+    const ticks = Math.floor(this.#cycleDebt / CYCLES_PER_TICK);
+    this.#cycleDebt -= ticks * CYCLES_PER_TICK;
+    if (ticks > 0) this.hart.mtime = this.hart.mtime + BigInt(ticks);
+  }
+
+  /** Charges the running thread for the time since it was given the hart. */
+  #account(now: bigint): void {
+    const t = this.current;
+    const used = now - this.#runStart;
+    this.#runStart = now;
+    if (!t || !t.sc) return;
+    t.sc.charge(used);
+    this.cellOf(t).stats.cpuTicks += used;
+    if (t.state === 'running' && !t.sc.ready(now)) {
+      // Budget spent before it blocked.
+      t.sc.exhaustions++;
+      this.cellOf(t).stats.budgetExhaustions++;
+      t.state = 'ready';
+      if (t.sc.roundRobin) {
+        t.sc.refillRoundRobin(now);
+        this.sched.enqueue(t);
+      } else {
+        this.sched.throttled.add(t);
+      }
+    }
+  }
+
+  #releaseThrottled(now: bigint): void {
+    for (const t of this.sched.throttled) {
+      if (t.state !== 'ready' || !t.sc) {
+        this.sched.throttled.delete(t);
+      } else if (t.sc.ready(now)) {
+        this.sched.throttled.delete(t);
+        this.sched.enqueue(t);
+      }
+    }
+  }
+
+  #programTimer(): void {
+    const now = this.now();
+    let deadline = NEVER;
+    const t = this.current;
+    if (t?.sc) {
+      const end = now + t.sc.available(now);
+      if (end < deadline) deadline = end;
+    }
+    for (const th of this.sched.throttled) {
+      const r = th.sc?.nextRelease();
+      if (r !== undefined && r < deadline) deadline = r;
+    }
+    for (const timer of this.timers) {
+      if (timer.deadline !== undefined && timer.deadline < deadline) deadline = timer.deadline;
+    }
+    // The time limit only matters while something could still run: when nothing can,
+    // the board reports that every cell waits, which says more.
+    if (this.stopAt !== undefined && this.stopAt < deadline && (t !== undefined || deadline !== NEVER)) deadline = this.stopAt;
+    this.hart.mtimecmp = deadline;
+  }
+
+  setTimer(timer: Timer, deadline: bigint | undefined): void {
+    timer.deadline = deadline;
+  }
+
+  #expireTimers(now: bigint): void {
+    for (const timer of this.timers) {
+      if (timer.deadline === undefined || timer.deadline > now) continue;
+      const owner = timer.notification.boundTcb;
+      if (owner) {
+        const cell = this.cellOf(owner);
+        cell.releasedAt ??= timer.deadline;
+        cell.stats.releases++;
+      }
+      timer.deadline = undefined;
+      signal(this, timer.notification, timer.badge, undefined);
+    }
+  }
+
+  // ---- thread states (IpcHost) ----------------------------------------------
+
+  wake(t: Tcb): void {
+    if (t.state === 'stopped' || t.state === 'inactive') return;
+    t.state = 'ready';
+    if (!t.sc) return;
+    const now = this.now();
+    t.sc.unblock(now);
+    if (t.sc.ready(now)) this.sched.enqueue(t);
+    else this.sched.throttled.add(t);
+  }
+
+  block(t: Tcb, state: Tcb['state']): void {
+    this.sched.remove(t);
+    t.state = state;
+  }
+
+  completed(t: Tcb): void {
+    const cell = this.cellOf(t);
+    if (cell.releasedAt === undefined) return;
+    const response = this.now() - cell.releasedAt;
+    if (response > cell.stats.worstResponse) cell.stats.worstResponse = response;
+    cell.releasedAt = undefined;
+  }
+
+  noteIpc(t: Tcb): void {
+    this.cellOf(t).stats.ipcs++;
+  }
+
+  noteSignal(t: Tcb): void {
+    this.cellOf(t).stats.notifications++;
+  }
+
+  // ---- interrupts --------------------------------------------------------------
+
+  #externalInterrupt(): void {
+    const bus = this.board.machine.bus;
+    for (;;) {
+      const source = Number(bus.mmioRead(PLIC_CLAIM_CTX0, 4) ?? 0n);
+      if (source === 0) return;
+      const irq = this.irqs.get(source);
+      if (!irq) {
+        bus.mmioWrite(PLIC_CLAIM_CTX0, 4, BigInt(source));
+        continue;
+      }
+      irq.inService = true;
+      signal(this, irq.notification, irq.badge, undefined);
+    }
+  }
+
+  ackIrq(irq: IrqHandler): void {
+    if (!irq.inService) return;
+    irq.inService = false;
+    this.board.machine.bus.mmioWrite(PLIC_CLAIM_CTX0, 4, BigInt(irq.source));
+  }
+
+  // ---- faults, stop, restart ---------------------------------------------------
+
+  fault(t: Tcb, cause: bigint, pc: bigint, tval: bigint): void {
+    const cell = this.cellOf(t);
+    cell.stats.faults++;
+    this.charge(COST.fault);
+    const handler = t.faultEndpoint;
+    if (handler && handler.object.type === 'endpoint') {
+      sendFault(this, t, handler.object, handler.badge, [cause, pc, tval]);
+      return;
+    }
+    this.host.log(`cell '${cell.name}' faulted: ${describeFault(cell, cause, pc, tval)}`);
+    this.stop(t);
+  }
+
+  /** Stops a thread for good (until restarted): out of every queue, replies aborted. */
+  stop(t: Tcb): void {
+    this.#detach(t);
+    t.state = 'stopped';
+  }
+
+  suspend(t: Tcb): void {
+    this.#detach(t);
+    t.state = 'inactive';
+  }
+
+  resume(t: Tcb): void {
+    if (t.state !== 'inactive' && t.state !== 'stopped') return;
+    t.state = 'blocked-send'; // anything but inactive, so that wake() takes it
+    this.wake(t);
+  }
+
+  #detach(t: Tcb): void {
+    this.sched.remove(t);
+    cancelIpc(this, t);
+    const cell = this.cellOf(t);
+    if (cell.tcb === t) abortReply(this, cell.reply);
+    // Time lent by a caller goes back with the aborted reply; own time stays put.
+    if (t.sc && t.sc !== t.ownSc) t.sc = undefined;
+  }
+
+  /** Starts a cell again from its ELF: memory reloaded, registers reset, init runs again. */
+  restart(t: Tcb): void {
+    const cell = this.cellOf(t);
+    this.#detach(t);
+    cell.notification.word = 0n;
+    cell.timer.deadline = undefined;
+    cell.releasedAt = undefined;
+    cell.line = '';
+    reloadCell(this, cell);
+    t.sc = t.ownSc;
+    if (t.sc) t.sc.tcb = t;
+    t.state = 'blocked-send';
+    this.wake(t);
+  }
+
+  setPriority(t: Tcb, priority: number): void {
+    const queued = this.sched.contains(t);
+    if (queued) this.sched.remove(t);
+    t.priority = priority;
+    if (queued) this.sched.enqueue(t);
+  }
+
+  powerOff(status: number): void {
+    this.#outcome ??= { kind: 'exit', code: status, source: 'kernel' };
+    for (const c of this.cells) this.flushOutput(c);
+  }
+
+  // ---- console ---------------------------------------------------------------------
+
+  output(cell: Cell, text: string): void {
+    let rest = cell.line + text;
+    let nl = rest.indexOf('\n');
+    while (nl >= 0) {
+      this.host.output(cell.name, rest.slice(0, nl));
+      rest = rest.slice(nl + 1);
+      nl = rest.indexOf('\n');
+    }
+    cell.line = rest;
+  }
+
+  flushOutput(cell: Cell): void {
+    if (cell.line !== '') this.host.output(cell.name, cell.line);
+    cell.line = '';
+  }
+
+  /** After the run: why each cell that is not stopped is still waiting. */
+  waitReport(): string[] {
+    return this.cells.map((c) => `${c.name}: ${describeState(this, c)}`);
+  }
+
+  /** Whether an interrupt the kernel enabled is pending (the hart would leave the idle loop). */
+  get interruptPending(): boolean {
+    return (this.hart.readCsr('mip') & BigInt(MIP_MTIP | MIP_MEIP)) !== 0n;
+  }
+
+  /** The result registers of the running thread (tests). */
+  resultOf(t: Tcb): { a0: bigint; a7: bigint } {
+    return { a0: t.regs[A0]!, a7: t.regs[A7]! };
+  }
+
+  /** Timer of channel CV_TIMER. */
+  static readonly TIMER_BADGE = 1n << BigInt(CV_TIMER_CHANNEL);
+}
+
+const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
+
+/** A fault in the description's words: the cause, pc, address and what lies there. */
+export function describeFault(cell: Cell, cause: bigint, pc: bigint, tval: bigint): string {
+  let text = `${causeName(cause)} at pc ${hex(pc)}`;
+  const isAddressFault = [0n, 1n, 4n, 5n, 6n, 7n, 12n, 13n, 15n].includes(cause);
+  if (isAddressFault) {
+    const m = cell.vspace.find(tval);
+    const where = m ? `in ${m.what} (mapped ${m.perms || 'none'})` : 'which is not mapped';
+    text += ` (address ${hex(tval)}, ${where})`;
+  } else if (cause === 2n) {
+    text += ` (instruction ${hex(tval)})`;
+  }
+  return text;
+}
+
+function describeState(k: Kernel, c: Cell): string {
+  const t = c.tcb;
+  switch (t.state) {
+    case 'stopped': return 'stopped after a fault';
+    case 'inactive': return 'suspended';
+    case 'blocked-recv': return 'waits for a message or notification';
+    case 'blocked-notification': return 'waits for a notification';
+    case 'blocked-send': return `waits to send to ${t.blocking.endpoint?.name ?? 'an endpoint'}`;
+    case 'blocked-reply': {
+      const server = k.cells.find((x) => x.reply === t.blocking.reply);
+      return `waits for the reply of ${server ? `'${server.name}'` : 'a protected call'}`;
+    }
+    case 'blocked-fault': return 'waits for its fault handler';
+    default: return t.sc ? 'is ready' : 'is ready but has no scheduling context';
+  }
+}
