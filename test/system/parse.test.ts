@@ -1,10 +1,13 @@
 // The YAML front end: positions, aliases, and input built to hurt.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkText, loadSystem } from '../../src/system/load.js';
 import { parseYamlTree } from '../../src/system/yaml-tree.js';
 import { testHost } from '../helpers/system-host.js';
+import { ROOT } from '../helpers/tools.js';
 
 const messages = (text: string): string[] => {
   const r = checkText('/x/system.yaml', text, testHost);
@@ -56,5 +59,49 @@ describe('description parsing', () => {
     assert.deepEqual(messages(''), ['1:1: the description is empty; accepted: a mapping with keys memory_regions, cells, channels']);
     const latin1 = loadSystem('/x/system.yaml', { readFile: () => new Uint8Array([0x63, 0x65, 0x6c, 0x6c, 0x73, 0x3a, 0x20, 0xe9, 0x0a]) });
     assert.deepEqual(latin1.ok ? [] : latin1.errors, [{ pos: { line: 1, column: 1 }, message: 'the description is not UTF-8 text; accepted: a YAML file in UTF-8' }]);
+  });
+});
+
+describe('mangled descriptions', () => {
+  it('never throw, and every error points into the file', () => {
+    const good = readFileSync(join(ROOT, 'test/system/fixtures/good/echo.yaml'), 'utf8');
+    const lines = good.split('\n');
+    // xorshift32: the same mutations every run.
+    let seed = 0x2545f491;
+    const random = (n: number): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pieces = ['', ' ', '-', ':', '{', '}', '[', ']', '&a', '*a', '0x4000001', '63', '"', "'", '\t', '#', 'null', '~', '!!binary', '?', '|', '>'];
+    let rejected = 0;
+    for (let round = 0; round < 400; round++) {
+      const mutated = [...lines];
+      for (let k = 0; k <= random(3); k++) {
+        const at = random(mutated.length);
+        const line = mutated[at];
+        switch (random(4)) {
+          case 0: mutated.splice(at, 1); break;
+          case 1: mutated.splice(at, 0, line); break;
+          case 2: {
+            const col = random(line.length + 1);
+            mutated[at] = line.slice(0, col) + pieces[random(pieces.length)] + line.slice(col + random(4));
+            break;
+          }
+          default: mutated[at] = line.replace(/[0-9a-z]+/, pieces[random(pieces.length)]);
+        }
+      }
+      const text = mutated.join('\n');
+      const result = checkText(join(ROOT, 'test/system/fixtures/good/system.yaml'), text, testHost);
+      if (result.ok) continue;
+      rejected++;
+      const count = text.split('\n').length;
+      for (const e of result.errors) {
+        assert.ok(e.pos.line >= 1 && e.pos.line <= count && e.pos.column >= 1, `${e.pos.line}:${e.pos.column} in\n${text}`);
+        assert.match(e.message, /; /, e.message);
+      }
+    }
+    assert.ok(rejected > 100, `${rejected} of 400 mangled descriptions rejected`);
   });
 });
