@@ -48,6 +48,8 @@ export class Kernel implements MTrapHandler, IpcHost {
   /** Where the idle loop (wfi; j .) lives, in S-mode with translation off. */
   idlePc = 0n;
   #runStart = 0n;
+  /** mtime as of this kernel entry (the kernel takes no guest time until it returns). */
+  #now = 0n;
   #cycleDebt = 0;
   #loadedSatp = -1n;
   #outcome: RunOutcome | undefined;
@@ -66,8 +68,9 @@ export class Kernel implements MTrapHandler, IpcHost {
     return this.hart;
   }
 
+  /** Virtual time now: the clock read when the kernel was entered. */
   now(): bigint {
-    return this.hart.mtime;
+    return this.#now;
   }
 
   cellOf(t: Tcb): Cell {
@@ -76,9 +79,15 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   // ---- entry and exit ------------------------------------------------------
 
+  /** Reads the board's clock (boot does, before it creates scheduling contexts). */
+  readClock(): void {
+    this.#now = this.hart.mtime;
+  }
+
   /** After boot: the first thread (the highest-priority cell) goes onto the hart. */
   start(): void {
-    this.#runStart = this.now();
+    this.#now = this.hart.mtime;
+    this.#runStart = this.#now;
     this.#exit(undefined);
   }
 
@@ -86,7 +95,8 @@ export class Kernel implements MTrapHandler, IpcHost {
     this.counters.entries++;
     const prev = this.current;
     if (prev) this.#save(prev);
-    const now = this.now();
+    const now = this.hart.mtime;
+    this.#now = now;
     this.#account(now);
     this.charge(COST.trap);
     if (trap.cause === TIMER_INTERRUPT) {
@@ -107,7 +117,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     } else {
       this.fault(prev, trap.cause, trap.epc, trap.tval);
     }
-    this.#expireTimers(this.now());
+    this.#expireTimers(now);
     if (this.#outcome) return this.#outcome;
     this.#exit(prev);
     return undefined;
@@ -184,7 +194,10 @@ export class Kernel implements MTrapHandler, IpcHost {
   #advanceDebt(): void {
     const ticks = Math.floor(this.#cycleDebt / CYCLES_PER_TICK);
     this.#cycleDebt -= ticks * CYCLES_PER_TICK;
-    if (ticks > 0) this.hart.mtime = this.hart.mtime + BigInt(ticks);
+    if (ticks > 0) {
+      this.#now += BigInt(ticks);
+      this.hart.mtime = this.#now;
+    }
   }
 
   /** Charges the running thread for the time since it was given the hart. */
