@@ -170,7 +170,14 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
       continue;
     }
     const ppNode = entry(map, 'pp')?.value;
-    built.channels.push({ a, b, pp: ppNode ? (scalar(ppNode) as 'a' | 'b') : undefined, ppPos: ppNode?.pos, pos: map.pos });
+    const grantNode = entry(map, 'grant')?.value;
+    const grant = grantNode !== undefined && scalar(grantNode) === true;
+    if (grant && !ppNode) {
+      error(grantNode.pos, 'grant needs pp: capabilities travel with protected calls; accepted: pp: a or pp: b beside grant: true');
+    }
+    built.channels.push({
+      a, b, pp: ppNode ? (scalar(ppNode) as 'a' | 'b') : undefined, ppPos: ppNode?.pos, grant: grant && ppNode !== undefined, pos: map.pos,
+    });
   }
   return built;
 }

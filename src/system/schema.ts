@@ -145,6 +145,10 @@ export const SYSTEM_SCHEMA: JsonSchema = {
             enum: ['a', 'b'],
             description: 'Optional: the end that may make protected calls to the other end; the called end needs a strictly higher priority.',
           },
+          grant: {
+            type: 'boolean', default: false,
+            description: 'Optional, with pp: a protected call may carry one capability to the called end (the caller\'s capability has the Grant right).',
+          },
         },
       },
     },
