@@ -22,6 +22,7 @@
  * hand-written: QEMU 7.2 implements type 2 (mcontrol) triggers, not mcontrol6
  */
 #include "test.h"
+#include "paging.h"
 
 /* Every instruction 4 bytes (bp_strap skips 4), but for one c.addi. */
     .option norvc
@@ -91,7 +92,30 @@
 buf:    .dword 0x1111111111111111, 0x2222222222222222, 0x3333333333333333, 0x4444444444444444
         .dword 0, 0, 0, 0
 
+    .align 12
+pg:     .dword 0x5151515151515151, 0x5252525252525252
+    .align 12
+
+#define VA_PG 0x1000                /* S: pg, read/write */
+
+    .bss
+    .align 12
+root:   .skip 4096
+l1_img: .skip 4096
+l0_img: .skip 4096
+l1_low: .skip 4096
+l0_low: .skip 4096
+
     .text
+build_tables:
+    MAP_IMAGE_L0 l0_img
+    SET_NEXT l1_img, 0, l0_img
+    SET_NEXT root, 2, l1_img
+    SET_NEXT root, 0, l1_low
+    SET_NEXT l1_low, 0, l0_low
+    SET_PTE l0_low, 1, pg, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D
+    ret
+
 /* M-mode trap handler for the tests: a breakpoint is recorded, its trigger
  * (the selected one) disabled, and the instruction executed again, as a
  * debugger would; anything else goes to rt_mtrap. */
@@ -365,6 +389,39 @@ d_s1: sd a3, 24(a2)
     PRINT "  buf+24", a0
     csrw tdata1, zero
     csrw medeleg, zero
+
+    /* ---- translation: loads and stores match the virtual address ---- */
+    call build_tables
+    SET_SATP SATP_MODE_SV39, root
+    li s1, VA_PG
+    li a1, VA_PG + 8
+    ARM 0, MC6 | MCONTROL6_S | MCONTROL6_LOAD, a1
+    li t0, MSTATUS_SIE              /* (not delegated: SIE does not matter) */
+    csrc mstatus, t0
+    ENTER_MODE PRV_S, 1f
+1:
+v_ld: ld a0, 8(s1)
+    RETURN_TO_M
+    PRINT "S ld VA 0x1008, trigger on VA 0x1008: mcause", s9
+    PRINT "  mtval", s10
+    PRINT "  loaded after the retry", a0
+    BP_CLEAR
+    la a1, pg
+    addi a1, a1, 8
+    ARM 0, MC6 | MCONTROL6_S | MCONTROL6_LOAD | MCONTROL6_STORE, a1
+    li a3, 0x99
+    ENTER_MODE PRV_S, 1f
+1:
+v_pa: ld a0, 8(s1)
+    sd a3, 8(s1)
+    RETURN_TO_M
+    BP_REPORT "S ld/sd VA 0x1008, trigger on its physical address", buf, v_pa
+    la t0, pg
+    ld a0, 8(t0)
+    PRINT "  pg+8", a0
+    csrw tdata1, zero
+    csrw satp, zero
+    sfence.vma
 
     /* hit0 stays clear on a trigger that matched nothing */
     addi a1, a2, 8
