@@ -200,17 +200,15 @@ function pteHighBitsOk(pte: u64): bool {
 }
 
 // Loads `size` bytes at va (zero-extended). On a fault: trap raised, returns 0.
+// (A load across a page boundary comes back here byte by byte; for those bytes the
+// trigger check, already made for the whole access, finds nothing.)
 export function loadSlow(va: u64, size: u64): u64 {
   if (breakpointAt(MCONTROL6_LOAD, va, size)) return 0;
-  return loadUnwatched(va, size);
-}
-
-function loadUnwatched(va: u64, size: u64): u64 {
   if ((va & 0xfff) + size > 4096) {
     // Crosses a page: byte by byte, each translated on its own.
     let v: u64 = 0;
     for (let i: u64 = 0; i < size; i++) {
-      let b = loadUnwatched(va + i, 1);
+      let b = loadSlow(va + i, 1);
       if (trapped) return 0;
       v |= b << (i * 8);
     }
@@ -236,10 +234,6 @@ function loadUnwatched(va: u64, size: u64): u64 {
 
 export function storeSlow(va: u64, size: u64, v: u64): void {
   if (breakpointAt(MCONTROL6_STORE, va, size)) return;
-  storeUnwatched(va, size, v);
-}
-
-function storeUnwatched(va: u64, size: u64, v: u64): void {
   if ((va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
     let p = dataPriv();
@@ -247,7 +241,7 @@ function storeUnwatched(va: u64, size: u64, v: u64): void {
     translate(second, ACCESS_STORE, p);
     if (trapped) return;
     for (let i: u64 = 0; i < size; i++) {
-      storeUnwatched(va + i, 1, v >> (i * 8));
+      storeSlow(va + i, 1, v >> (i * 8));
       if (trapped) return;
     }
     return;
