@@ -18,6 +18,10 @@ const F = [
   'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
 ];
 const ROUNDING = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
+/** Zbb's one-operand instructions under OP-IMM, funct3 001, by imm[11:0]. */
+const ZBB_UNARY: ReadonlyMap<number, string> = new Map([
+  [0x600, 'clz'], [0x601, 'ctz'], [0x602, 'cpop'], [0x604, 'sext.b'], [0x605, 'sext.h'],
+]);
 
 /** The instruction `insn` at `pc` (raw bits as lastInsn() returns them: 16 of them if compressed). */
 export function disassemble(insn: number, pc: bigint): string {
@@ -77,7 +81,7 @@ function decode32(i: number, pc: bigint): string {
         case 1:
           if (f6 === 0) return shift('slli');
           if (f6 === 0x12 || f6 === 0x1a || f6 === 0x0a) return shift(f6 === 0x12 ? 'bclri' : f6 === 0x1a ? 'binvi' : 'bseti');
-          return unary(({ 0x600: 'clz', 0x601: 'ctz', 0x602: 'cpop', 0x604: 'sext.b', 0x605: 'sext.h' } as Record<number, string>)[imm12]);
+          return unary(ZBB_UNARY.get(imm12));
         case 5:
           if (f6 === 0 || f6 === 0x10 || f6 === 0x12 || f6 === 0x18) {
             return shift(f6 === 0 ? 'srli' : f6 === 0x10 ? 'srai' : f6 === 0x12 ? 'bexti' : 'rori');
