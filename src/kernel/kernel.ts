@@ -269,7 +269,8 @@ export class Kernel implements MTrapHandler, IpcHost {
     let deadline = NEVER;
     const t = this.current;
     if (t?.sc) {
-      const end = now + t.sc.available(now);
+      // Its time counts from #runStart: the kernel's work charged to it since is budget spent.
+      const end = this.#runStart + t.sc.available(now);
       if (end < deadline) deadline = end;
     }
     for (const th of this.sched.throttled) {
