@@ -74,6 +74,8 @@ export interface CellRun {
   /** The kernel's own reports (faults), one line each. */
   readonly log: readonly string[];
   readonly stats: Readonly<Record<string, CellStats>>;
+  /** What reached the board's console (the UART, written by a driver cell). */
+  readonly console: string;
   /** Instructions the hart retired, and the virtual time (mtime ticks) at the end. */
   readonly retired: bigint;
   readonly mtime: bigint;
@@ -87,6 +89,8 @@ export interface RunOptions {
   /** UART input, handed over a line at a time when the guest waits for it. */
   readonly input?: CharSource | ConsoleLines;
   readonly ramSize?: number;
+  /** Ends the run with a 'time-limit' outcome at this much virtual time. */
+  readonly stopAtNs?: number;
 }
 
 let hartModule: WebAssembly.Module | undefined;
@@ -94,21 +98,24 @@ let hartModule: WebAssembly.Module | undefined;
 /** Boots `image` on a fresh board and runs it until it powers off or the limit is reached. */
 export async function runImage(image: KernelImage, options: RunOptions): Promise<CellRun> {
   hartModule ??= new WebAssembly.Module(readFileSync(HART_WASM));
+  const consoleBytes: number[] = [];
   const board = await VirtBoard.create(hartModule, {
     ramSize: options.ramSize ?? 64 << 20,
-    console: { write: () => {} },
+    console: { write: (bytes) => consoleBytes.push(...bytes) },
     input: options.input,
   });
   const lines: string[] = [];
   const log: string[] = [];
   const kernel = new Kernel(board, { output: (cell, line) => lines.push(`${cell}| ${line}`), log: (m) => log.push(m) });
   bootImage(kernel, image);
+  if (options.stopAtNs !== undefined) kernel.stopAt = BigInt(Math.ceil(options.stopAtNs / NS_PER_TICK));
   kernel.start();
   const outcome = board.machine.run({ maxInsns: options.maxInsns });
   for (const c of kernel.cells) kernel.flushOutput(c);
   const stats: Record<string, CellStats> = {};
   for (const c of kernel.cells) stats[c.name] = { ...c.stats };
-  return { outcome, lines, log, stats, retired: board.machine.retired, mtime: board.machine.hart.mtime, kernel, board };
+  const console = new TextDecoder().decode(new Uint8Array(consoleBytes));
+  return { outcome, lines, log, stats, console, retired: board.machine.retired, mtime: board.machine.hart.mtime, kernel, board };
 }
 
 /** The lines one cell printed, without the `name| ` prefix. */
