@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT } from '../../src/hart/causes.js';
-import { CV_NO_ERROR } from '../../src/kernel/abi/abi.js';
+import { CV_ILLEGAL_OPERATION, CV_NO_ERROR } from '../../src/kernel/abi/abi.js';
 import { cellElf, linesOf, needCells, runImage } from '../helpers/cells.js';
 
 const KIND = { storeUnmapped: 1, storeText: 2, execStack: 3, loadKernel: 4 } as const;
@@ -79,3 +79,25 @@ test('fault causes reach the handler as mcause values', { skip: needCells }, asy
     assert.deepEqual(linesOf(run, 'handler'), [`fault child=0 cause=${code} pc=${pc} addr=${addr}`, `stop: ${CV_NO_ERROR}`]);
   }
 });
+
+for (const passive of [false, true]) {
+  test(`a ${passive ? 'passive ' : ''}server that faults in a call: the caller gets an error and goes on`, { skip: needCells }, async () => {
+    const run = await runImage({
+      regions: [],
+      cells: [
+        { name: 'client', elf: await cellElf('wedge_client'), priority: 100, poweroff: true },
+        { name: 'server', elf: await cellElf('crash_server', ['CRASH_LABEL=2']), priority: 200, passive },
+      ],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+    }, { maxInsns: 5_000_000n });
+    // A passive server faults on the client's lent time; the client gets it back with the error.
+    assert.deepEqual(run.outcome, { kind: 'exit', code: 0, source: 'kernel' });
+    assert.deepEqual(run.lines, [
+      'server| server ready',
+      'server| server: label 2',
+      `client| call: error=${CV_ILLEGAL_OPERATION} label=2`,
+    ]);
+    assert.equal(run.log.length, 1);
+    assert.match(run.log[0]!, /^cell 'server' faulted: store\/AMO page fault at pc 0x[0-9a-f]+ \(address 0x5000000, which is not mapped\)$/);
+  });
+}

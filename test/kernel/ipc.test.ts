@@ -2,7 +2,7 @@
 // caller's channel and up to 64 message registers each way.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cellElf, needCells, runImage } from '../helpers/cells.js';
+import { cellElf, linesOf, needCells, runImage } from '../helpers/cells.js';
 
 test('call/reply: badges per channel and 64 message registers each way', { skip: needCells }, async () => {
   const run = await runImage({
@@ -36,4 +36,25 @@ test('call/reply: badges per channel and 64 message registers each way', { skip:
   assert.deepEqual(run.log, []);
   assert.equal(run.stats.client_a!.ipcs, 3);
   assert.equal(run.stats.server!.ipcs, 6);
+});
+
+// A protected-call capability also allows a plain Send (seL4 has no call-only right). A
+// passive server that receives one wakes without a scheduling context (nobody lent it
+// time) and never runs again: every later call waits forever. Until the kernel refuses
+// such a Send (or the capability stops allowing it), one client can stop a passive
+// server for all of its clients.
+test('a plain Send to a passive server does not stop it answering calls', {
+  skip: needCells,
+  todo: 'the kernel delivers the Send and leaves the passive server ready with no scheduling context',
+}, async () => {
+  const run = await runImage({
+    regions: [],
+    cells: [
+      { name: 'client', elf: await cellElf('wedge_client', ['SEND_FIRST']), priority: 100, poweroff: true },
+      { name: 'server', elf: await cellElf('crash_server'), priority: 200, passive: true },
+    ],
+    channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+  }, { maxInsns: 5_000_000n });
+  assert.deepEqual(run.outcome, { kind: 'exit', code: 0, source: 'kernel' });
+  assert.match(linesOf(run, 'client').at(-1) ?? '', /^call: error=0 label=3$/);
 });
