@@ -58,6 +58,10 @@ test('a budget throttles a spinner; the rest of each period goes to a lower prio
   assert.ok(spinner.cpuTicks <= BigInt(Math.ceil(bound)), `spinner used ${spinner.cpuTicks} ticks, more than ${bound}`);
   assert.ok(spinner.cpuTicks >= BigInt(9 * budget), `spinner used only ${spinner.cpuTicks} ticks`);
   assert.equal(spinner.budgetExhaustions, 10);
+  // Someone always runs (the background cell), so every tick of virtual time, the
+  // kernel's own work included, is charged to exactly one cell.
+  const charged = Object.values(run.stats).reduce((sum, st) => sum + st.cpuTicks, 0n);
+  assert.equal(charged, run.mtime);
   // The background cell gets the rest: nearly all of the other 90 %.
   const background = run.stats.background!.cpuTicks;
   assert.ok(background >= BigInt(Math.floor(0.85 * stoppedAt / NS_PER_TICK)), `background used only ${background} ticks`);
@@ -100,4 +104,41 @@ test('a passive server runs on its caller\'s budget and is throttled with it', {
   assert.ok(limited.consumedNs <= 3 * 100_000, `client charged ${limited.consumedNs} ns, more than three budgets`);
   assert.ok(limited.run.stats.server!.budgetExhaustions >= 2);
   assert.ok(limited.run.stats.background!.cpuTicks > 15_000n);
+});
+
+// Stopping a caller while a passive server works on its lent time: the kernel gives the
+// time back to the stopped caller at once (ipc.ts cancelIpc → returnDonation) and the
+// server, still running or ready, goes on with no scheduling context at all: unbounded
+// (its work is no longer limited by any budget) and charged to nobody. seL4 leaves the
+// context with the server until it replies (reply_remove_tcb); either way the server must
+// not run on no budget.
+test('a passive server whose caller is stopped mid-call does not go on without a budget', {
+  skip: needCells,
+  todo: 'cancelIpc takes the lent scheduling context back and leaves the server running without one',
+}, async () => {
+  const run = await runImage({
+    regions: [],
+    channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+    cells: [
+      {
+        name: 'handler', elf: await cellElf('stop_child_timer', ['STOP_AT_NS=200000', 'POWEROFF_AT_NS=15000000']),
+        priority: 250, poweroff: true,
+      },
+      {
+        name: 'client', elf: await cellElf('wedge_client'), priority: 100, budgetNs: 1_000_000, periodNs: 10_000_000,
+        faultHandler: { cell: 'handler', id: 0 },
+      },
+      // About 3 ms of work: on the client's 1 ms per 10 ms it cannot be done by 15 ms.
+      { name: 'server', elf: await cellElf('work_server', ['WORK_US=5000']), priority: 200, passive: true },
+      { name: 'background', elf: await cellElf('spinner'), priority: 50 },
+    ],
+  }, { maxInsns: 50_000_000n });
+  assert.deepEqual(run.outcome, exitOk);
+  assert.deepEqual(run.lines.map((l) => l.replace(/\d+ us/, 'N us')), [
+    'server| server ready',
+    'handler| stopped the child at N us: 0',
+    'handler| power off at N us',
+  ]);
+  const charged = Object.values(run.stats).reduce((sum, st) => sum + st.cpuTicks, 0n);
+  assert.equal(charged, run.mtime);
 });
