@@ -122,6 +122,7 @@ function linkReply(host: IpcHost, caller: Tcb, receiver: Tcb, reply: Reply | und
   caller.blocking = { reply };
   if (receiver.sc === undefined && caller.sc !== undefined) {
     reply.donated = caller.sc;
+    reply.lender = caller;
     receiver.sc = caller.sc;
     caller.sc.tcb = receiver;
     caller.sc = undefined;
@@ -230,15 +231,39 @@ function returnDonation(reply: Reply, server: Tcb, caller: Tcb): void {
   const sc = reply.donated;
   if (!sc) return;
   reply.donated = undefined;
+  reply.lender = undefined;
   if (server.sc === sc) server.sc = undefined;
   caller.sc = sc;
   sc.tcb = caller;
 }
 
+/**
+ * The receiver waits again (or stops) still holding time lent by a caller that was
+ * stopped mid-call: the time goes back to that caller, which runs again if it is ready.
+ */
+export function returnLentTime(host: IpcHost, reply: Reply, holder: Tcb | undefined): void {
+  const sc = reply.donated;
+  const lender = reply.lender;
+  if (!sc || !lender || reply.caller) return;
+  reply.donated = undefined;
+  reply.lender = undefined;
+  if (holder?.sc === sc) holder.sc = undefined;
+  if (lender.sc !== undefined) {
+    sc.tcb = undefined;
+    return;
+  }
+  lender.sc = sc;
+  sc.tcb = lender;
+  if (lender.state === 'ready') host.wake(lender);
+}
+
 /** A call waiting on `reply` can no longer be answered: the caller gets an error. */
 export function abortReply(host: IpcHost, reply: Reply): void {
   const caller = reply.caller;
-  if (!caller) return;
+  if (!caller) {
+    returnLentTime(host, reply, reply.donated?.tcb);
+    return;
+  }
   reply.caller = undefined;
   if (reply.donated) {
     const server = reply.donated.tcb;
@@ -302,11 +327,9 @@ export function cancelIpc(host: IpcHost, t: Tcb): void {
     if (i >= 0) b.notification.waiters.splice(i, 1);
   }
   if (b.reply && b.reply.caller === t) {
+    // A receiver working on this call keeps the time it was lent until it waits again
+    // (seL4's reply_remove_tcb): taken back now, it would run on no budget at all.
     b.reply.caller = undefined;
-    if (b.reply.donated) {
-      const server = b.reply.donated.tcb;
-      if (server) returnDonation(b.reply, server, t);
-    }
   }
   t.blocking = {};
   void host;

@@ -410,7 +410,10 @@ export class Kernel implements MTrapHandler, IpcHost {
     cell.releasedAt = undefined;
     cell.line = '';
     reloadCell(this, cell);
-    t.sc = t.ownSc;
+    // Its own time may still be lent to a server busy with its aborted call; it comes
+    // back when that server waits again (ipc.ts, returnLentTime).
+    const own = t.ownSc;
+    t.sc = own !== undefined && (own.tcb === undefined || own.tcb === t) ? own : undefined;
     if (t.sc) t.sc.tcb = t;
     t.state = 'blocked-send';
     this.wake(t);
