@@ -106,15 +106,12 @@ test('a passive server runs on its caller\'s budget and is throttled with it', {
   assert.ok(limited.run.stats.background!.cpuTicks > 15_000n);
 });
 
-// Stopping a caller while a passive server works on its lent time: the kernel gives the
-// time back to the stopped caller at once (ipc.ts cancelIpc → returnDonation) and the
-// server, still running or ready, goes on with no scheduling context at all: unbounded
-// (its work is no longer limited by any budget) and charged to nobody. seL4 leaves the
-// context with the server until it replies (reply_remove_tcb); either way the server must
-// not run on no budget.
-test('a passive server whose caller is stopped mid-call does not go on without a budget', {
+// Stopping a caller while a passive server works on its lent time: the server keeps the
+// time until it waits again (seL4's reply_remove_tcb), so its work stays within the
+// caller's budget and charged; taking the time back at once would leave the server
+// running on no budget at all, unbounded and charged to nobody.
+test('a passive server whose caller is stopped mid-call goes on within the caller\'s budget', {
   skip: needCells,
-  todo: 'cancelIpc takes the lent scheduling context back and leaves the server running without one',
 }, async () => {
   const run = await runImage({
     regions: [],
@@ -139,6 +136,40 @@ test('a passive server whose caller is stopped mid-call does not go on without a
     'handler| stopped the child at N us: 0',
     'handler| power off at N us',
   ]);
+  const charged = Object.values(run.stats).reduce((sum, st) => sum + st.cpuTicks, 0n);
+  assert.equal(charged, run.mtime);
+});
+
+test('time lent by a caller restarted mid-call comes back when the server waits again', { skip: needCells }, async () => {
+  const run = await runImage({
+    regions: [],
+    channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+    cells: [
+      {
+        name: 'handler', elf: await cellElf('stop_child_timer', ['RESTART', 'STOP_AT_NS=200000', 'POWEROFF_AT_NS=25000000']),
+        priority: 250, poweroff: true,
+      },
+      {
+        name: 'client', elf: await cellElf('wedge_client'), priority: 100, budgetNs: 1_000_000, periodNs: 10_000_000,
+        faultHandler: { cell: 'handler', id: 0 },
+      },
+      { name: 'server', elf: await cellElf('work_server', ['WORK_US=4000']), priority: 200, passive: true },
+      { name: 'background', elf: await cellElf('spinner'), priority: 50 },
+    ],
+  }, { maxInsns: 50_000_000n });
+  assert.deepEqual(run.outcome, exitOk);
+  // The first call's work (about 2.5 ms) finishes in the third period on the client's time,
+  // which then goes back to the restarted client: it runs init again and calls again
+  // (that call's work cannot finish before the power-off).
+  assert.deepEqual(run.lines.map((l) => l.replace(/\d+ us/, 'N us')), [
+    'server| server ready',
+    'handler| restarted the child at N us: 0',
+    'server| server: call done after N us',
+    'handler| power off at N us',
+  ]);
+  const done = Number(/(\d+) us/.exec(run.lines[2]!)![1]);
+  assert.ok(done > 20_000 && done < 25_000, run.lines[2]);
+  assert.equal(run.stats.client!.ipcs, 2);
   const charged = Object.values(run.stats).reduce((sum, st) => sum + st.cpuTicks, 0n);
   assert.equal(charged, run.mtime);
 });
