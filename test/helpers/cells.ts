@@ -25,9 +25,11 @@ export const needCells: string | false = needHartAndGcc;
 
 const mtimeOf = (path: string): number => statSync(path).mtimeMs;
 
+/** The newest of what every cell is built from: the SDK, the ABI header, the cells' own headers. */
 function newestSdkInput(): number {
   const files = [
     join(SDK_DIR, 'link.ld'),
+    ...readdirSync(CELL_SOURCES).filter((f) => f.endsWith('.h')).map((f) => join(CELL_SOURCES, f)),
     ...readdirSync(join(SDK_DIR, 'include')).map((f) => join(SDK_DIR, 'include', f)),
     ...readdirSync(join(SDK_DIR, 'src')).map((f) => join(SDK_DIR, 'src', f)),
     join(ROOT, 'build', 'include', 'cellvisor', 'abi.h'),
