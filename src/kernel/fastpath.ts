@@ -83,6 +83,7 @@ function call(k: Kernel, t: Tcb): boolean {
   t.blocking = { reply };
   if (r.sc === undefined && t.sc !== undefined) {
     reply.donated = t.sc;
+    reply.lender = t;
     r.sc = t.sc;
     t.sc.tcb = r;
     t.sc = undefined;
@@ -131,6 +132,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
   const donated = reply.donated;
   if (donated) {
     reply.donated = undefined;
+    reply.lender = undefined;
     if (s.sc === donated) s.sc = undefined;
     c.sc = donated;
     donated.tcb = c;
