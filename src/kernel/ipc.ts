@@ -9,6 +9,7 @@ import {
   CV_WAKE_NOTIFICATION, CV_WAKE_NONE, CV_LABEL_FAULT, CV_NO_ERROR, CV_RIGHTS_ALL, CV_ILLEGAL_OPERATION,
 } from './abi/abi.js';
 import { COST } from './cost-model.js';
+import { OK, type Result } from './errors.js';
 import type { Endpoint } from './objects/endpoint.js';
 import type { Notification } from './objects/notification.js';
 import type { Reply } from './objects/reply.js';
@@ -132,9 +133,12 @@ function linkReply(host: IpcHost, caller: Tcb, receiver: Tcb, reply: Reply | und
 /** Send or Call on an endpoint. Returns false when a non-blocking send found no receiver. */
 export function send(
   host: IpcHost, sender: Tcb, ep: Endpoint, badge: bigint, opts: { call: boolean; blocking: boolean; canGrant: boolean },
-): void {
+): Result {
   const info = sender.regs[A1]!;
   if (ep.state === 'recv') {
+    // A receiver with no scheduling context (a passive server) takes only Calls, which
+    // lend it time: a plain Send would wake it with none, and it could never run again.
+    if (!opts.call && ep.queue[0]!.sc === undefined) return CV_ILLEGAL_OPERATION;
     const receiver = ep.dequeue()!;
     const reply = receiver.blocking.reply;
     transfer(host, sender, receiver, badge, info, opts.canGrant);
@@ -142,12 +146,13 @@ export function send(
     // Link (and lend time) before waking: a passive receiver is runnable only with it.
     if (opts.call) linkReply(host, sender, receiver, reply, false);
     host.wake(receiver);
-    return;
+    return OK;
   }
-  if (!opts.blocking) return;
+  if (!opts.blocking) return OK;
   host.block(sender, 'blocked-send');
   sender.blocking = { endpoint: ep, badge, isCall: opts.call, canGrant: opts.canGrant };
   ep.enqueue(sender, 'send');
+  return OK;
 }
 
 /** Delivers a fault of `t` to the endpoint its fault capability names. */
@@ -181,9 +186,16 @@ export function recv(host: IpcHost, receiver: Tcb, ep: Endpoint, reply: Reply | 
     takeNotification(receiver, bound);
     return;
   }
-  if (ep.state === 'send') {
+  while (ep.state === 'send') {
     const sender = ep.dequeue()!;
     const b = sender.blocking;
+    if (!b.fault && !b.isCall && receiver.sc === undefined) {
+      // A passive receiver takes only Calls (see send): the sender gets the error.
+      sender.blocking = {};
+      sender.regs[A7] = ILLEGAL_OPERATION;
+      host.wake(sender);
+      continue;
+    }
     if (b.fault) {
       deliverFault(host, receiver, b.badge ?? 0n, b.fault);
       sender.blocking = {};

@@ -225,10 +225,12 @@ export class Kernel implements MTrapHandler, IpcHost {
     t.sc.charge(used);
     this.cellOf(t).stats.cpuTicks += used;
     if (t.state === 'running' && !t.sc.ready(now)) {
-      // Budget spent before it blocked.
-      t.sc.exhaustions++;
-      this.cellOf(t).stats.budgetExhaustions++;
+      // Budget spent before it blocked (for a cell without one: its timeslice ended).
       t.state = 'ready';
+      if (!t.sc.roundRobin) {
+        t.sc.exhaustions++;
+        this.cellOf(t).stats.budgetExhaustions++;
+      }
       if (t.sc.roundRobin) {
         t.sc.refillRoundRobin(now);
         this.sched.enqueue(t);

@@ -84,7 +84,8 @@ function sendOrInvoke(k: Kernel, t: Tcb, call: boolean, blocking: boolean): void
   const obj = cap.object;
   if (obj.type === 'endpoint') {
     if (!cap.has(CV_RIGHT_WRITE)) return fail(t, CV_INVALID_CAPABILITY);
-    send(k, t, obj, cap.badge, { call, blocking, canGrant: cap.has(CV_RIGHT_GRANT) });
+    const result = send(k, t, obj, cap.badge, { call, blocking, canGrant: cap.has(CV_RIGHT_GRANT) });
+    if (result !== CV_NO_ERROR) fail(t, result);
     return;
   }
   if (obj.type === 'notification') {
