@@ -474,7 +474,8 @@ const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
 /** A fault in the description's words: the cause, pc, address and what lies there. */
 export function describeFault(cell: Cell, cause: bigint, pc: bigint, tval: bigint): string {
-  let text = `${causeName(cause)} at pc ${hex(pc)}`;
+  // The spec's names, but a store is a store (the issue's and most users' word for it).
+  let text = `${causeName(cause).replace('store/AMO', 'store')} at pc ${hex(pc)}`;
   const isAddressFault = [0n, 1n, 4n, 5n, 6n, 7n, 12n, 13n, 15n].includes(cause);
   if (isAddressFault) {
     const m = cell.vspace.find(tval);

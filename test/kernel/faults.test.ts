@@ -37,8 +37,8 @@ test('a fault goes to the handler with cause, pc and address; the handler restar
 });
 
 const unhandled = [
-  { kind: KIND.storeUnmapped, cause: 'store/AMO page fault', where: 'which is not mapped' },
-  { kind: KIND.storeText, cause: 'store/AMO page fault', where: 'in its program (mapped rx)' },
+  { kind: KIND.storeUnmapped, cause: 'store page fault', where: 'which is not mapped' },
+  { kind: KIND.storeText, cause: 'store page fault', where: 'in its program (mapped rx)' },
   { kind: KIND.execStack, cause: 'instruction page fault', where: 'in its stack (mapped rw)' },
   { kind: KIND.loadKernel, cause: 'load page fault', where: 'which is not mapped' },
 ];
@@ -98,6 +98,6 @@ for (const passive of [false, true]) {
       `client| call: error=${CV_ILLEGAL_OPERATION} label=2`,
     ]);
     assert.equal(run.log.length, 1);
-    assert.match(run.log[0]!, /^cell 'server' faulted: store\/AMO page fault at pc 0x[0-9a-f]+ \(address 0x5000000, which is not mapped\)$/);
+    assert.match(run.log[0]!, /^cell 'server' faulted: store page fault at pc 0x[0-9a-f]+ \(address 0x5000000, which is not mapped\)$/);
   });
 }
