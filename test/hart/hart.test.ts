@@ -143,6 +143,20 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.pc, BigInt(BASE + 0x100));
   });
 
+  it('hosted M-mode: a host that resumes at a trapping pc gets the trap again, not a trap loop', async () => {
+    // A kernel resumes another thread at the same pc as the last exit (two cells running
+    // the same code): no instruction retires in between, and that is no loop.
+    const { hart } = await hartWith([0x00000073, JSELF]);
+    openPmp(hart);
+    hart.priv = Priv.U;
+    hart.setHostedM(true);
+    for (let i = 0; i < 3; i++) {
+      hart.pc = BigInt(BASE);
+      assert.equal(hart.run(10n), HartExit.MTrap, `exit ${i}`);
+      assert.deepEqual(hart.exitInfo(), { cause: 8n, tval: 0n, epc: BigInt(BASE) });
+    }
+  });
+
   it('injects a trap into S-mode as if delegated', async () => {
     const { hart } = await hartWith([NOP, NOP, JSELF]);
     hart.writeCsr('stvec', BigInt(BASE + 0x200) | 1n); // vectored

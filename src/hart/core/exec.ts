@@ -42,6 +42,10 @@ export function resetExec(): void {
 
 export function run(budget: i64): i32 {
   stopReason = -1;
+  // A trap loop is one this call sees: between calls a host may have changed the pc,
+  // the address space or the thread (a kernel resuming another cell at the same pc).
+  lastTrapTarget = 0xffff_ffff_ffff_ffff;
+  lastTrapRetired = 0xffff_ffff_ffff_ffff;
   while (true) {
     if (budget <= 0) return EXIT_BUDGET;
     if (takeInterrupt()) {
