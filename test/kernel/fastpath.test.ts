@@ -87,6 +87,21 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     assert.ok(fast.fastpaths >= 99_000, `fast path taken ${fast.fastpaths} times`);
   });
 
+  it('runs two cells of one priority yielding to each other 100,000 times each, to the end', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    const fast = await same({
+      regions: [],
+      channels: [],
+      cells: [
+        { name: 'a', elf: elf('build/bench/cells/yield.elf'), priority: 100, poweroff: true },
+        { name: 'b', elf: elf('build/bench/cells/yield.elf'), priority: 100 },
+      ],
+    });
+    // Both run the same code: each resumes at the pc where the other left the hart.
+    assert.match(fast.outcome, /"kind":"exit","code":0/);
+    assert.ok(fast.switches >= 200_000, `${fast.switches} switches`);
+  });
+
   it('runs the hello and driver examples the same, and a budgeted system under timer pressure', async () => {
     await same({
       regions: [],
