@@ -2,6 +2,7 @@
 // `--name=value`), short ones (`-m 64M`, `-m64M`), `--` to end options. Every problem
 // is a UsageError naming the argument, so the user sees one line and exit status 2.
 import { DEFAULT_PROFILE, isCpuProfile, PROFILES, type CpuProfile } from '../hart/profile.js';
+import { MAX_RAM_SIZE } from '../machine/memory-map.js';
 
 import { EXIT_USAGE } from './exit-codes.js';
 
@@ -75,8 +76,7 @@ export function parseCount(option: string, text: string): bigint {
 }
 
 const UNITS: Readonly<Record<string, number>> = { K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 };
-/** The hart's RAM lives in one 32-bit WebAssembly memory beside its own data. */
-export const MAX_RAM = 2 ** 31;
+export const MAX_RAM = MAX_RAM_SIZE;
 
 /** A RAM size as QEMU's -m takes it: a number with K/M/G suffix, a bare number meaning MiB. */
 export function parseRamSize(option: string, text: string): number {

@@ -8,7 +8,7 @@ import { formatInspection, inspectKernel } from '../kernel/inspect.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
 import { formatError } from '../system/description.js';
-import { kernelImage } from '../system/image.js';
+import { kernelImage, unsupportedByKernel } from '../system/image.js';
 import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
 import { nodeSystemHost } from './check.js';
@@ -57,6 +57,11 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
   const loaded = loadSystem(path, nodeSystemHost);
   if (!loaded.ok) {
     for (const error of loaded.errors) io.err(formatError(path, error));
+    return EXIT_USAGE;
+  }
+  const unsupported = unsupportedByKernel(loaded.system);
+  if (unsupported) {
+    io.err(`cellvisor: ${formatError(path, unsupported)}`);
     return EXIT_USAGE;
   }
   let wasm: WebAssembly.Module;

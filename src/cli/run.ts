@@ -10,7 +10,7 @@ import { BootError, bootImage } from '../kernel/boot.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
 import { formatError } from '../system/description.js';
-import { kernelImage } from '../system/image.js';
+import { kernelImage, unsupportedByKernel } from '../system/image.js';
 import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
 import { nodeSystemHost } from './check.js';
@@ -101,6 +101,11 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const loaded = loadSystem(path, nodeSystemHost);
   if (!loaded.ok) {
     for (const error of loaded.errors) io.err(formatError(path, error));
+    return EXIT_USAGE;
+  }
+  const unsupported = unsupportedByKernel(loaded.system);
+  if (unsupported) {
+    io.err(`cellvisor: ${formatError(path, unsupported)}`);
     return EXIT_USAGE;
   }
   const image = kernelImage(loaded.system, loaded.admission);

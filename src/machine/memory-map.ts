@@ -10,6 +10,8 @@ export const UART0_BASE = 0x1000_0000;
 export const VIRTIO_BASE = 0x1000_1000;
 export const VIRTIO_STRIDE = 0x1000;
 export const RAM_BASE = 0x8000_0000;
+/** The hart's RAM lives in one 32-bit WebAssembly memory beside its own data: at most 2 GiB. */
+export const MAX_RAM_SIZE = 2 ** 31;
 export const RTC_BASE = 0x10_1000;
 export const VIRTIO_COUNT = 8;
 

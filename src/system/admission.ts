@@ -14,14 +14,19 @@
 // a caller's budget can be spent at the priority of any passive server it reaches through
 // pp channels. A cell therefore interferes at its *run priority*, the highest of its own
 // and those servers'; it is analysed at its own priority, the lowest it runs at.
+//
+// A VM's vCPU is a thread like a cell's: with a budget it is analysed like a budgeted
+// cell, without one it may starve budgeted cells below it. VMs make no protected calls,
+// so a VM's run priority is its own.
 
 import { cyclesToNs, RELEASE_OVERHEAD_CYCLES } from '../kernel/cost-model.js';
-import type { Cell, Channel, LocatedError } from './description.js';
+import { describeOwner, type Cell, type Channel, type LocatedError, type Schedulable, type Vm } from './description.js';
 import { formatTime } from './units.js';
 
-/** One budgeted cell's line in the admission table. */
+/** One budgeted cell's (or VM's) line in the admission table. */
 export interface AdmissionRow {
-  readonly cell: Cell;
+  /** The cell, or the VM whose vCPU the row is about. */
+  readonly cell: Schedulable;
   readonly budgetNs: number;
   readonly periodNs: number;
   /** Budget plus the kernel's per-release overhead: C in the formula. */
@@ -30,8 +35,8 @@ export interface AdmissionRow {
   readonly utilisation: number;
   /** The worst-case response time; when ok is false, the first value of R past the period. */
   readonly boundNs: number;
-  /** Cells whose releases the bound counts as interference, highest priority first. */
-  readonly interferers: readonly Cell[];
+  /** Cells and VMs whose releases the bound counts as interference, highest priority first. */
+  readonly interferers: readonly Schedulable[];
   readonly ok: boolean;
 }
 
@@ -44,17 +49,18 @@ export interface Admission {
 /** The kernel's cost of one release, in ns, charged to every activation. */
 export const RELEASE_OVERHEAD_NS = cyclesToNs(RELEASE_OVERHEAD_CYCLES);
 
-export function admit(cells: readonly Cell[], channels: readonly Channel[]): Admission {
+export function admit(cells: readonly Cell[], channels: readonly Channel[], vms: readonly Vm[] = []): Admission {
   const errors: LocatedError[] = [];
-  const run = runPriorities(cells, channels);
+  const run: Map<Schedulable, { priority: number; via?: Cell }> = runPriorities(cells, channels);
+  for (const vm of vms) run.set(vm, { priority: vm.priority });
   // A passive cell runs on its callers' scheduling contexts: their budgets already
   // cover the time it spends serving them, so it is neither analysed nor interference.
-  const active = cells.filter((c) => !c.passive);
+  const active: Schedulable[] = [...cells.filter((c) => !c.passive), ...vms];
   const budgeted = active.filter((c) => c.schedulingContext);
 
   const rows = budgeted.map((cell): AdmissionRow => {
     const sc = cell.schedulingContext!;
-    const cost = (c: Cell): number => c.schedulingContext!.budgetNs + RELEASE_OVERHEAD_NS;
+    const cost = (c: Schedulable): number => c.schedulingContext!.budgetNs + RELEASE_OVERHEAD_NS;
     // Equal priorities take turns round-robin, so in the worst case a cell waits for
     // every other cell of its priority too: count them as interference, like higher ones.
     const interferers = budgeted
@@ -72,7 +78,7 @@ export function admit(cells: readonly Cell[], channels: readonly Channel[]): Adm
     if (!ok) {
       errors.push({
         pos: sc.pos,
-        message: `cell '${cell.name}' may not finish within its period: its response time reaches ${formatTime(bound)} > period ${formatTime(sc.periodNs)} with interference from ${interferers.map((c) => `'${c.name}'`).join(', ')}; accepted: a longer period, a smaller budget, or less higher-priority load`,
+        message: `${describeOwner(cell)} may not finish within its period: its response time reaches ${formatTime(bound)} > period ${formatTime(sc.periodNs)} with interference from ${interferers.map((c) => `'${c.name}'`).join(', ')}; accepted: a longer period, a smaller budget, or less higher-priority load`,
       });
     }
     return { cell, budgetNs: sc.budgetNs, periodNs: sc.periodNs, costNs: own, utilisation: own / sc.periodNs, boundNs: bound, interferers, ok };
@@ -85,7 +91,7 @@ export function admit(cells: readonly Cell[], channels: readonly Channel[]): Adm
       const through = at.via ? `, calling '${at.via.name}' (priority ${at.via.priority}),` : '';
       errors.push({
         pos: hog.pos,
-        message: `cell '${hog.name}' (priority ${hog.priority})${through} has no budget and could starve budgeted cell '${cell.name}' (priority ${cell.priority}); accepted: a budget and period for '${hog.name}', passive: true, or a priority below ${cell.priority}${at.via ? ` for it and the servers it calls` : ''}`,
+        message: `${describeOwner(hog)} (priority ${hog.priority})${through} has no budget and could starve budgeted ${describeOwner(cell)} (priority ${cell.priority}); accepted: a budget and period for '${hog.name}', passive: true, or a priority below ${cell.priority}${at.via ? ` for it and the servers it calls` : ''}`,
       });
     }
   }
@@ -94,7 +100,7 @@ export function admit(cells: readonly Cell[], channels: readonly Channel[]): Adm
   if (rows.length > 0 && exceedsOne(rows)) {
     errors.push({
       pos: rows[0].cell.schedulingContext!.pos,
-      message: `the budgeted cells need ${percent(total)} of the CPU (with the kernel's ${formatTime(RELEASE_OVERHEAD_NS)} per release); accepted: budgets whose total utilisation is at most 100 %`,
+      message: `the budgeted cells${vms.some((v) => v.schedulingContext) ? ' and VMs' : ''} need ${percent(total)} of the CPU (with the kernel's ${formatTime(RELEASE_OVERHEAD_NS)} per release); accepted: budgets whose total utilisation is at most 100 %`,
     });
   }
   return { rows, totalUtilisation: total, errors };
@@ -105,14 +111,14 @@ export function admit(cells: readonly Cell[], channels: readonly Channel[]): Adm
  * reaches through pp channels (directly or through other passive servers), with the
  * server that gives it.
  */
-export function runPriorities(cells: readonly Cell[], channels: readonly Channel[]): Map<Cell, { priority: number; via?: Cell }> {
+export function runPriorities(cells: readonly Cell[], channels: readonly Channel[]): Map<Schedulable, { priority: number; via?: Cell }> {
   const calls = new Map<Cell, Cell[]>();
   for (const ch of channels) {
     if (!ch.pp) continue;
     const [caller, server] = ch.pp === 'a' ? [ch.a.cell, ch.b.cell] : [ch.b.cell, ch.a.cell];
     if (server.passive) calls.set(caller, [...(calls.get(caller) ?? []), server]);
   }
-  const result = new Map<Cell, { priority: number; via?: Cell }>();
+  const result = new Map<Schedulable, { priority: number; via?: Cell }>();
   for (const cell of cells) {
     let best: { priority: number; via?: Cell } = { priority: cell.priority };
     const seen = new Set<Cell>([cell]);

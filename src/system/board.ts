@@ -13,6 +13,8 @@ import {
 import { PAGE_SIZE, type BoardDevice } from './description.js';
 import { hex } from './units.js';
 
+const pageEnd = (d: { base: number; size: number }): number => Math.ceil((d.base + d.size) / PAGE_SIZE) * PAGE_SIZE;
+
 /** Devices a cell may drive from user level, one page (or more) of registers each. */
 export const BOARD_DEVICES: readonly BoardDevice[] = [
   { name: 'uart0', base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ },
@@ -31,7 +33,21 @@ const KERNEL_DEVICES = [
 
 export const PLIC_SOURCE_COUNT = PLIC_SOURCES;
 
-const pageEnd = (d: { base: number; size: number }): number => Math.ceil((d.base + d.size) / PAGE_SIZE) * PAGE_SIZE;
+/**
+ * The devices a VM's board has, at QEMU virt's addresses, which the kernel will emulate
+ * (issue 14): guest-physical addresses a VM's maps must keep clear of.
+ */
+export const VM_DEVICE_WINDOWS: readonly { readonly name: string; readonly base: number; readonly size: number }[] = [
+  { name: 'the test finisher', base: TEST_FINISHER_BASE, size: TEST_FINISHER_SIZE },
+  { name: 'the RTC', base: RTC_BASE, size: RTC_SIZE },
+  { name: 'the CLINT', base: CLINT_BASE, size: CLINT_SIZE },
+  { name: 'the PLIC', base: PLIC_BASE, size: PLIC_SIZE },
+  { name: 'uart0', base: UART0_BASE, size: UART_SIZE },
+  { name: `virtio-mmio 0-${VIRTIO_COUNT - 1}`, base: VIRTIO_BASE, size: VIRTIO_COUNT * VIRTIO_STRIDE },
+].map((d) => ({ ...d, size: pageEnd(d) - d.base }));
+
+/** Virtio-mmio slots of a VM's board: one per device. */
+export const VM_DEVICE_SLOTS = VIRTIO_COUNT;
 
 /** The device whose pages hold [physAddr, physAddr + size), if any. */
 export function deviceAt(physAddr: number, size: number): BoardDevice | undefined {

@@ -7,10 +7,11 @@
 import { MIN_BUDGET_NS, RELEASE_OVERHEAD_CYCLES, cyclesToNs } from '../kernel/cost-model.js';
 import { ElfError, parseElf, type ElfImage } from '../machine/loader/elf.js';
 import { deviceAt, deviceOfIrq, describeIrqs, PLIC_SOURCE_COUNT, whyNoDevice } from './board.js';
+import { buildVm } from './build-vm.js';
 import {
   MAPPING_BASE, PAGE_SIZE, SV39_USER_LIMIT,
-  type Cell, type Channel, type ChannelEnd, type Irq, type LocatedError, type Mapping, type MemoryRegion,
-  type Perms, type SchedulingContext, type SourcePos,
+  type AnyChannelEnd, type Cell, type Channel, type ChannelEnd, type Irq, type LocatedError, type Mapping, type MemoryRegion,
+  type Perms, type SchedulingContext, type SourcePos, type Vm, type VmChannel,
 } from './description.js';
 import { formatSize, formatTime, hex, parseSize, parseTime } from './units.js';
 import { entry, type TreeMap, type TreeNode } from './yaml-tree.js';
@@ -25,8 +26,11 @@ export interface Built {
   readonly regions: MemoryRegion[];
   readonly cells: Cell[];
   readonly channels: Channel[];
+  readonly vms: Vm[];
+  /** Channels with a VM end. */
+  readonly vmChannels: VmChannel[];
   /**
-   * False when a cell or channel was left out for a bad value (its error is already
+   * False when a cell, VM or channel was left out for a bad value (its error is already
    * reported): then analyses over all cells, such as the admission test, would mislead.
    */
   complete: boolean;
@@ -35,7 +39,7 @@ export interface Built {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<TreeNode>, host: SystemHost, errors: LocatedError[]): Built {
-  const built: Built = { regions: [], cells: [], channels: [], complete: true };
+  const built: Built = { regions: [], cells: [], channels: [], vms: [], vmChannels: [], complete: true };
   const error = (pos: SourcePos, message: string): void => {
     errors.push({ pos, message });
   };
@@ -51,6 +55,11 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
   const leaveOut = (): void => {
     built.complete = false;
   };
+
+  // The schema cannot say "cells or vms"; a description with neither describes nothing.
+  if (!entry(root, 'cells') && !entry(root, 'vms')) {
+    error(root.pos, 'the description has no \'cells\'; add cells: a list of native cells, or vms: a list of virtual machines (or both)');
+  }
 
   // Memory regions.
   const regionsByName = new Map<string, MemoryRegion>();
@@ -125,14 +134,56 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
     built.cells.push(cell);
   }
 
+  // VMs: names unique among cells and VMs, since channel ends and messages name both.
+  const vmsByName = new Map<string, Vm>();
+  const vmNames = new Map<string, SourcePos>();
+  for (const map of items(root, 'vms')) {
+    const name = stringAt(map, 'name', invalid);
+    if (name !== undefined) {
+      const first = vmNames.get(name.value) ?? cellNames.get(name.value);
+      if (first) {
+        const what = vmNames.has(name.value) ? 'VM' : 'cell';
+        error(name.pos, `duplicate name '${name.value}': a ${what} has it already (line ${first.line}); accepted: a name no other cell or VM has`);
+        leaveOut();
+        continue;
+      }
+      vmNames.set(name.value, name.pos);
+    }
+    const vm = name && sound(map)
+      ? buildVm({
+        map, name: name.value, file, readFile: (p) => host.readFile(p), resolvePath, regions: regionsByName, regionNames, items, sound,
+        schedulingContext: () => buildSchedulingContext(map, error),
+      }, error)
+      : undefined;
+    if (!vm) {
+      leaveOut();
+      continue;
+    }
+    vmsByName.set(vm.name, vm);
+    built.vms.push(vm);
+  }
+
   /** The cell a reference names; reports an unknown name, stays quiet for a cell left out. */
   const resolveCell = (node: TreeNode): Cell | undefined => {
     const name = scalar(node) as string;
     const cell = cellsByName.get(name);
-    if (!cell && !cellNames.has(name)) {
+    if (!cell && vmNames.has(name)) {
+      error(node.pos, `'${name}' is a VM, not a cell; accepted: vm: ${name}, or a cell: ${[...cellNames.keys()].join(', ') || 'no cells are described'}`);
+    } else if (!cell && !cellNames.has(name)) {
       error(node.pos, `unknown cell '${name}'; accepted: ${[...cellNames.keys()].join(', ') || 'no cells are described'}`);
     }
     return cell;
+  };
+  /** The VM a reference names, as resolveCell does for cells. */
+  const resolveVm = (node: TreeNode): Vm | undefined => {
+    const name = scalar(node) as string;
+    const vm = vmsByName.get(name);
+    if (!vm && cellNames.has(name)) {
+      error(node.pos, `'${name}' is a cell, not a VM; accepted: cell: ${name}, or a VM: ${[...vmNames.keys()].join(', ') || 'no vms are described'}`);
+    } else if (!vm && !vmNames.has(name)) {
+      error(node.pos, `unknown VM '${name}'; accepted: ${[...vmNames.keys()].join(', ') || 'no vms are described'}`);
+    }
+    return vm;
   };
 
   for (const cell of built.cells) {
@@ -153,15 +204,36 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
       leaveOut();
       continue;
     }
-    const end = (key: 'a' | 'b'): ChannelEnd | undefined => {
+    const end = (key: 'a' | 'b'): AnyChannelEnd | undefined => {
       const endMap = entry(map, key)!.value as TreeMap;
-      const cell = resolveCell(entry(endMap, 'cell')!.value);
-      return cell && { cell, id: scalar(entry(endMap, 'id')!.value) as number, pos: endMap.pos };
+      const cellNode = entry(endMap, 'cell')?.value;
+      const vmNode = entry(endMap, 'vm')?.value;
+      const id = scalar(entry(endMap, 'id')!.value) as number;
+      if (cellNode && vmNode) {
+        error(vmNode.pos, `channel end ${key} names both cell '${String(scalar(cellNode))}' and VM '${String(scalar(vmNode))}'; accepted: one of cell: NAME or vm: NAME`);
+        return undefined;
+      }
+      if (vmNode) {
+        const vm = resolveVm(vmNode);
+        return vm && { vm, id, pos: endMap.pos };
+      }
+      if (!cellNode) {
+        error(endMap.pos, `channel end ${key} names no cell or VM; add cell: NAME or vm: NAME`);
+        return undefined;
+      }
+      const cell = resolveCell(cellNode);
+      return cell && { cell, id, pos: endMap.pos };
     };
     const a = end('a');
     const b = end('b');
     if (!a || !b) {
       leaveOut();
+      continue;
+    }
+    if ('vm' in a || 'vm' in b) {
+      const vmChannel = buildVmChannel(map, a, b, error);
+      if (vmChannel) built.vmChannels.push(vmChannel);
+      else leaveOut();
       continue;
     }
     if (a.cell === b.cell) {
@@ -207,6 +279,26 @@ function buildCell(map: TreeMap, name: string, file: string, host: SystemHost, e
     }
   }
 
+  const schedulingContext = buildSchedulingContext(map, error);
+  if (schedulingContext === false) ok = false;
+  if (!ok || !image || !bytes) return undefined;
+  const bool = (key: string): boolean => scalar(entry(map, key)?.value) === true;
+  return {
+    name,
+    elf: { path, bytes, image, pos: elfNode.pos },
+    priority: scalar(entry(map, 'priority')!.value) as number,
+    schedulingContext: schedulingContext || undefined,
+    passive: bool('passive'),
+    poweroff: bool('poweroff'),
+    maps: [],
+    irqs: [],
+    pos: map.pos,
+  };
+}
+
+/** `budget` and `period` of a cell or VM: none, a scheduling context, or false if wrong (reported). */
+function buildSchedulingContext(map: TreeMap, error: (pos: SourcePos, message: string) => void): SchedulingContext | undefined | false {
+  let ok = true;
   const budgetEntry = entry(map, 'budget');
   const periodEntry = entry(map, 'period');
   let schedulingContext: SchedulingContext | undefined;
@@ -230,19 +322,31 @@ function buildCell(map: TreeMap, name: string, file: string, host: SystemHost, e
       schedulingContext = { budgetNs, periodNs, pos: budgetEntry.keyPos };
     }
   }
-  if (!ok || !image || !bytes) return undefined;
-  const bool = (key: string): boolean => scalar(entry(map, key)?.value) === true;
-  return {
-    name,
-    elf: { path, bytes, image, pos: elfNode.pos },
-    priority: scalar(entry(map, 'priority')!.value) as number,
-    schedulingContext,
-    passive: bool('passive'),
-    poweroff: bool('poweroff'),
-    maps: [],
-    irqs: [],
-    pos: map.pos,
-  };
+  return ok ? schedulingContext : false;
+}
+
+/**
+ * A channel with a VM end. Its notifications reach the VM as the interrupt of a
+ * generic-uio device; protected calls into or out of a VM are not part of issue 14.
+ */
+function buildVmChannel(map: TreeMap, a: AnyChannelEnd, b: AnyChannelEnd, error: (pos: SourcePos, message: string) => void): VmChannel | undefined {
+  if ('vm' in a && 'vm' in b && a.vm === b.vm) {
+    error(b.pos, `both ends of this channel are VM '${a.vm.name}'; accepted: a channel between two different VMs, or a VM and a cell`);
+    return undefined;
+  }
+  const vmEnd = 'vm' in a ? a : b;
+  const vmName = 'vm' in vmEnd ? vmEnd.vm.name : '';
+  const ppEntry = entry(map, 'pp');
+  if (ppEntry) {
+    error(ppEntry.value.pos, `pp on a channel with VM '${vmName}' at an end: protected calls into or out of a VM are not supported (a guest has no endpoint to call or serve); accepted: no pp, so the channel carries notifications, with shared memory through a uio map`);
+    return undefined;
+  }
+  const grantEntry = entry(map, 'grant');
+  if (grantEntry && scalar(grantEntry.value) === true) {
+    error(grantEntry.value.pos, `grant on a channel with VM '${vmName}' at an end: capabilities travel with protected calls, which a VM does not make; accepted: no grant`);
+    return undefined;
+  }
+  return { a, b, pos: map.pos };
 }
 
 function buildMapping(

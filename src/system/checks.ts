@@ -3,17 +3,20 @@
 // source and per device, unique fault-handler child ids, protected calls only upwards in
 // priority (as Microkit requires), and no passive cell that nobody calls.
 
+import { MAX_RAM_SIZE } from '../machine/memory-map.js';
 import {
-  MAX_CHANNEL_ID, TIMER_CHANNEL_ID,
-  type Cell, type Channel, type LocatedError, type MemoryRegion, type SourcePos,
+  describeOwner, endOwner, MAX_CHANNEL_ID, TIMER_CHANNEL_ID,
+  type Cell, type Channel, type LocatedError, type MemoryRegion, type Schedulable, type SourcePos, type Vm, type VmChannel,
 } from './description.js';
-import { hex } from './units.js';
+import { formatSize, hex } from './units.js';
 
 interface Description {
   readonly regions: readonly MemoryRegion[];
   readonly cells: readonly Cell[];
   readonly channels: readonly Channel[];
-  /** False if cells or channels were left out for errors already reported. */
+  readonly vms: readonly Vm[];
+  readonly vmChannels: readonly VmChannel[];
+  /** False if cells, VMs or channels were left out for errors already reported. */
   readonly complete: boolean;
 }
 
@@ -24,9 +27,9 @@ export function checkSystem(system: Description): LocatedError[] {
   };
   const at = (pos: SourcePos): string => `line ${pos.line}`;
 
-  // Channel and irq ids share one space per cell, in the order they are written.
-  const ids = new Map<Cell, Map<number, { what: string; pos: SourcePos }>>();
-  const uses: { cell: Cell; id: number; what: string; pos: SourcePos }[] = [];
+  // Channel and irq ids share one space per cell (or VM), in the order they are written.
+  const ids = new Map<Schedulable, Map<number, { what: string; pos: SourcePos }>>();
+  const uses: { cell: Schedulable; id: number; what: string; pos: SourcePos }[] = [];
   for (const cell of system.cells) {
     for (const irq of cell.irqs) uses.push({ cell, id: irq.id, what: `irq source ${irq.source}`, pos: irq.pos });
   }
@@ -34,17 +37,24 @@ export function checkSystem(system: Description): LocatedError[] {
     uses.push({ cell: ch.a.cell, id: ch.a.id, what: `the channel to '${ch.b.cell.name}'`, pos: ch.a.pos });
     uses.push({ cell: ch.b.cell, id: ch.b.id, what: `the channel to '${ch.a.cell.name}'`, pos: ch.b.pos });
   }
+  for (const ch of system.vmChannels) {
+    const [a, b] = [endOwner(ch.a), endOwner(ch.b)];
+    uses.push({ cell: a, id: ch.a.id, what: `the channel to '${b.name}'`, pos: ch.a.pos });
+    uses.push({ cell: b, id: ch.b.id, what: `the channel to '${a.name}'`, pos: ch.b.pos });
+  }
   uses.sort((x, y) => x.pos.line - y.pos.line || x.pos.column - y.pos.column);
   for (const use of uses) {
     const taken = ids.get(use.cell) ?? new Map<number, { what: string; pos: SourcePos }>();
     ids.set(use.cell, taken);
     const first = taken.get(use.id);
     if (first) {
-      error(use.pos, `channel id ${use.id} of cell '${use.cell.name}' is already used by ${first.what} (${at(first.pos)}); accepted: a free id of '${use.cell.name}' such as ${freeId(taken)}`);
+      error(use.pos, `channel id ${use.id} of ${describeOwner(use.cell)} is already used by ${first.what} (${at(first.pos)}); accepted: a free id of '${use.cell.name}' such as ${freeId(taken)}`);
       continue;
     }
     taken.set(use.id, { what: use.what, pos: use.pos });
   }
+
+  checkVms(system, error);
 
   for (const cell of system.cells) {
     const placed: { start: number; end: number; region: string; pos: SourcePos }[] = [];
@@ -120,3 +130,58 @@ function freeId(taken: ReadonlyMap<number, unknown>): string {
   return `none (ids 0-${MAX_CHANNEL_ID} are all used; ${TIMER_CHANNEL_ID} is the timer)`;
 }
 
+
+/**
+ * Rules across a VM's parts and other VMs: every uio map names a channel of its VM (once),
+ * every link joins two VMs or more, MACs are unique on a link, and all guest RAM fits.
+ */
+function checkVms(system: Description, error: (pos: SourcePos, message: string) => void): void {
+  for (const vm of system.vms) {
+    const uio = new Map<number, SourcePos>();
+    for (const m of vm.maps) {
+      if (!m.uio) continue;
+      const channelIds = system.vmChannels.flatMap((ch) => [ch.a, ch.b]).filter((e) => 'vm' in e && e.vm === vm).map((e) => e.id);
+      const first = uio.get(m.uio.channel);
+      if (first) {
+        error(m.uio.pos, `uio channel ${m.uio.channel} of VM '${vm.name}' is already the interrupt of the uio map at line ${first.line}; accepted: one uio map per channel`);
+        continue;
+      }
+      uio.set(m.uio.channel, m.uio.pos);
+      // A channel left out for its own error may have been this one: say nothing then.
+      if (!channelIds.includes(m.uio.channel) && system.complete) {
+        error(m.uio.pos, `uio channel ${m.uio.channel} is no channel end of VM '${vm.name}'; accepted: ${channelIds.length > 0 ? `one of its channel ids: ${channelIds.join(', ')}` : `a channel with an end { vm: ${vm.name}, id: ${m.uio.channel} }`}`);
+      }
+    }
+  }
+
+  const links = new Map<string, { vm: Vm; pos: SourcePos; mac?: readonly number[] }[]>();
+  for (const vm of system.vms) {
+    for (const d of vm.devices) {
+      if (d.type !== 'net') continue;
+      const on = links.get(d.link) ?? [];
+      links.set(d.link, on);
+      const twice = on.find((x) => x.vm === vm);
+      if (twice) {
+        error(d.linkPos, `VM '${vm.name}' is on link '${d.link}' already (line ${twice.pos.line}); accepted: one net device per VM and link`);
+        continue;
+      }
+      const mac = d.mac?.map((o) => o.toString(16).padStart(2, '0')).join(':');
+      const sameMac = mac && on.find((x) => x.mac?.map((o) => o.toString(16).padStart(2, '0')).join(':') === mac);
+      if (sameMac) {
+        error(d.pos, `mac ${mac} is VM '${sameMac.vm.name}''s already on link '${d.link}' (line ${sameMac.pos.line}); accepted: a MAC address unique on the link, or no mac`);
+      }
+      on.push({ vm, pos: d.linkPos, mac: d.mac });
+    }
+  }
+  // A VM left out might have been the other end.
+  for (const [link, on] of system.complete ? links : []) {
+    if (on.length === 1) {
+      error(on[0].pos, `link '${link}' has one end: only VM '${on[0].vm.name}' has a net device on it; accepted: the same link on a net device of another VM, so they see each other`);
+    }
+  }
+
+  const total = system.vms.reduce((sum, vm) => sum + vm.memory, 0);
+  if (system.vms.length > 1 && total >= MAX_RAM_SIZE) {
+    error(system.vms[0].pos, `the VMs' guest RAM totals ${formatSize(total)}, more than the board's ${formatSize(MAX_RAM_SIZE)} of RAM can hold beside the kernel and cells; accepted: memory totalling less than ${formatSize(MAX_RAM_SIZE)}`);
+  }
+}

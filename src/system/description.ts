@@ -107,7 +107,7 @@ export interface Cell {
   readonly pos: SourcePos;
 }
 
-/** One end of a channel. (Issue 14 adds ends that name a VM.) */
+/** One end of a channel between two cells. */
 export interface ChannelEnd {
   readonly cell: Cell;
   /** 0–62; 63 is the cell's timer. */
@@ -128,12 +128,110 @@ export interface Channel {
   readonly pos: SourcePos;
 }
 
+/** A file a VM names (kernel, initrd, disk image), read when the description is checked. */
+export interface VmFile {
+  /** The path as read: the value resolved against the description's directory. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly pos: SourcePos;
+}
+
+/** How the VM's kernel is loaded: as src/machine/loader/boot-layout.ts tells them apart. */
+export type VmKernelFormat = 'image' | 'elf' | 'raw';
+
+/** `vms[].devices[]`: a virtio device the kernel will emulate for the VM (virtio-mmio). */
+export type VmDevice =
+  | { readonly type: 'console'; readonly pos: SourcePos }
+  | { readonly type: 'block'; readonly file: VmFile; readonly readonly: boolean; readonly pos: SourcePos }
+  | {
+    readonly type: 'net';
+    /** VMs with a net device on the same link see each other's frames. */
+    readonly link: string;
+    readonly linkPos: SourcePos;
+    /** Six octets, unicast; absent: the kernel will choose one. */
+    readonly mac?: readonly number[];
+    readonly pos: SourcePos;
+  };
+
+/** `vms[].maps[]`: a region mapped into the VM's guest-physical address space. */
+export interface VmMapping {
+  readonly region: MemoryRegion;
+  /** Page-aligned, clear of guest RAM, the emulated devices and the VM's other maps. */
+  readonly gpa: number;
+  readonly perms: Perms;
+  /** The region appears in Linux as a generic-uio device whose interrupt is channel `channel`. */
+  readonly uio?: { readonly channel: number; readonly pos: SourcePos };
+  readonly pos: SourcePos;
+}
+
+/**
+ * `vms[]`: a virtual machine, an S-mode guest (Linux) on one vCPU under the H extension
+ * (issue 14). Checked like a cell; the kernel cannot run it yet.
+ */
+export interface Vm {
+  readonly name: string;
+  readonly kernel: VmFile & { readonly format: VmKernelFormat };
+  readonly initrd?: VmFile;
+  readonly bootargs?: string;
+  /** Guest RAM in bytes, at guest-physical RAM_BASE (0x80000000): a multiple of 2 MiB. */
+  readonly memory: number;
+  /** Always 1: the board has one hart. */
+  readonly vcpus: 1;
+  /** 0–254, as for cells. */
+  readonly priority: number;
+  /** Absent: the vCPU runs unbudgeted at its priority. */
+  readonly schedulingContext?: SchedulingContext;
+  /** A VM is never passive (its vCPU is a thread that nobody calls); here so cells and VMs schedule alike. */
+  readonly passive: false;
+  /** What a fault that ends the guest does: boot it again, or stop it (the default). */
+  readonly onFault: 'restart' | 'stop';
+  /** The guest's own shutdown (SBI system reset) ends the whole run. */
+  readonly poweroff: boolean;
+  readonly devices: readonly VmDevice[];
+  readonly maps: readonly VmMapping[];
+  readonly pos: SourcePos;
+}
+
+/** One end of a channel that has a VM at one end at least. */
+export type AnyChannelEnd = ChannelEnd | { readonly vm: Vm; readonly id: number; readonly pos: SourcePos };
+
+/**
+ * A channel with a VM end: notifications both ways (into the VM as the interrupt of its
+ * generic-uio device). Protected calls into or out of a VM are not supported, so no `pp`.
+ */
+export interface VmChannel {
+  readonly a: AnyChannelEnd;
+  readonly b: AnyChannelEnd;
+  readonly pos: SourcePos;
+}
+
+/** Something with a priority that the scheduler runs: a cell, or a VM's vCPU. */
+export type Schedulable = Cell | Vm;
+
+export function isVm(x: Schedulable): x is Vm {
+  return 'kernel' in x;
+}
+
+/** The cell or VM at a channel end. */
+export function endOwner(end: AnyChannelEnd): Schedulable {
+  return 'vm' in end ? end.vm : end.cell;
+}
+
+/** `cell 'name'` or `VM 'name'`, for messages. */
+export function describeOwner(x: Schedulable): string {
+  return `${isVm(x) ? 'VM' : 'cell'} '${x.name}'`;
+}
+
 export interface SystemDescription {
   /** The description's path as given (used in messages). */
   readonly file: string;
   readonly regions: readonly MemoryRegion[];
   readonly cells: readonly Cell[];
+  /** Channels between two cells (the only ones the kernel can build today). */
   readonly channels: readonly Channel[];
+  readonly vms: readonly Vm[];
+  /** Channels with a VM at one end or both. */
+  readonly vmChannels: readonly VmChannel[];
 }
 
 /** Lowest virtual address of a description's mappings: the ELF, stack and IPC buffer lie below. */
@@ -145,6 +243,10 @@ export const PAGE_SIZE = 0x1000;
 /** Highest channel id; 63 is the timer's. */
 export const MAX_CHANNEL_ID = 62;
 export const TIMER_CHANNEL_ID = 63;
+/** Guest RAM size granule: G-stage megapages (and RV64 Linux's PMD-sized kernel mapping) are 2 MiB. */
+export const VM_MEMORY_GRANULE = 0x20_0000;
+/** Sv39x4 G-stage translation: guest-physical addresses have 41 bits. */
+export const GPA_LIMIT = 2 ** 41;
 /** Highest cell priority (255 is the kernel's own, as in Microkit). */
 export const MAX_PRIORITY = 254;
 

@@ -4,7 +4,7 @@
 // shows the result.
 import type { KernelImage, ImageCell } from '../kernel/image.js';
 import { responseBound, type Admission } from './admission.js';
-import type { Perms, SystemDescription } from './description.js';
+import type { LocatedError, Perms, SystemDescription } from './description.js';
 
 function perms(p: Perms): string {
   return `${p.read ? 'r' : ''}${p.write ? 'w' : ''}${p.execute ? 'x' : ''}`;
@@ -34,5 +34,18 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
       pp: ch.pp,
       grant: ch.grant,
     })),
+  };
+}
+
+/**
+ * Why the kernel cannot boot this description yet, if it cannot: virtual machines need
+ * the hart's H extension (issue 14). `cellvisor run` and `inspect` stop on it.
+ */
+export function unsupportedByKernel(system: SystemDescription): LocatedError | undefined {
+  const [vm] = system.vms;
+  if (!vm) return undefined;
+  return {
+    pos: vm.pos,
+    message: 'virtual machines need the hypervisor extension, which the board does not have yet (issue 14); accepted today: cells',
   };
 }

@@ -13,7 +13,7 @@ export type { SystemHost } from './build.js';
 
 export type LoadResult =
   | { readonly ok: true; readonly system: SystemDescription; readonly admission: Admission }
-  /** `admission` is there when every cell could be analysed, so its table can explain a failure. */
+  /** `admission` is there when every cell and VM could be analysed, so its table can explain a failure. */
   | { readonly ok: false; readonly errors: readonly LocatedError[]; readonly admission?: Admission };
 
 export function loadSystem(path: string, host: SystemHost): LoadResult {
@@ -42,11 +42,13 @@ export function checkText(path: string, text: string, host: SystemHost): LoadRes
   const built = buildSystem(root, path, validation.invalid, host, errors);
   errors.push(...checkSystem(built));
   // The analysis needs every cell's priority and budget; without them its verdict would mislead.
-  const admission = built.complete ? admit(built.cells, built.channels) : undefined;
+  const admission = built.complete ? admit(built.cells, built.channels, built.vms) : undefined;
   if (admission) errors.push(...admission.errors);
   if (errors.length > 0 || !admission) {
     return { ok: false, errors: sortErrors(errors), admission };
   }
-  const system: SystemDescription = { file: path, regions: built.regions, cells: built.cells, channels: built.channels };
+  const system: SystemDescription = {
+    file: path, regions: built.regions, cells: built.cells, channels: built.channels, vms: built.vms, vmChannels: built.vmChannels,
+  };
   return { ok: true, system, admission };
 }

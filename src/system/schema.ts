@@ -37,10 +37,9 @@ const ref = (name: string, description: string): JsonSchema => ({ $ref: `#/$defs
 export const SYSTEM_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   title: 'cellvisor system description',
-  description: 'The static description of a cellvisor system: memory regions, cells (native components with their ELF, priority, scheduling, mappings and interrupts) and the channels between them. See docs/system.md.',
+  description: 'The static description of a cellvisor system: memory regions, cells (native components with their ELF, priority, scheduling, mappings and interrupts), virtual machines, and the channels between them; cells or vms (or both) must be there. See docs/system.md.',
   type: 'object',
   additionalProperties: false,
-  required: ['cells'],
   properties: {
     memory_regions: {
       type: 'array',
@@ -132,7 +131,7 @@ export const SYSTEM_SCHEMA: JsonSchema = {
     },
     channels: {
       type: 'array',
-      description: 'Connections between two cells: notifications both ways, protected calls one way if pp says so.',
+      description: 'Connections between two cells, or a cell or VM and a VM: notifications both ways, protected calls one way (between cells only) if pp says so.',
       items: {
         title: 'channel',
         type: 'object',
@@ -148,6 +147,79 @@ export const SYSTEM_SCHEMA: JsonSchema = {
           grant: {
             type: 'boolean', default: false,
             description: 'Optional, with pp: a protected call may carry one capability to the called end (the caller\'s capability has the Grant right).',
+          },
+        },
+      },
+    },
+    vms: {
+      type: 'array',
+      description: 'Virtual machines (issue 14): S-mode guests such as Linux on one vCPU. Checked like cells; the kernel cannot run them until the hart has the H extension.',
+      items: {
+        title: 'VM',
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'kernel', 'memory', 'priority'],
+        dependentRequired: { budget: ['period'], period: ['budget'] },
+        properties: {
+          name: ref('name', 'The VM\'s name, unique among cells and VMs; channel ends refer to it.'),
+          kernel: { type: 'string', description: 'The guest kernel, relative to this file: a RISC-V Linux Image, an RV64 ELF or a raw S-mode binary.' },
+          initrd: { type: 'string', description: 'Optional: an initial ramdisk, relative to this file, placed in guest RAM.' },
+          bootargs: { type: 'string', description: 'Optional: the kernel command line (the device tree\'s /chosen/bootargs).' },
+          memory: ref('size', 'Guest RAM, at guest-physical 0x80000000: a multiple of 2 MiB, e.g. 256MiB.'),
+          vcpus: { type: 'integer', minimum: 1, description: 'Virtual harts; only 1 (the default): the board has one hart.' },
+          priority: {
+            type: 'integer', minimum: 0, maximum: MAX_PRIORITY,
+            description: `Scheduling priority of the vCPU, 0-${MAX_PRIORITY}, as for cells.`,
+          },
+          budget: ref('time', 'Optional, with period: CPU time per period for the vCPU, as for cells.'),
+          period: ref('time', 'Optional, with budget: the replenishment period, as for cells.'),
+          passive: { type: 'boolean', default: false, description: 'Only false: a VM cannot be passive (its vCPU runs on its own; nobody calls it).' },
+          on_fault: { enum: ['restart', 'stop'], description: 'What a fault that ends the guest does: restart boots it again, stop (the default) leaves it stopped.' },
+          poweroff: { type: 'boolean', default: false, description: 'The guest\'s own shutdown (SBI system reset) ends the whole run.' },
+          devices: {
+            type: 'array',
+            description: 'Virtio devices the kernel emulates for the VM, one virtio-mmio slot each.',
+            items: {
+              title: 'VM device',
+              type: 'object',
+              additionalProperties: false,
+              required: ['type'],
+              properties: {
+                type: { enum: ['console', 'block', 'net'], description: 'console (virtio-console), block (virtio-blk, needs file) or net (virtio-net, needs link).' },
+                file: { type: 'string', description: 'For block: the disk image, relative to this file; a whole number of 512-byte sectors.' },
+                readonly: { type: 'boolean', default: false, description: 'For block: the guest may not write the disk.' },
+                link: ref('name', 'For net: the link; VMs with a net device on the same link see each other.'),
+                mac: { type: 'string', description: 'For net, optional: a unicast MAC address such as 52:54:00:12:34:56.' },
+              },
+            },
+          },
+          maps: {
+            type: 'array',
+            description: 'Memory regions mapped into the VM\'s guest-physical address space.',
+            items: {
+              title: 'VM mapping',
+              type: 'object',
+              additionalProperties: false,
+              required: ['region', 'gpa', 'perms'],
+              properties: {
+                region: ref('name', 'The memory region to map (RAM, not a device\'s registers).'),
+                gpa: ref('address', 'Guest-physical address: page-aligned, clear of guest RAM, the emulated devices and the VM\'s other maps.'),
+                perms: {
+                  enum: ['r', 'rw', 'rx', 'rwx', 'x'],
+                  description: 'Access rights: r, w, x in that order, as for cells.',
+                },
+                uio: {
+                  title: 'uio',
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['channel'],
+                  description: 'Optional: show the region to Linux as a generic-uio device whose interrupt is the channel with this id.',
+                  properties: {
+                    channel: ref('channel_id', 'The VM\'s channel id (0-62) of a channel with an end in this VM.'),
+                  },
+                },
+              },
+            },
           },
         },
       },
@@ -173,10 +245,11 @@ export const SYSTEM_SCHEMA: JsonSchema = {
       title: 'channel end',
       type: 'object',
       additionalProperties: false,
-      required: ['cell', 'id'],
+      required: ['id'],
       properties: {
-        cell: ref('name', 'The cell at this end.'),
-        id: ref('channel_id', 'The channel id (0-62) by which that cell knows the channel.'),
+        cell: ref('name', 'The cell at this end (or vm, not both).'),
+        vm: ref('name', 'The VM at this end (or cell, not both).'),
+        id: ref('channel_id', 'The channel id (0-62) by which that cell or VM knows the channel.'),
       },
     },
   },

@@ -56,7 +56,7 @@ describe('description parsing', () => {
   });
 
   it('rejects text that is not UTF-8, and empty files', () => {
-    assert.deepEqual(messages(''), ['1:1: the description is empty; accepted: a mapping with keys memory_regions, cells, channels']);
+    assert.deepEqual(messages(''), ['1:1: the description is empty; accepted: a mapping with keys memory_regions, cells, channels, vms']);
     const latin1 = loadSystem('/x/system.yaml', { readFile: () => new Uint8Array([0x63, 0x65, 0x6c, 0x6c, 0x73, 0x3a, 0x20, 0xe9, 0x0a]) });
     assert.deepEqual(latin1.ok ? [] : latin1.errors, [{ pos: { line: 1, column: 1 }, message: 'the description is not UTF-8 text; accepted: a YAML file in UTF-8' }]);
   });
