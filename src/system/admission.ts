@@ -20,7 +20,7 @@
 // so a VM's run priority is its own.
 
 import { cyclesToNs, RELEASE_OVERHEAD_CYCLES } from '../kernel/cost-model.js';
-import { describeOwner, type Cell, type Channel, type LocatedError, type Schedulable, type Vm } from './description.js';
+import { describeOwner, isVm, type Cell, type Channel, type LocatedError, type Schedulable, type Vm } from './description.js';
 import { formatTime } from './units.js';
 
 /** One budgeted cell's (or VM's) line in the admission table. */
@@ -91,7 +91,7 @@ export function admit(cells: readonly Cell[], channels: readonly Channel[], vms:
       const through = at.via ? `, calling '${at.via.name}' (priority ${at.via.priority}),` : '';
       errors.push({
         pos: hog.pos,
-        message: `${describeOwner(hog)} (priority ${hog.priority})${through} has no budget and could starve budgeted ${describeOwner(cell)} (priority ${cell.priority}); accepted: a budget and period for '${hog.name}', passive: true, or a priority below ${cell.priority}${at.via ? ` for it and the servers it calls` : ''}`,
+        message: `${describeOwner(hog)} (priority ${hog.priority})${through} has no budget and could starve budgeted ${describeOwner(cell)} (priority ${cell.priority}); accepted: a budget and period for '${hog.name}'${isVm(hog) ? '' : ', passive: true,'} or a priority below ${cell.priority}${at.via ? ` for it and the servers it calls` : ''}`,
       });
     }
   }

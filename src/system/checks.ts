@@ -168,7 +168,7 @@ function checkVms(system: Description, error: (pos: SourcePos, message: string) 
       const mac = d.mac?.map((o) => o.toString(16).padStart(2, '0')).join(':');
       const sameMac = mac && on.find((x) => x.mac?.map((o) => o.toString(16).padStart(2, '0')).join(':') === mac);
       if (sameMac) {
-        error(d.pos, `mac ${mac} is VM '${sameMac.vm.name}''s already on link '${d.link}' (line ${sameMac.pos.line}); accepted: a MAC address unique on the link, or no mac`);
+        error(d.pos, `mac ${mac} is already used on link '${d.link}' by VM '${sameMac.vm.name}' (line ${sameMac.pos.line}); accepted: a MAC address unique on the link, or no mac`);
       }
       on.push({ vm, pos: d.linkPos, mac: d.mac });
     }
