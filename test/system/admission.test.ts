@@ -161,3 +161,57 @@ describe('admission: passive servers', () => {
     ]);
   });
 });
+
+describe('admission: VMs', () => {
+  /** One cell and one VM, each with cost C (ms, overhead included) and period T (ms) if given. */
+  const mixed = (cell: Task, vm: Task): LoadResult => checkText('/fixtures/system.yaml', [
+    'cells:',
+    `  - { name: ${cell.name}, elf: cell.elf, priority: ${cell.priority}${cell.cost !== undefined ? `, budget: ${cell.cost * MS - RELEASE_OVERHEAD_NS}ns, period: ${cell.period}ms` : ''} }`,
+    'vms:',
+    `  - { name: ${vm.name}, kernel: Image, memory: 64MiB, priority: ${vm.priority}${vm.cost !== undefined ? `, budget: ${vm.cost * MS - RELEASE_OVERHEAD_NS}ns, period: ${vm.period}ms` : ''} }`,
+    '',
+  ].join('\n'), testHost);
+
+  it('analyses a budgeted VM like a cell, and counts it as interference', () => {
+    // vm: C = 2, T = 10 at priority 200; cell: C = 3, T = 10 below it: R = 3 + 2 = 5.
+    const result = mixed({ name: 'worker', priority: 100, cost: 3, period: 10 }, { name: 'linux', priority: 200, cost: 2, period: 10 });
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('\n'));
+    assert.deepEqual(result.admission.rows.map((r) => [r.cell.name, r.boundNs / MS, r.interferers.map((c) => c.name)]), [
+      ['worker', 5, ['linux']], ['linux', 2, []],
+    ]);
+    assert.equal(result.admission.totalUtilisation, 0.5);
+    assert.match(formatAdmission(result.admission), /^linux\s+200\s+/m);
+  });
+
+  it('fails a cell that a budgeted VM above it delays past its period', () => {
+    const result = mixed({ name: 'worker', priority: 100, cost: 6, period: 10 }, { name: 'linux', priority: 200, cost: 5, period: 10 });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual(result.errors.map((e) => e.message.split(';')[0]), [
+      'cell \'worker\' may not finish within its period: its response time reaches 11 ms > period 10 ms with interference from \'linux\'',
+      'the budgeted cells and VMs need 110.0 % of the CPU (with the kernel\'s 6.6 µs per release)',
+    ]);
+  });
+
+  it('says an unbudgeted VM above a budgeted cell could starve it, and not below', () => {
+    const above = mixed({ name: 'worker', priority: 100, cost: 1, period: 10 }, { name: 'linux', priority: 150 });
+    assert.equal(above.ok, false);
+    if (above.ok) return;
+    assert.deepEqual(above.errors.map((e) => e.message), [
+      'VM \'linux\' (priority 150) has no budget and could starve budgeted cell \'worker\' (priority 100); accepted: a budget and period for \'linux\' or a priority below 100',
+    ]);
+    const below = mixed({ name: 'worker', priority: 100, cost: 1, period: 10 }, { name: 'linux', priority: 50 });
+    assert.ok(below.ok, below.ok ? '' : below.errors.map((e) => e.message).join('\n'));
+    // And a budgeted VM is starved by an unbudgeted cell above it, as a cell would be.
+    const vmStarved = mixed({ name: 'hog', priority: 100 }, { name: 'linux', priority: 50, cost: 1, period: 10 });
+    assert.equal(vmStarved.ok, false);
+    if (vmStarved.ok) return;
+    assert.match(vmStarved.errors[0].message, /^cell 'hog' \(priority 100\) has no budget and could starve budgeted VM 'linux' \(priority 50\)/);
+  });
+
+  it('responseBound finds a VM by name', () => {
+    const result = mixed({ name: 'worker', priority: 100, cost: 3, period: 10 }, { name: 'linux', priority: 50, cost: 2, period: 10 });
+    assert.ok(result.ok);
+    assert.equal(responseBound(result.admission, 'linux'), 5 * MS);
+  });
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatError, MAPPING_BASE } from '../../src/system/description.js';
 import { loadSystem } from '../../src/system/load.js';
-import { CELL_SYMBOLS, testHost } from '../helpers/system-host.js';
+import { CELL_SYMBOLS, testHost, VM_FILES } from '../helpers/system-host.js';
 import { ROOT } from '../helpers/tools.js';
 
 const FIXTURES = join(ROOT, 'test/system/fixtures');
@@ -105,6 +105,84 @@ describe('good system descriptions', () => {
 
     // The passive server is not analysed; client and monitor are.
     assert.deepEqual(result.admission.rows.map((r) => r.cell.name), ['client', 'monitor']);
+  });
+
+  it('vms.yaml: VMs with every key, devices, uio maps and channels to a cell and between VMs', () => {
+    const result = loadSystem(join(FIXTURES, 'good/vms.yaml'), testHost);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => formatError('vms.yaml', e)).join('\n'));
+    const { regions, cells, channels, vms, vmChannels } = result.system;
+    const [filter] = cells;
+    const [linux, other] = vms;
+    assert.equal(linux.name, 'linux');
+    assert.equal(linux.kernel.format, 'image');
+    assert.equal(linux.kernel.path, join(FIXTURES, 'good/Image'));
+    assert.deepEqual(linux.kernel.bytes, VM_FILES.Image());
+    assert.deepEqual(linux.kernel.pos, { line: 21, column: 13 });
+    assert.equal(linux.initrd?.path, join(FIXTURES, 'good/initramfs.cpio.gz'));
+    assert.equal(linux.initrd?.bytes.length, 3000);
+    assert.equal(linux.bootargs, 'console=hvc0');
+    assert.equal(linux.memory, 256 * 2 ** 20);
+    assert.equal(linux.vcpus, 1);
+    assert.equal(linux.priority, 50);
+    assert.deepEqual(linux.schedulingContext && [linux.schedulingContext.budgetNs, linux.schedulingContext.periodNs], [2_000_000, 20_000_000]);
+    assert.equal(linux.passive, false);
+    assert.equal(linux.onFault, 'restart');
+    assert.equal(linux.poweroff, true);
+    assert.deepEqual(linux.devices.map((d) => d.type), ['console', 'block', 'net']);
+    const [, block, net] = linux.devices;
+    assert.ok(block.type === 'block' && net.type === 'net');
+    assert.equal(block.readonly, true);
+    assert.equal(block.file.bytes.length, 8 * 512);
+    assert.equal(net.link, 'lan0');
+    assert.deepEqual(net.mac, [0x52, 0x54, 0x00, 0x12, 0x34, 0x56]);
+    assert.equal(linux.maps[0].region, regions[0]);
+    assert.equal(linux.maps[0].gpa, 0x9000_0000);
+    assert.deepEqual(linux.maps[0].perms, { read: true, write: true, execute: false });
+    assert.equal(linux.maps[0].uio?.channel, 2);
+    assert.equal(linux.maps[1].uio, undefined);
+    assert.deepEqual(linux.pos, { line: 20, column: 5 });
+
+    // Defaults, and an ELF kernel.
+    assert.equal(other.kernel.format, 'elf');
+    assert.equal(other.memory, 64 * 2 ** 20);
+    assert.equal(other.onFault, 'stop');
+    assert.equal(other.poweroff, false);
+    assert.equal(other.initrd, undefined);
+    assert.equal(other.bootargs, undefined);
+    const [otherNet] = other.devices;
+    assert.ok(otherNet.type === 'net');
+    assert.equal(otherNet.mac, undefined);
+
+    // Channels with a VM end are apart from the cells' own (which the kernel builds).
+    assert.equal(channels.length, 0);
+    assert.equal(vmChannels.length, 2);
+    const [toFilter, between] = vmChannels;
+    assert.ok('cell' in toFilter.a && 'vm' in toFilter.b);
+    assert.equal(toFilter.a.cell, filter);
+    assert.equal(toFilter.b.vm, linux);
+    assert.equal(toFilter.b.id, 2);
+    assert.ok('vm' in between.a && 'vm' in between.b);
+    assert.deepEqual([between.a.vm, between.b.vm], [other, linux]);
+
+    // The VMs are analysed with the cell, below it.
+    assert.deepEqual(result.admission.rows.map((r) => [r.cell.name, r.interferers.map((c) => c.name)]), [
+      ['filter', []], ['linux', ['filter']], ['other', ['filter', 'linux']],
+    ]);
+  });
+
+  it('vms-only.yaml: a VM and no cells is a valid description', () => {
+    const result = loadSystem(join(FIXTURES, 'good/vms-only.yaml'), testHost);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => formatError('vms-only.yaml', e)).join('\n'));
+    assert.deepEqual(result.system.cells, []);
+    assert.deepEqual(result.system.vms.map((v) => [v.name, v.memory, v.onFault, v.devices.length, v.maps.length]), [['linux', 128 * 2 ** 20, 'stop', 0, 0]]);
+    assert.equal(result.system.vms[0].schedulingContext, undefined);
+    assert.equal(result.admission.rows.length, 0);
+  });
+
+  it('a description without vms has none', () => {
+    const result = loadSystem(join(FIXTURES, 'good/minimal.yaml'), testHost);
+    assert.ok(result.ok);
+    assert.deepEqual([result.system.vms, result.system.vmChannels], [[], []]);
   });
 
   it('reports every error at once, sorted by position', () => {
