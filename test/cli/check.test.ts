@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cellElf } from '../helpers/system-host.js';
+import { cellElf, VM_FILES } from '../helpers/system-host.js';
 import { GCC, needGcc, ROOT, scratchFile } from '../helpers/tools.js';
 
 interface Result {
@@ -91,7 +91,7 @@ describe('cellvisor check', () => {
     assert.equal(r.stderr, 'cellvisor: check: missing SYSTEM.yaml\n');
     r = cellvisor(dir, 'check', 'system.yaml');
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, "system.yaml:1:1: the description is empty; accepted: a mapping with keys memory_regions, cells, channels\n");
+    assert.equal(r.stderr, "system.yaml:1:1: the description is empty; accepted: a mapping with keys memory_regions, cells, channels, vms\n");
   });
 
   it('checks setvar against a cell compiled by the RISC-V toolchain', { skip: needGcc }, () => {
@@ -114,6 +114,49 @@ describe('cellvisor check', () => {
     const r = cellvisor(dir, 'check', 'system.yaml');
     assert.equal(r.status, 2);
     assert.equal(r.stderr, "system.yaml:9:61: setvar 'flags' is 4 bytes in 'c.elf'; accepted: a uint64_t variable (8 bytes) in the cell's data\n");
+  });
+});
+
+describe('descriptions with VMs', () => {
+  const vmFiles = Object.fromEntries(Object.entries(VM_FILES).map(([name, make]) => [name, make()]));
+
+  it('cellvisor check accepts them and prints the table with the VMs', () => {
+    const dir = project('vms', fixture('good/vms.yaml'), vmFiles);
+    const r = cellvisor(dir, 'check', 'system.yaml');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[1], /^filter\s+100\s+1 ms\s+10 ms\s+10\.1 %\s+1\.007 ms\s+OK$/);
+    // linux: C = 2 ms + 6.6 µs, T = 20 ms, plus one release of filter: R = 3.0132 ms.
+    assert.match(lines[2], /^linux\s+50\s+2 ms\s+20 ms\s+10\.0 %\s+3\.013 ms\s+OK$/);
+    assert.match(lines[3], /^other\s+40\s+1 ms\s+20 ms\s+5\.0 %\s+4\.02 ms\s+OK$/);
+    assert.equal(lines.at(-1), 'system.yaml: OK');
+  });
+
+  it('cellvisor check accepts VMs without cells', () => {
+    const dir = project('vms-only', fixture('good/vms-only.yaml'), vmFiles);
+    const r = cellvisor(dir, 'check', 'system.yaml');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'admission: no cell has a budget and period; nothing to analyse\nsystem.yaml: OK\n');
+  });
+
+  for (const command of ['run', 'inspect']) {
+    it(`cellvisor ${command} stops with one line and status 2: the board has no H extension yet`, () => {
+      const dir = project(`vms-${command}`, fixture('good/vms.yaml'), vmFiles);
+      const r = cellvisor(dir, command, 'system.yaml');
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      // At the first VM (line 20, column 5 of the fixture).
+      assert.equal(r.stderr, 'cellvisor: system.yaml:20:5: virtual machines need the hypervisor extension, which the board does not have yet (issue 14); accepted today: cells\n');
+    });
+  }
+
+  it('cellvisor run still reports a bad description with VMs as errors, not the refusal', () => {
+    const dir = project('vms-bad', fixture('bad/vm-no-kernel.yaml'), vmFiles);
+    const r = cellvisor(dir, 'run', 'system.yaml');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^system\.yaml:3:5: a VM has no 'kernel'; add kernel: /);
+    assert.doesNotMatch(r.stderr, /hypervisor/);
   });
 });
 
