@@ -10,7 +10,7 @@ import { deviceAt, deviceOfIrq, describeIrqs, PLIC_SOURCE_COUNT, whyNoDevice } f
 import { buildVm } from './build-vm.js';
 import {
   MAPPING_BASE, PAGE_SIZE, SV39_USER_LIMIT,
-  type AnyChannelEnd, type Cell, type Channel, type ChannelEnd, type Irq, type LocatedError, type Mapping, type MemoryRegion,
+  type AnyChannelEnd, type Cell, type Channel, type Irq, type LocatedError, type Mapping, type MemoryRegion,
   type Perms, type SchedulingContext, type SourcePos, type Vm, type VmChannel,
 } from './description.js';
 import { formatSize, formatTime, hex, parseSize, parseTime } from './units.js';
