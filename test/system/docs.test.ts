@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatAdmission } from '../../src/system/admission.js';
 import { checkText } from '../../src/system/load.js';
-import { cellElf } from '../helpers/system-host.js';
+import { cellElf, testHost } from '../helpers/system-host.js';
 import { ROOT } from '../helpers/tools.js';
 
 describe('docs/system.md', () => {
@@ -19,5 +19,17 @@ describe('docs/system.md', () => {
     const result = checkText('docs/system.yaml', yaml, { readFile: (path) => (path.endsWith('.elf') ? cellElf() : undefined) });
     assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => `${e.pos.line}:${e.pos.column}: ${e.message}`).join('\n'));
     assert.equal(`${formatAdmission(result.admission)}system.yaml: OK\n`, shown);
+  });
+});
+
+describe('docs/system.md, vms', () => {
+  it('its VM example checks OK beside the cell and region it names', () => {
+    const doc = readFileSync(join(ROOT, 'docs/system.md'), 'utf8');
+    const yaml = /### `vms`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(yaml);
+    const text = `memory_regions:\n  - { name: ring, size: 4KiB }\ncells:\n  - { name: filter, elf: cell.elf, priority: 100 }\n${yaml}`;
+    const result = checkText('docs/system.yaml', text, testHost);
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => `${e.pos.line}:${e.pos.column}: ${e.message}`).join('\n'));
+    assert.deepEqual(result.system.vms.map((v) => v.name), ['linux']);
   });
 });
