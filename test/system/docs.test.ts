@@ -27,9 +27,9 @@ describe('docs/system.md, vms', () => {
     const doc = readFileSync(join(ROOT, 'docs/system.md'), 'utf8');
     const yaml = /### `vms`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     assert.ok(yaml);
-    const text = `memory_regions:\n  - { name: ring, size: 4KiB }\ncells:\n  - { name: filter, elf: cell.elf, priority: 100 }\n${yaml}`;
-    const result = checkText('docs/system.yaml', text, testHost);
+    const text = `memory_regions:\n  - { name: ring, size: 4KiB }\ncells:\n  - { name: filter, elf: cell.elf, priority: 100, budget: 1ms, period: 10ms }\n${yaml}`;
+    const result = checkText('docs/system.yaml', text, { readFile: (path) => (path.endsWith('router.elf') ? cellElf() : testHost.readFile(path)) });
     assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => `${e.pos.line}:${e.pos.column}: ${e.message}`).join('\n'));
-    assert.deepEqual(result.system.vms.map((v) => v.name), ['linux']);
+    assert.deepEqual(result.system.vms.map((v) => v.name), ['linux', 'router']);
   });
 });
