@@ -182,6 +182,6 @@ function checkVms(system: Description, error: (pos: SourcePos, message: string) 
 
   const total = system.vms.reduce((sum, vm) => sum + vm.memory, 0);
   if (system.vms.length > 1 && total >= MAX_RAM_SIZE) {
-    error(system.vms[0].pos, `the VMs' guest RAM totals ${formatSize(total)}, more than the board's ${formatSize(MAX_RAM_SIZE)} of RAM can hold beside the kernel and cells; accepted: memory totalling less than ${formatSize(MAX_RAM_SIZE)}`);
+    error(system.vms[0].pos, `the VMs' guest RAM totals ${formatSize(total)}, but the board has at most ${formatSize(MAX_RAM_SIZE)} of RAM, and the kernel and cells need some of it; accepted: memory totalling less than ${formatSize(MAX_RAM_SIZE)}`);
   }
 }
