@@ -110,3 +110,18 @@ export function fdSource(fd: number): CharSource {
     },
   };
 }
+
+/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
+export function openInput(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new UsageError(path, 'is a directory, not a file');
+  }
+  return fd;
+}

@@ -13,7 +13,7 @@ import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
 import { nodeSystemHost } from './check.js';
 import { EXIT_OK, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
-import { fileProblem, HART_WASM, type CliIo } from './node-host.js';
+import { compileHart, fileProblem, type CliIo } from './node-host.js';
 
 export const INSPECT_HELP = `Usage: cellvisor inspect SYSTEM.yaml [--json]
 
@@ -64,13 +64,8 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
     io.err(`cellvisor: ${formatError(path, unsupported)}`);
     return EXIT_USAGE;
   }
-  let wasm: WebAssembly.Module;
-  try {
-    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
-  } catch (err) {
-    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
-    return EXIT_STUCK;
-  }
+  const wasm = await compileHart(io);
+  if (!wasm) return EXIT_STUCK;
   const board = await VirtBoard.create(wasm, { ramSize, console: { write: () => {} } });
   const kernel = new Kernel(board, { output: () => {}, log: () => {} });
   try {

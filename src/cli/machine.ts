@@ -3,7 +3,7 @@
 // initrd and disk, the serial console on the terminal, and the guest's power-off code
 // as the exit status.
 
-import { closeSync, fstatSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { disassemble } from '../hart/disasm.js';
 import { BootError, boot, planBoot, type Bios, type BootPlan, type NamedFile } from '../firmware/boot.js';
 import type { SbiFirmware } from '../firmware/sbi.js';
@@ -16,8 +16,8 @@ import { boardDtb } from '../machine/fdt/board-dt.js';
 import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, parseRtc, UsageError, type RtcBase } from './args.js';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
-import { fdSource, FileBlockBackend } from './host-devices.js';
-import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
+import { fdSource, FileBlockBackend, openInput } from './host-devices.js';
+import { compileHart, fdSink, fileProblem, type CliIo } from './node-host.js';
 import { LiveInput, runLive, type Quit } from './live-console.js';
 
 export const MACHINE_HELP = `Usage: cellvisor machine --kernel FILE [options]
@@ -220,13 +220,8 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const disk = drive ? FileBlockBackend.open(drive.path, drive.readOnly) : undefined;
   const inputFd = inputPath === undefined ? undefined : inputPath === '-' ? 0 : openInput(inputPath);
 
-  let wasm: WebAssembly.Module;
-  try {
-    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
-  } catch (err) {
-    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
-    return EXIT_STUCK;
-  }
+  const wasm = await compileHart(io);
+  if (!wasm) return EXIT_STUCK;
 
   const sink = fdSink(1);
   const tracePath = str('trace');
@@ -298,21 +293,6 @@ function rtcEpochNs(rtc: RtcBase): bigint {
     case 'fixed': return DEFAULT_RTC_EPOCH_NS;
     case 'date': return rtc.epochNs;
   }
-}
-
-/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
-function openInput(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new UsageError(path, fileProblem(err));
-  }
-  if (fstatSync(fd).isDirectory()) {
-    closeSync(fd);
-    throw new UsageError(path, 'is a directory, not a file');
-  }
-  return fd;
 }
 
 function openTrace(path: string): number {

@@ -52,3 +52,13 @@ export function fileProblem(err: unknown): string {
     default: return err instanceof Error ? err.message : String(err);
   }
 }
+
+/** build/hart.wasm compiled, or undefined after saying on `io` why it could not be. */
+export async function compileHart(io: CliIo): Promise<WebAssembly.Module | undefined> {
+  try {
+    return await WebAssembly.compile(readFileSync(HART_WASM));
+  } catch (err) {
+    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
+    return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 // `cellvisor run SYSTEM.yaml`: check the description, build the image, boot the kernel
 // on the virt board and run the cells. Each cell's console lines go to stdout prefixed
 // with its name; the kernel's reports go to stderr.
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
@@ -15,8 +15,8 @@ import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
 import { nodeSystemHost } from './check.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } from './exit-codes.js';
-import { fdSource } from './host-devices.js';
-import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
+import { fdSource, openInput } from './host-devices.js';
+import { compileHart, fdSink, fileProblem, type CliIo } from './node-host.js';
 import { formatStats } from './run-stats.js';
 import { LiveInput, runLive, type Quit } from './live-console.js';
 
@@ -110,13 +110,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   }
   const image = kernelImage(loaded.system, loaded.admission);
 
-  let wasm: WebAssembly.Module;
-  try {
-    wasm = await WebAssembly.compile(readFileSync(HART_WASM));
-  } catch (err) {
-    io.err(`cellvisor: ${HART_WASM}: ${fileProblem(err)}; build the hart with 'npm run build:hart'`);
-    return EXIT_STUCK;
-  }
+  const wasm = await compileHart(io);
+  if (!wasm) return EXIT_STUCK;
   const inputPath = str('input');
   const inputFd = inputPath === undefined ? undefined : inputPath === '-' ? 0 : openInput(inputPath);
   const input = inputFd !== undefined ? new ConsoleLines(fdSource(inputFd)) : undefined;
@@ -173,19 +168,4 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         return EXIT_STUCK;
     }
   }
-}
-
-/** `--input FILE`: anything readable as a stream (a file, a FIFO, /dev/null), not a directory. */
-function openInput(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new UsageError(path, fileProblem(err));
-  }
-  if (fstatSync(fd).isDirectory()) {
-    closeSync(fd);
-    throw new UsageError(path, 'is a directory, not a file');
-  }
-  return fd;
 }
