@@ -16,7 +16,7 @@ import {
   MSTATUS_FS_DIRTY, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
   MSTATUS_UXL_SHIFT, MSTATUS_UXL, MSTATUS_SXL_SHIFT, MSTATUS_SD,
   ENVCFG_FIOM, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE, COUNTEREN_TM,
-  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48, SATP_PPN,
   PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_L,
   CSR_VSSTATUS, CSR_VSIE, CSR_VSTVEC, CSR_VSSCRATCH, CSR_VSEPC, CSR_VSCAUSE, CSR_VSTVAL, CSR_VSIP, CSR_VSTIMECMP,
   CSR_VSATP, CSR_HSTATUS, CSR_HEDELEG, CSR_HIDELEG, CSR_HIE, CSR_HTIMEDELTA, CSR_HCOUNTEREN, CSR_HGEIE, CSR_HENVCFG,
@@ -54,7 +54,7 @@ const MEDELEG_WRITABLE_H: u64 = MEDELEG_WRITABLE | (1 << 10) | (0xf << 20); // +
 const HEDELEG_WRITABLE: u64 = 0xb1ff; // causes 0-8, 12, 13, 15 (8.2.2)
 const HSTATUS_WRITABLE: u64 = HSTATUS_GVA | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_HU | HSTATUS_VTVM | HSTATUS_VTW | HSTATUS_VTSR;
 const HSTATUS_VSXL_64: u64 = XLEN_64 << HSTATUS_VSXL_SHIFT;
-const HGATP_PPN: u64 = 0x0000_0fff_ffff_fffc; // the 16 KiB root table: PPN[1:0] read as zero (8.2.10)
+const HGATP_PPN: u64 = SATP_PPN; // the 16 KiB alignment of the root table is software's duty
 const HENVCFG_MENVCFG_GATED: u64 = MENVCFG_PBMTE | MENVCFG_STCE;
 
 export let mstatus: u64 = 0;
@@ -177,7 +177,7 @@ function readVsstatus(): u64 {
 
 function writeVsstatus(v: u64): void {
   let changed = (vsstatus ^ v) & (MSTATUS_SUM | MSTATUS_MXR);
-  vsstatus = (vsstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK & ~(MSTATUS_UXL | MSTATUS_SD));
+  vsstatus = (vsstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK & ~(MSTATUS_UXL | MSTATUS_SD)) | (XLEN_64 << MSTATUS_UXL_SHIFT);
   if (changed) flushTlbAll();
 }
 
@@ -244,7 +244,11 @@ function hCheck(n: u32): u32 {
   if (level == 3) return priv == PRV_M ? n : 0xffff_ffff;
   if (!virt) {
     // Hypervisor and VS CSRs (level 2) belong to HS-mode.
-    if (level == 2) return priv >= PRV_S ? n : 0xffff_ffff;
+    if (level == 2) {
+      // mstatus.TVM also guards hgatp in HS-mode (8.2.10... "hgatp").
+      if (n == CSR_HGATP && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0) return 0xffff_ffff;
+      return priv >= PRV_S ? n : 0xffff_ffff;
+    }
     return level > priv ? 0xffff_ffff : n;
   }
   // V=1: what HS-mode (or HU for VU) could access but VS/VU may not is a virtual instruction.
