@@ -137,12 +137,18 @@ export function setHyperAccess(p: i32, exec: bool): void { hyperPriv = p; xExec 
   return dataPriv();
 }
 
-function guestFault(kind: i32, va: u64, gpa: u64): u64 {
+// htinst/mtinst for a guest-page fault of an implicit VS-stage page-table access: the
+// pseudoinstructions of a 64-bit read, or write (A/D update), which a nonzero htval
+// makes mandatory (8.6.3... "Transformed Instruction or Pseudoinstruction").
+const TINST_PT_READ: u64 = 0x3000;
+const TINST_PT_WRITE: u64 = 0x3020;
+
+function guestFault(kind: i32, va: u64, gpa: u64, tinst: u64 = 0): u64 {
   let cause: u64 = kind == ACCESS_FETCH ? CAUSE_FETCH_GUEST_PAGE_FAULT
     : kind == ACCESS_LOAD ? CAUSE_LOAD_GUEST_PAGE_FAULT : CAUSE_STORE_GUEST_PAGE_FAULT;
   if (quiet) { quietFault = cause; return 0; }
   // htval/mtval2 get the GPA shifted right by 2; its low two bits are lost (8.2.8... "htval").
-  setGuestFault(gpa, 0, true);
+  setGuestFault(gpa, tinst, true);
   raiseException(cause, va);
   return 0;
 }
@@ -157,10 +163,11 @@ let gLeafMask: u64 = 0xfff;
 function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: bool): u64 {
   let mode = hgatp & SATP_MODE;
   gLeafMask = 0xffff_ffff_ffff_ffff;
+  let tinst: u64 = !implicit ? 0 : implicitStore ? TINST_PT_WRITE : TINST_PT_READ;
   if (mode == SATP_MODE_BARE) return gpa;
   let levels = mode == HGATP_MODE_SV39X4 ? 3 : 4;
   let gpaBits: u64 = 14 + 9 * <u64>levels;
-  if ((gpa >> gpaBits) != 0) return guestFault(kind, va, gpa);
+  if ((gpa >> gpaBits) != 0) return guestFault(kind, va, gpa, tinst);
   let a = (hgatp & SATP_PPN) << 12;
   let i = levels - 1;
   let pte: u64 = 0;
@@ -170,10 +177,10 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
     pteAddr = a + (((gpa >> (12 + 9 * <u64>i)) & idxMask) << 3);
     if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRV_S)) return fail(kind, false, va);
     pte = load<u64>(ramHost(pteAddr));
-    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return guestFault(kind, va, gpa);
-    if (!pteHighBitsOk(pte, menvcfg)) return guestFault(kind, va, gpa);
+    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return guestFault(kind, va, gpa, tinst);
+    if (!pteHighBitsOk(pte, menvcfg)) return guestFault(kind, va, gpa, tinst);
     if ((pte & (PTE_R | PTE_X)) != 0) break;
-    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return guestFault(kind, va, gpa);
+    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return guestFault(kind, va, gpa, tinst);
     i--;
     a = ((pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff) << 12;
   }
@@ -191,7 +198,7 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
     if (i != 0 || (ppn & 0xf) != 8) ok = false;
     mask = 0xffff;
   }
-  if (!ok) return guestFault(kind, va, gpa);
+  if (!ok) return guestFault(kind, va, gpa, tinst);
   let want: u64 = PTE_A | (isStore ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
