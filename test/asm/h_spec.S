@@ -10,7 +10,8 @@
  * mstatus.MXR in G-stage; guest-page faults of VS-stage page-table reads
  * keep the access type and write a pseudoinstruction to mtinst; HLVX needs
  * only execute permission in G-stage; HLV from U-mode to a VS-stage S page
- * is a page fault. Privileged spec 1.12 chapter 8 (8.2.1 hstatus, 8.2.3
+ * is a page fault; VSEI comes before VSSI and VSTI, for HS-mode and, as SEI,
+ * for VS-mode. Privileged spec 1.12 chapter 8 (8.2.1 hstatus, 8.2.3
  * hip/hie, 8.2.12 vsip, 8.4 traps, 8.5 two-stage translation, 8.6.1
  * virtual instructions, 8.6.3 transformed instructions) and 3.1.6 (mstatus
  * TVM/TSR/GVA with H).
@@ -90,6 +91,21 @@ TEST_BEGIN
     VTRY "load fault in VS to M", PRV_S, 1, ld s4, UNMAPPED_ADDR(zero)
     VTRY "illegal in VS to M", PRV_S, 1, .word 0
     VTRY "load fault in HS to M", PRV_S, 0, ld s4, UNMAPPED_ADDR(zero)
+
+    /* interrupt priority: VSEI, VSSI, VSTI */
+    li t0, MIP_VSSIP | MIP_VSTIP | MIP_VSEIP
+    csrw CSR_HIE, t0
+    csrw CSR_HVIP, t0
+    VTRY "VSEI VSSI VSTI pending, to HS", PRV_S, 1, nop
+    li t0, MIP_VSSIP | MIP_VSTIP | MIP_VSEIP
+    csrw CSR_HIDELEG, t0
+    li t0, MSTATUS_SIE
+    csrw CSR_VSSTATUS, t0
+    VTRY "VSEI VSSI VSTI pending, to VS", PRV_S, 1, nop
+    csrw CSR_HVIP, zero
+    csrw CSR_HIDELEG, zero
+    csrw CSR_HIE, zero
+    csrw CSR_VSSTATUS, zero
 
     /* virtual instructions */
     VTRY "sstatus in VU", PRV_U, 1, csrr s4, sstatus

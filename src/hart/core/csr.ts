@@ -247,6 +247,8 @@ function hCheck(n: u32): u32 {
     if (level == 2) {
       // mstatus.TVM also guards hgatp in HS-mode (8.2.10... "hgatp").
       if (n == CSR_HGATP && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0) return 0xffff_ffff;
+      // Sstc: without menvcfg.STCE, vstimecmp is M-mode's only.
+      if (n == CSR_VSTIMECMP && priv == PRV_S && (menvcfg & MENVCFG_STCE) == 0) return 0xffff_ffff;
       return priv >= PRV_S ? n : 0xffff_ffff;
     }
     return level > priv ? 0xffff_ffff : n;

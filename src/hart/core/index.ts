@@ -3,7 +3,7 @@ import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, R
 import { PC, priv, virt, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
-import { IRQ_M_TIMER, IRQ_S_TIMER } from '../spec/causes';
+import { IRQ_M_TIMER, IRQ_S_TIMER, IRQ_VS_TIMER } from '../spec/causes';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
 import { flushTlbAll, updateTlbBases, resetTlb } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc, setHostedCauses, injectSupervisor } from './trap';
@@ -86,6 +86,11 @@ export function skipToNextTimer(): i32 {
   let cmp: u64 = 0xffff_ffff_ffff_ffff;
   if (csr.mie & (<u64>1 << IRQ_M_TIMER)) cmp = csr.mtimecmp;
   if ((csr.menvcfg & MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_S_TIMER)) != 0 && csr.stimecmp < cmp) cmp = csr.stimecmp;
+  // vstimecmp counts guest time (time + htimedelta).
+  if ((csr.menvcfg & csr.henvcfg & MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_VS_TIMER)) != 0) {
+    let host = csr.vstimecmp - csr.htimedelta;
+    if (host < cmp) cmp = host;
+  }
   if (cmp == 0xffff_ffff_ffff_ffff) return 0;
   let now = csr.mtime();
   if (cmp <= now) return 1;
