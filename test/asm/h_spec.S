@@ -10,7 +10,8 @@
  * mstatus.MXR in G-stage; guest-page faults of VS-stage page-table reads
  * keep the access type and write a pseudoinstruction to mtinst; HLVX needs
  * only execute permission in G-stage; HLV from U-mode to a VS-stage S page
- * is a page fault; VSEI comes before VSSI and VSTI, for HS-mode and, as SEI,
+ * is a page fault; the transformed loads, stores, AMOs and HLVs in
+ * mtinst/htinst (QEMU 7.2 writes zero); VSEI comes before VSSI and VSTI, for HS-mode and, as SEI,
  * for VS-mode. Privileged spec 1.12 chapter 8 (8.2.1 hstatus, 8.2.3
  * hip/hie, 8.2.12 vsip, 8.4 traps, 8.5 two-stage translation, 8.6.1
  * virtual instructions, 8.6.3 transformed instructions) and 3.1.6 (mstatus
@@ -191,4 +192,28 @@ TEST_BEGIN
     VTRY "hlv.d of a VS S page from U (HU, SPVP = U)", PRV_U, 0, hlv.d s4, (s5)
     csrw CSR_HSTATUS, zero
     .option pop
+
+    /* Transformed instructions in mtinst/htinst: the immediate cleared, rs1 the
+     * offset of the faulting address (0 here), bit 1 clear for a compressed one */
+    csrw CSR_VSATP, zero
+    li s5, GPA_INV
+    VTRY "ld, GPA_INV", PRV_S, 1, ld s4, 0(s5)
+    PCSR "mtinst", CSR_MTINST
+    VTRY "sd 16(GPA_INV)", PRV_S, 1, sd s6, 16(s5)
+    PCSR "mtinst", CSR_MTINST
+    mv a1, s5
+    VTRY "c.ld 8(GPA_INV)", PRV_S, 1, c.ld a0, 8(a1)
+    PCSR "mtinst", CSR_MTINST
+    VTRY "amoadd.d GPA_INV", PRV_S, 1, amoadd.d s4, s6, (s5)
+    PCSR "mtinst", CSR_MTINST
+    .option push
+    .option arch, +h
+    VTRY "hlv.d GPA_INV from HS", PRV_S, 0, hlv.d s4, (s5)
+    PCSR "mtinst", CSR_MTINST
+    .option pop
+    li t0, 1 << CAUSE_LOAD_GUEST_PAGE_FAULT
+    csrw medeleg, t0
+    VTRY "ld GPA_INV, to HS", PRV_S, 1, ld s4, 0(s5)
+    PCSR "htinst", CSR_HTINST
+    csrw medeleg, zero
 TEST_END

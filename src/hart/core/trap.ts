@@ -17,6 +17,7 @@ import {
 } from '../spec/causes';
 import { updateTlbBases } from './tlb';
 import { clearReservation } from './reservation';
+import { TINST_CAUSES, transformedInstruction } from './tinst';
 
 export let hostedM: bool = false;
 // Hosted M-mode exits only for the causes whose bit is set (exceptions, interrupts);
@@ -74,6 +75,8 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
   trapCause = full; trapTval = tval; trapEpc = PC;
   let gpa = pendingGpa, tinst = pendingTinst;
   let gva = !interrupt && (pendingGva || (virt && ((ADDRESS_CAUSES >> cause) & 1) != 0));
+  // A guest's load or store fault (V=1, or HLV/HSV) gets its transformed instruction.
+  if (gva && tinst == 0 && ((TINST_CAUSES >> cause) & 1) != 0) tinst = transformedInstruction(tval);
   pendingGpa = 0; pendingTinst = 0; pendingGva = false;
   let deleg = interrupt ? mideleg : medeleg;
   if (priv <= PRV_S && ((deleg >> cause) & 1) != 0) {
