@@ -533,7 +533,9 @@ function hWrite(n: u32, v: u64): void {
     case CSR_HCOUNTEREN: hcounteren = v & 0xffff_ffff; break;
     case CSR_HENVCFG: {
       let old = henvcfg;
-      henvcfg = legalEnvcfg(v, henvcfg, ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE | MENVCFG_PBMTE | MENVCFG_STCE);
+      // PBMTE and STCE are read-only zero while menvcfg's are zero.
+      let mask = ENVCFG_FIOM | ENVCFG_CBIE | ENVCFG_CBCFE | ENVCFG_CBZE | (HENVCFG_MENVCFG_GATED & menvcfg);
+      henvcfg = legalEnvcfg(v, henvcfg, mask);
       if ((old ^ henvcfg) & MENVCFG_PBMTE) flushTlbAll();
       break;
     }
