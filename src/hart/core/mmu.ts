@@ -15,7 +15,7 @@ import {
   CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION,
 } from '../spec/causes';
 import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_N } from '../spec/pte';
-import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage } from './tlb';
+import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage, gstageEpoch } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
 import { raiseException, setGuestFault } from './trap';
@@ -160,11 +160,23 @@ let gLeafMask: u64 = 0xfff;
 // made for guest virtual address va. Every access is checked as a U-mode one; an
 // implicit access (a VS-stage PTE) reads, or writes for A/D, as `implicit`.
 // Returns the physical address, or 0 with the fault raised.
+// G-stage translations of the pages holding VS-stage page tables, for reads: a
+// VS-stage walk reads up to four of them per TLB miss. Entries are like TLB entries
+// (permissions checked, A already set) and go with the TLB (gstageEpoch).
+const PT_CACHE = 4;
+const ptGpn = new StaticArray<u64>(PT_CACHE);
+const ptSpn = new StaticArray<u64>(PT_CACHE);
+const ptEpoch = new StaticArray<u32>(PT_CACHE);
+
 function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: bool): u64 {
   let mode = hgatp & SATP_MODE;
   gLeafMask = 0xffff_ffff_ffff_ffff;
-  let tinst: u64 = !implicit ? 0 : implicitStore ? TINST_PT_WRITE : TINST_PT_READ;
   if (mode == SATP_MODE_BARE) return gpa;
+  let gpn = gpa >> 12;
+  let slot = <i32>(gpn & (PT_CACHE - 1));
+  let cacheable = implicit && !implicitStore;
+  if (cacheable && ptGpn[slot] == gpn && ptEpoch[slot] == gstageEpoch) return (ptSpn[slot] << 12) | (gpa & 0xfff);
+  let tinst: u64 = !implicit ? 0 : implicitStore ? TINST_PT_WRITE : TINST_PT_READ;
   let levels = mode == HGATP_MODE_SV39X4 ? 3 : 4;
   let gpaBits: u64 = 14 + 9 * <u64>levels;
   if ((gpa >> gpaBits) != 0) return guestFault(kind, va, gpa, tinst);
@@ -205,7 +217,9 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
     store<u64>(ramHost(pteAddr), pte | want);
   }
   gLeafMask = mask;
-  return ((ppn << 12) & ~mask) | (gpa & mask);
+  let spa = ((ppn << 12) & ~mask) | (gpa & mask);
+  if (cacheable && !quiet) { ptGpn[slot] = gpn; ptSpn[slot] = spa >> 12; ptEpoch[slot] = gstageEpoch; }
+  return spa;
 }
 
 // Two-stage translation of a V=1 access: VS-stage through vsatp (its PTEs at guest

@@ -34,6 +34,9 @@ const slotKey = new StaticArray<u64>(TLB_SLOTS);
 const slotGeneration = new StaticArray<u32>(TLB_SLOTS);
 const slotUsed = new StaticArray<u64>(TLB_SLOTS);
 let generation: u32 = 1;
+// Bumped whenever G-stage translations may have changed (any full flush, an hgatp
+// or vsatp write): mmu.ts's cache of page-table G-stage translations checks it.
+export let gstageEpoch: u32 = 1;
 let useClock: u64 = 0;
 let hostSlot: i32 = -1; // -1: the ASID 0 tables at TLB_OFFSET
 let guestSlot: i32 = -1; // -1: none selected yet
@@ -110,6 +113,7 @@ export function selectAddressSpace(satp: u64): void {
 // next used. Like satp with ASID 0, a vsatp write with ASID 0 drops its translations.
 export function guestSpaceChanged(vsatpWrite: bool): void {
   guestStale = true;
+  gstageEpoch++;
   if (vsatpWrite && (vsatp & SATP_ASID) == 0) guestFlush = true;
   updateTlbBases();
 }
@@ -145,6 +149,7 @@ export function flushTlbAll(): void {
   // An all-ones tag never equals a virtual page number (at most 52 bits).
   memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
   generation++;
+  gstageEpoch++;
   if (hostSlot >= 0) {
     memory.fill(slotBase(hostSlot), 0xff, TLB_SLOT_BYTES);
     slotGeneration[hostSlot] = generation;
