@@ -3,7 +3,7 @@
 // CPU, per operation, best of the runs) and in the virtual cycles the kernel's cost
 // model charges for it. seL4's published figures on RISC-V silicon give the scale.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellCompilerArgs } from '../src/cli/cc.js';
 import { bootImage } from '../src/kernel/boot.js';
@@ -82,6 +82,7 @@ const CELLS = ['pingpong-client', 'pingpong-server', 'signal-sender', 'signal-wa
 export function buildCells(root: string): string | undefined {
   const sdk = ['sdk/src/cellvisor.c', 'sdk/src/crt0.S', 'sdk/include/cellvisor.h', 'sdk/link.ld', 'build/include/cellvisor/abi.h']
     .map((f) => statSync(join(root, f)).mtimeMs);
+  mkdirSync(join(root, 'build/bench/cells'), { recursive: true });
   for (const name of CELLS) {
     const src = join(root, 'bench/cells', `${name}.c`);
     const out = join(root, 'build/bench/cells', `${name}.elf`);

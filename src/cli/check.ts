@@ -48,12 +48,14 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
     throw new UsageError('check', positionals.length === 0 ? 'missing SYSTEM.yaml' : `expected one file, got ${positionals.length}`);
   }
   const [path] = positionals;
+  let text: Uint8Array;
   try {
-    readFileSync(path, { flag: 'r' });
+    text = readFileSync(path);
   } catch (err) {
     throw new UsageError(path, fileProblem(err));
   }
-  const result = loadSystem(path, nodeSystemHost);
+  // The description as already read; its ELF files from disk.
+  const result = loadSystem(path, { readFile: (p) => (p === path ? text : nodeSystemHost.readFile(p)) });
   if (result.admission) io.out(formatAdmission(result.admission));
   if (result.ok) {
     io.out(`${path}: OK\n`);

@@ -10,6 +10,8 @@ import type { SbiFirmware } from '../firmware/sbi.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
 import { DEFAULT_RTC_EPOCH_NS, VirtBoard, virtDtConfig } from '../machine/virt.js';
+import { PLIC_GATEWAYS, type PlicGateway } from '../machine/devices/plic.js';
+import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU, type VirtioMmioVersion } from '../machine/devices/virtio-mmio.js';
 import { boardDtb } from '../machine/fdt/board-dt.js';
 import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, parseRtc, UsageError, type RtcBase } from './args.js';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
@@ -48,6 +50,18 @@ ${CPU_HELP}
                   where the RTC starts: host, the host's time (default); fixed,
                   2025-01-01T00:00:00Z (default with --input); or a UTC DATE such as
                   2024-05-01 or 2024-05-01T12:00:00Z. It then counts guest time.
+  --plic-gateway qemu|spec
+                  qemu (default): a device's interrupt that stays asserted is
+                    delivered once per device event, as QEMU 7.2 does
+                  spec: the PLIC specification's gateway, which pends it again
+                    at every completion while it stays asserted
+  --virtio-vendor qemu|cellvisor
+                  the virtio-mmio VendorID: QEMU's 0x554d4551 (default; kernels
+                    written for QEMU's virt board check it) or cellvisor's 0x73697663
+  --virtio-version 2|1
+                  the virtio-mmio interface: 2 (default, virtio 1.x; QEMU with
+                    -global virtio-mmio.force-legacy=false) or 1, the legacy one
+                    (QEMU 7.2's default)
   --dump-dtb FILE write the device tree blob the guest would get to FILE and exit
   --max-insns N   stop after N instructions
   --sbi-stats     print the hosted firmware's SBI call counts to stderr at the end
@@ -84,6 +98,9 @@ const OPTIONS = [
   { long: 'drive', takesValue: true },
   { long: 'input', takesValue: true },
   { long: 'rtc', takesValue: true },
+  { long: 'plic-gateway', takesValue: true },
+  { long: 'virtio-vendor', takesValue: true },
+  { long: 'virtio-version', takesValue: true },
   { long: 'dump-dtb', takesValue: true },
   { long: 'max-insns', takesValue: true },
   { long: 'sbi-stats', takesValue: false },
@@ -97,6 +114,26 @@ function readInput(path: string): Uint8Array {
   } catch (err) {
     throw new UsageError(path, fileProblem(err));
   }
+}
+
+function parseGateway(text: string): PlicGateway {
+  const gateway = PLIC_GATEWAYS.find((g) => g === text);
+  if (gateway === undefined) throw new UsageError('--plic-gateway', `'${text}' is not one of ${PLIC_GATEWAYS.join(', ')}`);
+  return gateway;
+}
+
+const VIRTIO_VENDORS: Readonly<Record<string, number>> = { qemu: VIRTIO_VENDOR_QEMU, cellvisor: VIRTIO_VENDOR_CELLVISOR };
+
+function parseVendor(text: string): number {
+  const id = VIRTIO_VENDORS[text];
+  if (id === undefined) throw new UsageError('--virtio-vendor', `'${text}' is not one of ${Object.keys(VIRTIO_VENDORS).join(', ')}`);
+  return id;
+}
+
+function parseVirtioVersion(text: string): VirtioMmioVersion {
+  if (text === '1') return 1;
+  if (text === '2') return 2;
+  throw new UsageError('--virtio-version', `'${text}' is not 1 or 2`);
 }
 
 function parseDrive(text: string): { path: string; readOnly: boolean } {
@@ -129,6 +166,12 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   if (smp !== undefined && parseCount('--smp', smp) !== 1n) {
     throw new UsageError('--smp', `${smp} harts asked for; this board has one hart so far (SMP is planned)`);
   }
+  const gatewayText = str('plic-gateway');
+  const plicGateway = gatewayText !== undefined ? parseGateway(gatewayText) : undefined;
+  const vendorText = str('virtio-vendor');
+  const virtioVendorId = vendorText !== undefined ? parseVendor(vendorText) : undefined;
+  const versionText = str('virtio-version');
+  const virtioVersion = versionText !== undefined ? parseVirtioVersion(versionText) : undefined;
   const maxText = str('max-insns');
   const maxInsns = maxText !== undefined ? parseCount('--max-insns', maxText) : undefined;
   const append = str('append');
@@ -201,6 +244,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
       // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
       const board = await VirtBoard.create(wasm, {
         ramSize, console: sink, input: lines, drive: disk, log, profile, rtcEpochNs: rtcEpochNs(rtc),
+        plicGateway, virtioVendorId, virtioVersion,
       });
       firmware = boot(board, plan, undefined).firmware ?? firmware;
       const limit = maxInsns === undefined ? undefined : maxInsns - retiredBefore;

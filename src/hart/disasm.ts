@@ -1,7 +1,11 @@
-// A disassembler for RV64GC plus the privileged instructions, for `--trace` and error
-// messages. Output matches `objdump -d -M no-aliases` (ABI register names, canonical
-// instructions rather than pseudo-instructions), so a trace can be diffed against
-// objdump's listing of the same binary; test/hart/disasm.test.ts checks exactly that.
+// A disassembler for the instructions of the default profile (RV64GC, Zba, Zbb, Zbs,
+// Zicond, Zicbom, Zicboz, Zicbop, Zihintpause, Zfhmin, Svinval) plus the privileged
+// instructions, for `--trace` and error messages. Output matches `objdump -d -M
+// no-aliases` (ABI register names, canonical instructions rather than
+// pseudo-instructions), so a trace can be diffed against objdump's listing of the same
+// binary; binutils 2.40 does not know Zicond, whose names follow its specification.
+// test/hart/disasm.test.ts checks both against objdump, and that the hart executes
+// exactly the instructions named here.
 
 import { csrName } from './csr-names.js';
 
@@ -14,6 +18,10 @@ const F = [
   'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
 ];
 const ROUNDING = ['rne', 'rtz', 'rdn', 'rup', 'rmm', 'unknown', 'unknown', 'dyn'];
+/** Zbb's one-operand instructions under OP-IMM, funct3 001, by imm[11:0]. */
+const ZBB_UNARY: ReadonlyMap<number, string> = new Map([
+  [0x600, 'clz'], [0x601, 'ctz'], [0x602, 'cpop'], [0x604, 'sext.b'], [0x605, 'sext.h'],
+]);
 
 /** The instruction `insn` at `pc` (raw bits as lastInsn() returns them: 16 of them if compressed). */
 export function disassemble(insn: number, pc: bigint): string {
@@ -65,11 +73,25 @@ function decode32(i: number, pc: bigint): string {
     }
     case 0x13: {
       const shamt = bit(i, 20, 6);
+      const f6 = i >>> 26;
+      const imm12 = i >>> 20;
+      const unary = (name: string | undefined): string => (name ? `${name} ${X[rd]},${X[rs1]}` : unknown);
+      const shift = (name: string | undefined): string => (name ? `${name} ${X[rd]},${X[rs1]},${hex(shamt)}` : unknown);
       switch (f3) {
-        case 1: return (i >>> 26) === 0 ? `slli ${X[rd]},${X[rs1]},${hex(shamt)}` : unknown;
-        case 5: {
-          const name = (i >>> 26) === 0 ? 'srli' : (i >>> 26) === 0x10 ? 'srai' : undefined;
-          return name ? `${name} ${X[rd]},${X[rs1]},${hex(shamt)}` : unknown;
+        case 1:
+          if (f6 === 0) return shift('slli');
+          if (f6 === 0x12 || f6 === 0x1a || f6 === 0x0a) return shift(f6 === 0x12 ? 'bclri' : f6 === 0x1a ? 'binvi' : 'bseti');
+          return unary(ZBB_UNARY.get(imm12));
+        case 5:
+          if (f6 === 0 || f6 === 0x10 || f6 === 0x12 || f6 === 0x18) {
+            return shift(f6 === 0 ? 'srli' : f6 === 0x10 ? 'srai' : f6 === 0x12 ? 'bexti' : 'rori');
+          }
+          return unary(imm12 === 0x287 ? 'orc.b' : imm12 === 0x6b8 ? 'rev8' : undefined);
+        case 6: {
+          // Zicbop: prefetches are ORI hints with rd = x0, told apart by imm[4:0].
+          const prefetch = rd === 0 ? pick('prefetch.i prefetch.r - prefetch.w', bit(i, 20, 5)) : undefined;
+          if (prefetch) return `${prefetch} ${immI & ~0x1f}(${X[rs1]})`;
+          return `ori ${X[rd]},${X[rs1]},${immI}`;
         }
         default: return `${pick('addi - slti sltiu xori - ori andi', f3) ?? ''} ${X[rd]},${X[rs1]},${immI}`;
       }
@@ -77,34 +99,55 @@ function decode32(i: number, pc: bigint): string {
     case 0x1b:
       if (f3 === 0) return `addiw ${X[rd]},${X[rs1]},${immI}`;
       if (f3 === 1 && f7 === 0) return `slliw ${X[rd]},${X[rs1]},${hex(rs2)}`;
-      if (f3 === 5 && (f7 === 0 || f7 === 0x20)) return `${f7 ? 'sraiw' : 'srliw'} ${X[rd]},${X[rs1]},${hex(rs2)}`;
+      if (f3 === 1 && i >>> 26 === 0x02) return `slli.uw ${X[rd]},${X[rs1]},${hex(bit(i, 20, 6))}`;
+      if (f3 === 1 && f7 === 0x30 && rs2 < 3) return `${['clzw', 'ctzw', 'cpopw'][rs2]} ${X[rd]},${X[rs1]}`;
+      if (f3 === 5 && (f7 === 0 || f7 === 0x20 || f7 === 0x30)) {
+        return `${f7 === 0 ? 'srliw' : f7 === 0x20 ? 'sraiw' : 'roriw'} ${X[rd]},${X[rs1]},${hex(rs2)}`;
+      }
       return unknown;
     case 0x33:
       if (f7 === 0) return r(pick('add sll slt sltu xor srl or and', f3));
-      if (f7 === 0x20) return r(f3 === 0 ? 'sub' : f3 === 5 ? 'sra' : undefined);
+      if (f7 === 0x20) return r(pick('sub - - - xnor sra orn andn', f3));
       if (f7 === 1) return r(pick('mul mulh mulhsu mulhu div divu rem remu', f3));
+      if (f7 === 0x10) return r(pick('- - sh1add - sh2add - sh3add', f3));
+      if (f7 === 0x05) return r(pick('- - - - min minu max maxu', f3));
+      if (f7 === 0x30) return r(pick('- rol - - - ror', f3));
+      if (f7 === 0x24) return r(pick('- bclr - - - bext', f3));
+      if (f7 === 0x34) return r(pick('- binv', f3));
+      if (f7 === 0x14) return r(pick('- bset', f3));
+      if (f7 === 0x07) return r(pick('- - - - - czero.eqz - czero.nez', f3));
       return unknown;
     case 0x3b:
       if (f7 === 0) return r(f3 === 0 ? 'addw' : f3 === 1 ? 'sllw' : f3 === 5 ? 'srlw' : undefined);
       if (f7 === 0x20) return r(f3 === 0 ? 'subw' : f3 === 5 ? 'sraw' : undefined);
       if (f7 === 1) return r(pick('mulw - - - divw divuw remw remuw', f3));
+      if (f7 === 0x04 && f3 === 4 && rs2 === 0) return `zext.h ${X[rd]},${X[rs1]}`;
+      if (f7 === 0x04) return r(f3 === 0 ? 'add.uw' : undefined);
+      if (f7 === 0x10) return r(pick('- - sh1add.uw - sh2add.uw - sh3add.uw', f3));
+      if (f7 === 0x30) return r(pick('- rolw - - - rorw', f3));
       return unknown;
     case 0x0f:
+      if (f3 === 2) {
+        // Zicbom/Zicboz: the operation is in imm[11:0], rd must be zero.
+        const op = rd === 0 ? pick('cbo.inval cbo.clean cbo.flush - cbo.zero', immI >= 0 ? immI : 8) : undefined;
+        return op ? `${op} (${X[rs1]})` : unknown;
+      }
       // objdump insists on zero in the reserved fields (rd, rs1, fm) before naming a fence.
       if (rd !== 0 || rs1 !== 0) return unknown;
       if (f3 === 1) return immI === 0 ? 'fence.i' : unknown;
       if (f3 !== 0) return unknown;
       if (i === 0x8330000f) return 'fence.tso';
+      if (i === 0x0100000f) return 'pause'; // Zihintpause: FENCE W,0
       if (i >>> 28 !== 0) return unknown;
       return `fence ${fenceSet(bit(i, 24, 4))},${fenceSet(bit(i, 20, 4))}`;
     case 0x73: return system(i, rd, f3, rs1, rs2, f7, unknown);
     case 0x2f: return amo(i, rd, f3, rs1, rs2, unknown);
     case 0x07: {
-      const name = f3 === 2 ? 'flw' : f3 === 3 ? 'fld' : undefined;
+      const name = pick('- flh flw fld', f3);
       return name ? `${name} ${F[rd]},${immI}(${X[rs1]})` : unknown;
     }
     case 0x27: {
-      const name = f3 === 2 ? 'fsw' : f3 === 3 ? 'fsd' : undefined;
+      const name = pick('- fsh fsw fsd', f3);
       return name ? `${name} ${F[rs2]},${immS}(${X[rs1]})` : unknown;
     }
     case 0x43: case 0x47: case 0x4b: case 0x4f: {
@@ -119,12 +162,23 @@ function decode32(i: number, pc: bigint): string {
 }
 
 function fenceSet(bits: number): string {
-  return ['i', 'o', 'r', 'w'].filter((_, k) => bits & (8 >> k)).join('') || '0';
+  return ['i', 'o', 'r', 'w'].filter((_, k) => bits & (8 >> k)).join('') || 'unknown'; // objdump's word for none
 }
 
 /** `,rm` unless the rounding mode is dynamic, as objdump prints it. */
 function rm(f3: number): string {
   return f3 === 7 ? '' : `,${ROUNDING[f3]}`;
+}
+
+/**
+ * A conversion that is always exact (fcvt.d.s, fcvt.d.w, ...): binutils 2.40 names it
+ * only with rm = RNE and shows no rounding mode; the hart executes it with any valid
+ * rm, so the other valid values are shown (as later binutils do) and the reserved
+ * ones make it unknown.
+ */
+function exact(text: string, f3: number, unknown: string): string {
+  if (f3 === 5 || f3 === 6) return unknown;
+  return f3 === 0 ? text : `${text}${rm(f3)}`;
 }
 
 function system(i: number, rd: number, f3: number, rs1: number, rs2: number, f7: number, unknown: string): string {
@@ -138,8 +192,11 @@ function system(i: number, rd: number, f3: number, rs1: number, rs2: number, f7:
         case 0x30200073: return 'mret';
         case 0x10500073: return 'wfi';
       }
+      if (i === 0x18000073) return 'sfence.w.inval';
+      if (i === 0x18100073) return 'sfence.inval.ir';
       if (rd !== 0) return unknown;
       if (f7 === 0x09) return `sfence.vma ${X[rs1]},${X[rs2]}`;
+      if (f7 === 0x0b) return `sinval.vma ${X[rs1]},${X[rs2]}`;
       if (f7 === 0x11) return `hfence.vvma ${X[rs1]},${X[rs2]}`;
       if (f7 === 0x31) return `hfence.gvma ${X[rs1]},${X[rs2]}`;
       return unknown;
@@ -179,7 +236,7 @@ function amo(i: number, rd: number, f3: number, rs1: number, rs2: number, unknow
 
 function opFp(rd: number, f3: number, rs1: number, rs2: number, f7: number, unknown: string): string {
   const fmt = f7 & 1 ? 'd' : 's';
-  if ((f7 & 2) !== 0) return unknown; // half and quad precision are not in RV64GC
+  if ((f7 & 2) !== 0) return zfhmin(rd, f3, rs1, rs2, f7, unknown); // Zfhmin's few half-precision moves
   switch (f7 >> 2) {
     case 0x00: case 0x01: case 0x02: case 0x03:
       return `${['fadd', 'fsub', 'fmul', 'fdiv'][f7 >> 2]}.${fmt} ${F[rd]},${F[rs1]},${F[rs2]}${rm(f3)}`;
@@ -190,9 +247,9 @@ function opFp(rd: number, f3: number, rs1: number, rs2: number, f7: number, unkn
     case 0x05:
       return f3 < 2 ? `${['fmin', 'fmax'][f3]}.${fmt} ${F[rd]},${F[rs1]},${F[rs2]}` : unknown;
     case 0x08:
-      // fcvt.s.d rounds; fcvt.d.s is exact, and objdump leaves its rm out.
+      if (rs2 === 2) return zfhmin(rd, f3, rs1, rs2, f7, unknown);
       if (fmt === 's' && rs2 === 1) return `fcvt.s.d ${F[rd]},${F[rs1]}${rm(f3)}`;
-      if (fmt === 'd' && rs2 === 0) return `fcvt.d.s ${F[rd]},${F[rs1]}${f3 === 0 || f3 === 7 ? '' : rm(f3)}`;
+      if (fmt === 'd' && rs2 === 0) return exact(`fcvt.d.s ${F[rd]},${F[rs1]}`, f3, unknown);
       return unknown;
     case 0x14:
       return f3 < 3 ? `${['fle', 'flt', 'feq'][f3]}.${fmt} ${X[rd]},${F[rs1]},${F[rs2]}` : unknown;
@@ -200,10 +257,9 @@ function opFp(rd: number, f3: number, rs1: number, rs2: number, f7: number, unkn
       return rs2 < 4 ? `fcvt.${['w', 'wu', 'l', 'lu'][rs2]}.${fmt} ${X[rd]},${F[rs1]}${rm(f3)}` : unknown;
     case 0x1a: {
       if (rs2 >= 4) return unknown;
-      // 32-bit integers convert to double exactly: no rounding mode to show.
-      const exact = fmt === 'd' && rs2 < 2;
-      if (exact && f3 !== 0 && f3 !== 7) return unknown; // as objdump sees it
-      return `fcvt.${fmt}.${['w', 'wu', 'l', 'lu'][rs2]} ${F[rd]},${X[rs1]}${exact ? '' : rm(f3)}`;
+      const text = `fcvt.${fmt}.${['w', 'wu', 'l', 'lu'][rs2]} ${F[rd]},${X[rs1]}`;
+      return fmt === 'd' && rs2 < 2 ? exact(text, f3, unknown) : `${text}${rm(f3)}`; // 32-bit integers convert to double exactly
+
     }
     case 0x1c:
       if (rs2 !== 0) return unknown;
@@ -214,6 +270,19 @@ function opFp(rd: number, f3: number, rs1: number, rs2: number, f7: number, unkn
       return rs2 === 0 && f3 === 0 ? `fmv.${fmt === 'd' ? 'd' : 'w'}.x ${F[rd]},${X[rs1]}` : unknown;
     default:
       return unknown;
+  }
+}
+
+/** Zfhmin: moves and conversions of half-precision values (no arithmetic). */
+function zfhmin(rd: number, f3: number, rs1: number, rs2: number, f7: number, unknown: string): string {
+  switch (f7) {
+    case 0x20: case 0x21:
+      return rs2 === 2 ? exact(`fcvt.${f7 === 0x20 ? 's' : 'd'}.h ${F[rd]},${F[rs1]}`, f3, unknown) : unknown;
+    case 0x22:
+      return rs2 < 2 ? `fcvt.h.${rs2 ? 'd' : 's'} ${F[rd]},${F[rs1]}${rm(f3)}` : unknown;
+    case 0x72: return rs2 === 0 && f3 === 0 ? `fmv.x.h ${X[rd]},${F[rs1]}` : unknown;
+    case 0x7a: return rs2 === 0 && f3 === 0 ? `fmv.h.x ${F[rd]},${X[rs1]}` : unknown;
+    default: return unknown;
   }
 }
 

@@ -55,6 +55,7 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
   const frames = new FrameAllocator(hart, hart.ramBase, hart.ramBase + hart.ramSize);
   const usePbmt = hasExtension(PROFILES[hart.profile].isa, 'svpbmt');
   setUpHart(kernel, usePbmt);
+  kernel.readClock();
 
   // The idle loop: wfi; j .-4 — run in S-mode, untranslated.
   const idle = frames.allocate(1, 'the idle loop');

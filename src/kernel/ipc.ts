@@ -9,6 +9,7 @@ import {
   CV_WAKE_NOTIFICATION, CV_WAKE_NONE, CV_LABEL_FAULT, CV_NO_ERROR, CV_RIGHTS_ALL, CV_ILLEGAL_OPERATION,
 } from './abi/abi.js';
 import { COST } from './cost-model.js';
+import { OK, type Result } from './errors.js';
 import type { Endpoint } from './objects/endpoint.js';
 import type { Notification } from './objects/notification.js';
 import type { Reply } from './objects/reply.js';
@@ -122,6 +123,7 @@ function linkReply(host: IpcHost, caller: Tcb, receiver: Tcb, reply: Reply | und
   caller.blocking = { reply };
   if (receiver.sc === undefined && caller.sc !== undefined) {
     reply.donated = caller.sc;
+    reply.lender = caller;
     receiver.sc = caller.sc;
     caller.sc.tcb = receiver;
     caller.sc = undefined;
@@ -131,9 +133,12 @@ function linkReply(host: IpcHost, caller: Tcb, receiver: Tcb, reply: Reply | und
 /** Send or Call on an endpoint. Returns false when a non-blocking send found no receiver. */
 export function send(
   host: IpcHost, sender: Tcb, ep: Endpoint, badge: bigint, opts: { call: boolean; blocking: boolean; canGrant: boolean },
-): void {
+): Result {
   const info = sender.regs[A1]!;
   if (ep.state === 'recv') {
+    // A receiver with no scheduling context (a passive server) takes only Calls, which
+    // lend it time: a plain Send would wake it with none, and it could never run again.
+    if (!opts.call && ep.queue[0]!.sc === undefined) return CV_ILLEGAL_OPERATION;
     const receiver = ep.dequeue()!;
     const reply = receiver.blocking.reply;
     transfer(host, sender, receiver, badge, info, opts.canGrant);
@@ -141,12 +146,13 @@ export function send(
     // Link (and lend time) before waking: a passive receiver is runnable only with it.
     if (opts.call) linkReply(host, sender, receiver, reply, false);
     host.wake(receiver);
-    return;
+    return OK;
   }
-  if (!opts.blocking) return;
+  if (!opts.blocking) return OK;
   host.block(sender, 'blocked-send');
   sender.blocking = { endpoint: ep, badge, isCall: opts.call, canGrant: opts.canGrant };
   ep.enqueue(sender, 'send');
+  return OK;
 }
 
 /** Delivers a fault of `t` to the endpoint its fault capability names. */
@@ -180,9 +186,16 @@ export function recv(host: IpcHost, receiver: Tcb, ep: Endpoint, reply: Reply | 
     takeNotification(receiver, bound);
     return;
   }
-  if (ep.state === 'send') {
+  while (ep.state === 'send') {
     const sender = ep.dequeue()!;
     const b = sender.blocking;
+    if (!b.fault && !b.isCall && receiver.sc === undefined) {
+      // A passive receiver takes only Calls (see send): the sender gets the error.
+      sender.blocking = {};
+      sender.regs[A7] = ILLEGAL_OPERATION;
+      host.wake(sender);
+      continue;
+    }
     if (b.fault) {
       deliverFault(host, receiver, b.badge ?? 0n, b.fault);
       sender.blocking = {};
@@ -230,15 +243,39 @@ function returnDonation(reply: Reply, server: Tcb, caller: Tcb): void {
   const sc = reply.donated;
   if (!sc) return;
   reply.donated = undefined;
+  reply.lender = undefined;
   if (server.sc === sc) server.sc = undefined;
   caller.sc = sc;
   sc.tcb = caller;
 }
 
+/**
+ * The receiver waits again (or stops) still holding time lent by a caller that was
+ * stopped mid-call: the time goes back to that caller, which runs again if it is ready.
+ */
+export function returnLentTime(host: IpcHost, reply: Reply, holder: Tcb | undefined): void {
+  const sc = reply.donated;
+  const lender = reply.lender;
+  if (!sc || !lender || reply.caller) return;
+  reply.donated = undefined;
+  reply.lender = undefined;
+  if (holder?.sc === sc) holder.sc = undefined;
+  if (lender.sc !== undefined) {
+    sc.tcb = undefined;
+    return;
+  }
+  lender.sc = sc;
+  sc.tcb = lender;
+  if (lender.state === 'ready') host.wake(lender);
+}
+
 /** A call waiting on `reply` can no longer be answered: the caller gets an error. */
 export function abortReply(host: IpcHost, reply: Reply): void {
   const caller = reply.caller;
-  if (!caller) return;
+  if (!caller) {
+    returnLentTime(host, reply, reply.donated?.tcb);
+    return;
+  }
   reply.caller = undefined;
   if (reply.donated) {
     const server = reply.donated.tcb;
@@ -302,11 +339,9 @@ export function cancelIpc(host: IpcHost, t: Tcb): void {
     if (i >= 0) b.notification.waiters.splice(i, 1);
   }
   if (b.reply && b.reply.caller === t) {
+    // A receiver working on this call keeps the time it was lent until it waits again
+    // (seL4's reply_remove_tcb): taken back now, it would run on no budget at all.
     b.reply.caller = undefined;
-    if (b.reply.donated) {
-      const server = b.reply.donated.tcb;
-      if (server) returnDonation(b.reply, server, t);
-    }
   }
   t.blocking = {};
   void host;

@@ -11,7 +11,7 @@ import {
 import { COST } from './cost-model.js';
 import type { Result } from './errors.js';
 import type { Invocation, InvocationResult } from './invocation.js';
-import { A0, A1, A6, A7, doReply, msgExtraCaps, msgLabel, msgLength, readMessage, recv, send, signal, wait, writeMessage } from './ipc.js';
+import { A0, A1, A6, A7, doReply, returnLentTime, msgExtraCaps, msgLabel, msgLength, readMessage, recv, send, signal, wait, writeMessage } from './ipc.js';
 import type { Kernel } from './kernel.js';
 import type { Cap } from './objects/cap.js';
 import { decodeCNodeInvocation } from './objects/cnode.js';
@@ -84,7 +84,8 @@ function sendOrInvoke(k: Kernel, t: Tcb, call: boolean, blocking: boolean): void
   const obj = cap.object;
   if (obj.type === 'endpoint') {
     if (!cap.has(CV_RIGHT_WRITE)) return fail(t, CV_INVALID_CAPABILITY);
-    send(k, t, obj, cap.badge, { call, blocking, canGrant: cap.has(CV_RIGHT_GRANT) });
+    const result = send(k, t, obj, cap.badge, { call, blocking, canGrant: cap.has(CV_RIGHT_GRANT) });
+    if (result !== CV_NO_ERROR) fail(t, result);
     return;
   }
   if (obj.type === 'notification') {
@@ -146,6 +147,8 @@ function doRecv(k: Kernel, t: Tcb, blocking: boolean): void {
     if (r?.object.type !== 'reply') return fail(t, CV_INVALID_CAPABILITY);
     reply = r.object;
   }
+  // Time lent by a caller stopped during its call goes back now that the work is over.
+  if (reply) returnLentTime(k, reply, t);
   const cell = k.cellOf(t);
   // A passive cell runs init on its own time, then only on its callers' (Microkit).
   if (cell.passive && blocking && t.sc !== undefined && t.sc === t.ownSc) {

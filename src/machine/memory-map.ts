@@ -15,6 +15,12 @@ export const VIRTIO_COUNT = 8;
 
 // PLIC interrupt sources.
 export const PLIC_SOURCES = 95;
+/**
+ * The device tree's `riscv,ndev`: QEMU 7.2 announces 96 (its VIRT_IRQCHIP_NUM_SOURCES,
+ * which counts source 0) while its PLIC implements sources 1..95; the board copies both
+ * numbers so guests see what they see on QEMU.
+ */
+export const PLIC_NDEV = PLIC_SOURCES + 1;
 export const UART0_IRQ = 10;
 export const RTC_IRQ = 11;
 /** virtio-mmio transport n (0-based) uses PLIC source VIRTIO_IRQ_BASE + n. */

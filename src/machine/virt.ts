@@ -20,11 +20,11 @@ import { ConsoleFeed, type ConsoleLines } from './console-feed.js';
 import { GoldfishRtc, RTC_SIZE } from './devices/goldfish-rtc.js';
 import { RamGuestMemory } from './devices/guest-memory.js';
 import { LoopbackNet, type NetBackend } from './devices/net-backend.js';
-import { Plic, PLIC_SIZE } from './devices/plic.js';
+import { Plic, PLIC_SIZE, type PlicGateway } from './devices/plic.js';
 import { Uart16550, UART_SIZE } from './devices/uart16550.js';
 import { VirtioBlk } from './devices/virtio-blk.js';
 import { VirtioConsole } from './devices/virtio-console.js';
-import { VIRTIO_MMIO_SIZE, VirtioMmio, type VirtioDevice } from './devices/virtio-mmio.js';
+import { VIRTIO_MMIO_SIZE, VIRTIO_VENDOR_QEMU, VirtioMmio, type VirtioDevice, type VirtioMmioVersion } from './devices/virtio-mmio.js';
 import { VirtioNet } from './devices/virtio-net.js';
 import { SeededEntropy, VirtioRng } from './devices/virtio-rng.js';
 import { boardDtb, virtBoardConfig, type BoardDtConfig } from './fdt/board-dt.js';
@@ -69,6 +69,20 @@ export interface VirtOptions {
   readonly profile?: CpuProfile;
   /** Board warnings (a virtio driver that broke its device), one line each. */
   readonly log?: (line: string) => void;
+  /**
+   * The PLIC's gateway model: 'qemu' (default) delivers a level that stays high once per
+   * device event, as QEMU 7.2 does; 'spec' re-pends it at every completion, as the PLIC
+   * specification describes (plic.ts). A difference from QEMU, listed in docs/board.md.
+   */
+  readonly plicGateway?: PlicGateway;
+  /** The virtio-mmio VendorID; default VIRTIO_VENDOR_QEMU (VIRTIO_VENDOR_CELLVISOR is the other choice). */
+  readonly virtioVendorId?: number;
+  /**
+   * The virtio-mmio register interface: 2 (default; QEMU with
+   * `-global virtio-mmio.force-legacy=false`, as xv6 runs it) or 1, the legacy
+   * interface QEMU 7.2 defaults to.
+   */
+  readonly virtioVersion?: VirtioMmioVersion;
 }
 
 /** Everything the device tree needs besides the board: /chosen. */
@@ -107,7 +121,7 @@ export class VirtBoard {
     this.console = options.console;
     const { hart, bus } = machine;
 
-    this.plic = new Plic({ sources: PLIC_SOURCES, contexts: 2 }, (ctx, level) => {
+    this.plic = new Plic({ sources: PLIC_SOURCES, contexts: 2, gateway: options.plicGateway }, (ctx, level) => {
       hart.setIrqLine(ctx === 0 ? IRQ_M_EXT : IRQ_S_EXT, level);
     });
     bus.map('plic', PLIC_BASE, PLIC_SIZE, this.plic);
@@ -147,6 +161,8 @@ export class VirtBoard {
     this.transports = slots.map((device, n) => {
       const base = VIRTIO_BASE + n * VIRTIO_STRIDE;
       const transport = new VirtioMmio(device, memory, this.plic.line(VIRTIO_IRQ_BASE + n), {
+        vendorId: options.virtioVendorId ?? VIRTIO_VENDOR_QEMU,
+        version: options.virtioVersion,
         onFault: (reason) => options.log?.(`virtio-mmio@0x${base.toString(16)}: ${reason}; the device needs a reset`),
       });
       bus.map(`virtio-mmio ${n}`, base, VIRTIO_MMIO_SIZE, transport);

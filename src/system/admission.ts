@@ -9,9 +9,14 @@
 // the scheduling decisions, the switches in and out and the syscall to wait again.
 // Budgets are enforced by the kernel, so a budget is a sound worst case for a cell's own
 // work: the test needs no execution-time estimates beyond the description.
+//
+// A passive server runs at its own priority on its caller's scheduling context (MCS), so
+// a caller's budget can be spent at the priority of any passive server it reaches through
+// pp channels. A cell therefore interferes at its *run priority*, the highest of its own
+// and those servers'; it is analysed at its own priority, the lowest it runs at.
 
 import { cyclesToNs, RELEASE_OVERHEAD_CYCLES } from '../kernel/cost-model.js';
-import type { Cell, LocatedError } from './description.js';
+import type { Cell, Channel, LocatedError } from './description.js';
 import { formatTime } from './units.js';
 
 /** One budgeted cell's line in the admission table. */
@@ -39,8 +44,9 @@ export interface Admission {
 /** The kernel's cost of one release, in ns, charged to every activation. */
 export const RELEASE_OVERHEAD_NS = cyclesToNs(RELEASE_OVERHEAD_CYCLES);
 
-export function admit(cells: readonly Cell[]): Admission {
+export function admit(cells: readonly Cell[], channels: readonly Channel[]): Admission {
   const errors: LocatedError[] = [];
+  const run = runPriorities(cells, channels);
   // A passive cell runs on its callers' scheduling contexts: their budgets already
   // cover the time it spends serving them, so it is neither analysed nor interference.
   const active = cells.filter((c) => !c.passive);
@@ -52,8 +58,8 @@ export function admit(cells: readonly Cell[]): Admission {
     // Equal priorities take turns round-robin, so in the worst case a cell waits for
     // every other cell of its priority too: count them as interference, like higher ones.
     const interferers = budgeted
-      .filter((c) => c !== cell && c.priority >= cell.priority)
-      .sort((x, y) => y.priority - x.priority);
+      .filter((c) => c !== cell && run.get(c)!.priority >= cell.priority)
+      .sort((x, y) => run.get(y)!.priority - run.get(x)!.priority);
     const own = cost(cell);
     let bound = own + interferers.reduce((sum, c) => sum + cost(c), 0);
     for (;;) {
@@ -74,10 +80,12 @@ export function admit(cells: readonly Cell[]): Admission {
 
   for (const cell of budgeted) {
     for (const hog of active) {
-      if (hog.schedulingContext || hog.priority < cell.priority) continue;
+      const at = run.get(hog)!;
+      if (hog.schedulingContext || at.priority < cell.priority) continue;
+      const through = at.via ? `, calling '${at.via.name}' (priority ${at.via.priority}),` : '';
       errors.push({
         pos: hog.pos,
-        message: `cell '${hog.name}' (priority ${hog.priority}) has no budget and could starve budgeted cell '${cell.name}' (priority ${cell.priority}); accepted: a budget and period for '${hog.name}', passive: true, or a priority below ${cell.priority}`,
+        message: `cell '${hog.name}' (priority ${hog.priority})${through} has no budget and could starve budgeted cell '${cell.name}' (priority ${cell.priority}); accepted: a budget and period for '${hog.name}', passive: true, or a priority below ${cell.priority}${at.via ? ` for it and the servers it calls` : ''}`,
       });
     }
   }
@@ -90,6 +98,35 @@ export function admit(cells: readonly Cell[]): Admission {
     });
   }
   return { rows, totalUtilisation: total, errors };
+}
+
+/**
+ * Each cell's run priority: the highest of its own and those of the passive servers it
+ * reaches through pp channels (directly or through other passive servers), with the
+ * server that gives it.
+ */
+export function runPriorities(cells: readonly Cell[], channels: readonly Channel[]): Map<Cell, { priority: number; via?: Cell }> {
+  const calls = new Map<Cell, Cell[]>();
+  for (const ch of channels) {
+    if (!ch.pp) continue;
+    const [caller, server] = ch.pp === 'a' ? [ch.a.cell, ch.b.cell] : [ch.b.cell, ch.a.cell];
+    if (server.passive) calls.set(caller, [...(calls.get(caller) ?? []), server]);
+  }
+  const result = new Map<Cell, { priority: number; via?: Cell }>();
+  for (const cell of cells) {
+    let best: { priority: number; via?: Cell } = { priority: cell.priority };
+    const seen = new Set<Cell>([cell]);
+    const queue = [...(calls.get(cell) ?? [])];
+    while (queue.length > 0) {
+      const server = queue.shift()!;
+      if (seen.has(server)) continue;
+      seen.add(server);
+      if (server.priority > best.priority) best = { priority: server.priority, via: server };
+      queue.push(...(calls.get(server) ?? []));
+    }
+    result.set(cell, best);
+  }
+  return result;
 }
 
 /** Σ C/T > 1, in exact rational arithmetic: a total of exactly 100 % is admissible. */
@@ -116,8 +153,10 @@ export function responseBound(admission: Admission, cellName: string): number | 
   return admission.rows.find((r) => r.cell.name === cellName)?.boundNs;
 }
 
+/** One decimal, or more when one would show an excess over 100 % as 100.0 %. */
 function percent(u: number): string {
-  return `${(u * 100).toFixed(1)} %`;
+  const short = (u * 100).toFixed(1);
+  return `${u > 1 && Number(short) <= 100 ? (u * 100).toFixed(4) : short} %`;
 }
 
 /** The table `cellvisor check` prints: one line per budgeted cell, then the total. */

@@ -2,7 +2,7 @@
 // names to objects, ELF files read and checked, and every per-value rule (alignment,
 // ranges, minimum budget, devices and interrupt sources of the board). An element with a
 // bad value is left out, so later checks see only sound elements and do not pile up
-// errors that follow from the first; `complete` says whether anything was left out.
+// errors that follow from the first; `complete` says whether a cell or channel was.
 
 import { MIN_BUDGET_NS, RELEASE_OVERHEAD_CYCLES, cyclesToNs } from '../kernel/cost-model.js';
 import { ElfError, parseElf, type ElfImage } from '../machine/loader/elf.js';
@@ -25,7 +25,10 @@ export interface Built {
   readonly regions: MemoryRegion[];
   readonly cells: Cell[];
   readonly channels: Channel[];
-  /** False when an element was left out for a bad value (its error is already reported). */
+  /**
+   * False when a cell or channel was left out for a bad value (its error is already
+   * reported): then analyses over all cells, such as the admission test, would mislead.
+   */
   complete: boolean;
 }
 
@@ -62,15 +65,11 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
       }
       regionNames.set(name.value, name.pos);
     }
-    if (!sound(map) || name === undefined) {
-      leaveOut();
-      continue;
-    }
+    if (!sound(map) || name === undefined) continue;
     const sizeNode = entry(map, 'size')!.value;
     const size = parseSize(scalar(sizeNode));
     if (size === undefined || size === 0 || size % PAGE_SIZE !== 0) {
       error(sizeNode.pos, `size ${showScalar(sizeNode)} is not a non-zero multiple of 4 KiB; accepted: a multiple of 4 KiB such as ${formatSize(Math.max(PAGE_SIZE, Math.ceil((size ?? 0) / PAGE_SIZE) * PAGE_SIZE))}`);
-      leaveOut();
       continue;
     }
     let device: MemoryRegion['device'];
@@ -79,13 +78,11 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
       const physAddr = scalar(physNode) as number;
       if (physAddr % PAGE_SIZE !== 0) {
         error(physNode.pos, `phys_addr ${hex(physAddr)} is not page-aligned; accepted: a multiple of 0x1000 such as ${hex(physAddr - (physAddr % PAGE_SIZE))}`);
-        leaveOut();
         continue;
       }
       const at = deviceAt(physAddr, size);
       if (!at) {
         error(physNode.pos, `phys_addr ${whyNoDevice(physAddr, size)}`);
-        leaveOut();
         continue;
       }
       device = { physAddr, device: at };
@@ -105,6 +102,7 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
       const first = cellNames.get(name.value);
       if (first) {
         error(name.pos, `duplicate cell name '${name.value}' (first at line ${first.line}); accepted: a name no other cell has`);
+        leaveOut();
         continue;
       }
       cellNames.set(name.value, name.pos);
@@ -116,12 +114,10 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
     }
     cell.maps = items(map, 'maps').flatMap((m) => {
       const mapping = sound(m) ? buildMapping(m, cell, regionsByName, regionNames, error) : undefined;
-      if (!mapping) leaveOut();
       return mapping ? [mapping] : [];
     });
     cell.irqs = items(map, 'irqs').flatMap((m) => {
       const irq = sound(m) ? buildIrq(m, error) : undefined;
-      if (!irq) leaveOut();
       return irq ? [irq] : [];
     });
     cellsByName.set(cell.name, cell);
@@ -136,7 +132,6 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
     if (!cell && !cellNames.has(name)) {
       error(node.pos, `unknown cell '${name}'; accepted: ${[...cellNames.keys()].join(', ') || 'no cells are described'}`);
     }
-    if (!cell) leaveOut();
     return cell;
   };
 
@@ -148,7 +143,6 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
     if (!handler) continue;
     if (handler === cell) {
       error(cellNode.pos, `cell '${cell.name}' cannot handle its own faults; accepted: another cell's name`);
-      leaveOut();
       continue;
     }
     (cell as Mutable<Cell>).faultHandler = { cell: handler, id: scalar(entry(handlerMap, 'id')!.value) as number, pos: handlerMap.pos };
@@ -166,14 +160,24 @@ export function buildSystem(root: TreeMap, file: string, invalid: ReadonlySet<Tr
     };
     const a = end('a');
     const b = end('b');
-    if (!a || !b) continue;
+    if (!a || !b) {
+      leaveOut();
+      continue;
+    }
     if (a.cell === b.cell) {
       error(b.pos, `both ends of this channel are cell '${a.cell.name}'; accepted: a channel between two different cells`);
       leaveOut();
       continue;
     }
     const ppNode = entry(map, 'pp')?.value;
-    built.channels.push({ a, b, pp: ppNode ? (scalar(ppNode) as 'a' | 'b') : undefined, ppPos: ppNode?.pos, pos: map.pos });
+    const grantNode = entry(map, 'grant')?.value;
+    const grant = grantNode !== undefined && scalar(grantNode) === true;
+    if (grant && !ppNode) {
+      error(grantNode.pos, 'grant needs pp: capabilities travel with protected calls; accepted: pp: a or pp: b beside grant: true');
+    }
+    built.channels.push({
+      a, b, pp: ppNode ? (scalar(ppNode) as 'a' | 'b') : undefined, ppPos: ppNode?.pos, grant: grant && ppNode !== undefined, pos: map.pos,
+    });
   }
   return built;
 }

@@ -123,6 +123,8 @@ export interface Channel {
   readonly pp?: 'a' | 'b';
   /** Where `pp` is written, if it is. */
   readonly ppPos?: SourcePos;
+  /** Protected calls may carry a capability (the caller's endpoint capability has Grant). */
+  readonly grant?: boolean;
   readonly pos: SourcePos;
 }
 

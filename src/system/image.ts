@@ -32,6 +32,7 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
       a: { cell: ch.a.cell.name, id: ch.a.id },
       b: { cell: ch.b.cell.name, id: ch.b.id },
       pp: ch.pp,
+      grant: ch.grant,
     })),
   };
 }

@@ -42,7 +42,7 @@ export function checkText(path: string, text: string, host: SystemHost): LoadRes
   const built = buildSystem(root, path, validation.invalid, host, errors);
   errors.push(...checkSystem(built));
   // The analysis needs every cell's priority and budget; without them its verdict would mislead.
-  const admission = built.complete ? admit(built.cells) : undefined;
+  const admission = built.complete ? admit(built.cells, built.channels) : undefined;
   if (admission) errors.push(...admission.errors);
   if (errors.length > 0 || !admission) {
     return { ok: false, errors: sortErrors(errors), admission };

@@ -3,7 +3,7 @@
 // object written out (a test keeps the two equal), and validate.ts checks descriptions
 // against it, so an editor and `cellvisor check` agree on what is a valid key.
 
-import { MAX_CHANNEL_ID, MAX_PRIORITY } from './description.js';
+import { MAX_CHANNEL_ID, MAX_PRIORITY, TIMER_CHANNEL_ID } from './description.js';
 import { SIZE_PATTERN, TIME_PATTERN } from './units.js';
 
 /** The subset of JSON Schema used here (and understood by validate.ts). */
@@ -33,9 +33,6 @@ const NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_-]*$';
 
 const ref = (name: string, description: string): JsonSchema => ({ $ref: `#/$defs/${name}`, description });
 
-const channelId = (description: string): JsonSchema => ({
-  type: 'integer', minimum: 0, maximum: MAX_CHANNEL_ID, description,
-});
 
 export const SYSTEM_SCHEMA: JsonSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -88,7 +85,10 @@ export const SYSTEM_SCHEMA: JsonSchema = {
             description: 'Optional: the cell that receives this cell\'s faults, and the child id it knows this cell by.',
             properties: {
               cell: ref('name', 'The handling cell (not this one).'),
-              id: channelId('The child id (0-62) under which the handler receives the faults; unique per handler.'),
+              id: {
+                type: 'integer', minimum: 0, maximum: MAX_CHANNEL_ID,
+                description: `The child id (0-${MAX_CHANNEL_ID}) under which the handler receives the faults; unique per handler.`,
+              },
             },
           },
           maps: {
@@ -123,7 +123,7 @@ export const SYSTEM_SCHEMA: JsonSchema = {
               required: ['source', 'id'],
               properties: {
                 source: { type: 'integer', minimum: 1, description: 'The PLIC interrupt source (e.g. 10 for the UART); one cell per source.' },
-                id: channelId('The channel id (0-62) it is delivered on; shares the id space of the cell\'s channels.'),
+                id: ref('channel_id', 'The channel id (0-62) it is delivered on; shares the id space of the cell\'s channels.'),
               },
             },
           },
@@ -145,6 +145,10 @@ export const SYSTEM_SCHEMA: JsonSchema = {
             enum: ['a', 'b'],
             description: 'Optional: the end that may make protected calls to the other end; the called end needs a strictly higher priority.',
           },
+          grant: {
+            type: 'boolean', default: false,
+            description: 'Optional, with pp: a protected call may carry one capability to the called end (the caller\'s capability has the Grant right).',
+          },
         },
       },
     },
@@ -155,6 +159,10 @@ export const SYSTEM_SCHEMA: JsonSchema = {
       anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', pattern: SIZE_PATTERN }],
       examples: ['4KiB', '1MiB', 8192],
       description: 'A size: bytes, or a number with B, KiB, MiB or GiB.',
+    },
+    channel_id: {
+      type: 'integer', minimum: 0, maximum: MAX_CHANNEL_ID,
+      description: `A channel id from 0 to ${MAX_CHANNEL_ID} (${TIMER_CHANNEL_ID} is the cell's timer).`,
     },
     address: { type: 'integer', minimum: 0, description: 'An address: an integer, usually written in hex (0x4000000).' },
     time: {
@@ -168,7 +176,7 @@ export const SYSTEM_SCHEMA: JsonSchema = {
       required: ['cell', 'id'],
       properties: {
         cell: ref('name', 'The cell at this end.'),
-        id: channelId('The channel id (0-62) by which that cell knows the channel; 63 is its timer.'),
+        id: ref('channel_id', 'The channel id (0-62) by which that cell knows the channel.'),
       },
     },
   },
@@ -187,7 +195,8 @@ export function describeAccepted(schema: JsonSchema): string {
       if (schema.minimum !== undefined && schema.maximum !== undefined) return `an integer from ${schema.minimum} to ${schema.maximum}`;
       return schema.minimum !== undefined ? `an integer, at least ${schema.minimum}` : 'an integer';
     case 'boolean': return 'true or false';
-    case 'string': return 'a string';
+    // A free-form string is best described by what it is for.
+    case 'string': return schema.description && !schema.pattern ? lowerFirst(schema.description).replace(/\.$/, '') : 'a string';
     case 'array': return 'a list (- item per line, or [a, b])';
     case 'object': return `a mapping with keys ${Object.keys(schema.properties ?? {}).join(', ')}`;
     default: return 'a value';

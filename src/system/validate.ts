@@ -50,7 +50,8 @@ function check(node: TreeNode, schemaIn: JsonSchema, label: string, out: Validat
       const article = /^[aeiou]/.test(schema.title ?? '') ? 'an' : 'a';
       const where = label === ROOT_LABEL || !schema.title ? 'the description' : `${article} ${schema.title}`;
       for (const e of node.entries) {
-        const sub = properties[e.key];
+        // Own keys only: `constructor` or `__proto__` must not find Object.prototype's.
+        const sub = Object.hasOwn(properties, e.key) ? properties[e.key] : undefined;
         if (sub) {
           check(e.value, sub, `'${e.key}'`, out);
           continue;

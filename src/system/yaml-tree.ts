@@ -57,16 +57,27 @@ export function parseYamlTree(text: string): ParseResult {
     };
   }
   const errors: LocatedError[] = [];
-  const root = convert(doc, doc.contents, at, errors, { line: 1, column: 1 }, new Set());
+  const budget = { nodes: MAX_NODES };
+  const root = convert(doc, doc.contents, at, errors, { line: 1, column: 1 }, new Set(), budget);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, root };
 }
 
+/**
+ * Aliases are expanded, so nested ones could multiply a small file into billions of
+ * nodes ("billion laughs"); no real description comes near this many.
+ */
+const MAX_NODES = 100_000;
+
 function convert(
   doc: Document, node: YamlNode | null, at: (offset: number) => SourcePos, errors: LocatedError[],
-  fallback: SourcePos, following: Set<YamlNode>,
+  fallback: SourcePos, following: Set<YamlNode>, budget: { nodes: number },
 ): TreeNode {
   if (node === null) return { kind: 'scalar', value: null, pos: fallback };
   const pos = node.range ? at(node.range[0]) : fallback;
+  if (--budget.nodes < 0) {
+    if (budget.nodes === -1) errors.push({ pos, message: `the description expands to more than ${MAX_NODES} values (through aliases?); accepted: a description written out plainly` });
+    return { kind: 'scalar', value: null, pos };
+  }
   if (isAlias(node)) {
     const target = node.resolve(doc);
     // An alias inside its own anchor's node would recurse for ever.
@@ -75,7 +86,7 @@ function convert(
       return { kind: 'scalar', value: null, pos };
     }
     following.add(target);
-    const value = convert(doc, target, at, errors, pos, following);
+    const value = convert(doc, target, at, errors, pos, following, budget);
     following.delete(target);
     return { ...value, pos };
   }
@@ -91,12 +102,12 @@ function convert(
       const value = pair.value as YamlNode | null;
       // `key:` with nothing after it: a null placed just after the key.
       const valuePos = { line: keyPos.line, column: keyPos.column + key.value.length + 1 };
-      entries.push({ key: key.value, keyPos, value: convert(doc, value, at, errors, valuePos, following) });
+      entries.push({ key: key.value, keyPos, value: convert(doc, value, at, errors, valuePos, following, budget) });
     }
     return { kind: 'map', entries, pos };
   }
   if (isSeq(node)) {
-    const items = node.items.map((item) => convert(doc, item as YamlNode | null, at, errors, pos, following));
+    const items = node.items.map((item) => convert(doc, item as YamlNode | null, at, errors, pos, following, budget));
     return { kind: 'seq', items, pos };
   }
   if (isScalar(node)) {

@@ -303,4 +303,65 @@ _start:
     ]);
     assert.match(lines[4], /stopped by --max-insns after 4 instructions/);
   });
+
+  it('traces the default profile\'s instructions by name, as objdump lists them', { skip: needHartAndGcc }, () => {
+    // One instruction or more of each extension beyond RV64GC; Zicond by its encoding
+    // (binutils 2.40 does not know it). All run in M-mode without a trap.
+    const elf = assemble('trace-profile', `
+  .globl _start
+_start:
+  .option arch, +zba, +zbb, +zbs, +zicbom, +zicboz, +zicbop, +zihintpause, +zfhmin, +svinval
+  .option norvc
+  la a1, buf
+  sh2add a0, a0, a1
+  add.uw a2, a1, zero
+  rev8 a3, a1
+  cpopw a4, a1
+  orc.b a5, a1
+  bexti a5, a1, 3
+  minu a5, a1, a2
+  .insn r OP, 5, 7, a0, a1, a2
+  .insn r OP, 7, 7, a0, a1, a2
+  cbo.zero (a1)
+  cbo.flush (a1)
+  prefetch.r 64(a1)
+  pause
+  li t0, 0x6000
+  csrs mstatus, t0
+  flh fa0, 0(a1)
+  fcvt.s.h fa1, fa0
+  fcvt.h.d fa2, fa1, rtz
+  fmv.x.h a6, fa2
+  sinval.vma zero, zero
+  sfence.w.inval
+  sfence.inval.ir
+  j .
+  .data
+  .balign 64
+buf: .skip 64
+`);
+    const dump = spawnSync('riscv64-unknown-elf-objdump', ['-d', '-M', 'no-aliases', elf], { encoding: 'utf8' });
+    assert.equal(dump.status, 0, dump.stderr);
+    // objdump's listing as the trace prints it: pc, raw bits, the instruction.
+    const listing = new Map<string, string>();
+    for (const m of dump.stdout.matchAll(/^\s*([0-9a-f]+):\t([0-9a-f]+)\s+\t([^\n]*)$/gm)) {
+      const text = m[3].replace(/\s*<[^>]*>/, '').replace(/\s*#.*/, '').replace('\t', ' ').trim();
+      listing.set(m[1].padStart(16, '0'), `${m[2]} ${text}`);
+    }
+    const r = cellvisor('elf', elf, '--trace', '--max-insns', '26');
+    assert.equal(r.status, 4, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n').slice(0, 26);
+    assert.equal(lines.length, 26);
+    const zicond = ['czero.eqz a0,a1,a2', 'czero.nez a0,a1,a2'];
+    for (const line of lines) {
+      const [pc, raw, ...rest] = line.split(/\s+/);
+      const text = rest.join(' ');
+      assert.doesNotMatch(text, /^\.[24]byte/, line);
+      const want = listing.get(pc);
+      if (want === `${raw} .4byte 0x${raw.replace(/^0+/, '')}`) assert.ok(zicond.includes(text), line);
+      else assert.equal(`${raw} ${text}`, want, line);
+    }
+    assert.ok(lines.some((l) => l.endsWith('czero.nez a0,a1,a2')), 'czero.nez was traced');
+    assert.ok(lines.some((l) => l.endsWith('sfence.inval.ir')), 'the last instruction was traced');
+  });
 });

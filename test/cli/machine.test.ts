@@ -72,6 +72,9 @@ describe('cellvisor machine: bad input', () => {
     assertOneLine(cellvisor(['vmlinux']), 2, 'cellvisor: vmlinux: unexpected argument; the kernel is given with --kernel');
     assertOneLine(cellvisor(['--kernel', 'x', '-m', 'lots']), 2, "cellvisor: -m: expected a size like 128M or 1G, got 'lots'");
     assertOneLine(cellvisor(['--kernel', 'x', '--max-insns', '-1']), 2, /^cellvisor: --max-insns: /);
+    assertOneLine(cellvisor(['--kernel', 'x', '--plic-gateway', 'edge']), 2, "cellvisor: --plic-gateway: 'edge' is not one of qemu, spec");
+    assertOneLine(cellvisor(['--kernel', 'x', '--virtio-vendor', 'acme']), 2, "cellvisor: --virtio-vendor: 'acme' is not one of qemu, cellvisor");
+    assertOneLine(cellvisor(['--kernel', 'x', '--virtio-version', '3']), 2, "cellvisor: --virtio-version: '3' is not 1 or 2");
   });
 
   it('rejects an --rtc that is not host, fixed or a date it can hold', () => {

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CAUSE_LOAD_ACCESS } from '../../src/hart/causes.js';
+import { CAUSE_BREAKPOINT, CAUSE_LOAD_ACCESS } from '../../src/hart/causes.js';
+import {
+  MCONTROL6_HIT0, MCONTROL6_STORE, MCONTROL6_U, TDATA1_TYPE_SHIFT, TRIGGER_TYPE_MCONTROL6,
+} from '../../src/hart/spec/csr.js';
 import { Hart, HartExit, Priv, type AccessSize, type MmioHandler } from '../../src/hart/index.js';
 import { words } from '../helpers/elf-builder.js';
-import { addi, auipc, JSELF, lui, lw, NOP, sd, sw, WFI } from '../helpers/rv.js';
+import { addi, auipc, JSELF, ld, lui, lw, NOP, sd, sw, WFI } from '../helpers/rv.js';
 import { HART_WASM, needHart } from '../helpers/tools.js';
 
 const BASE = 0x8000_0000;
@@ -157,6 +160,20 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.pc, BigInt(BASE + 0x100));
   });
 
+  it('hosted M-mode: a host that resumes at a trapping pc gets the trap again, not a trap loop', async () => {
+    // A kernel resumes another thread at the same pc as the last exit (two cells running
+    // the same code): no instruction retires in between, and that is no loop.
+    const { hart } = await hartWith([0x00000073, JSELF]);
+    openPmp(hart);
+    hart.priv = Priv.U;
+    hart.setHostedM(true);
+    for (let i = 0; i < 3; i++) {
+      hart.pc = BigInt(BASE);
+      assert.equal(hart.run(10n), HartExit.MTrap, `exit ${i}`);
+      assert.deepEqual(hart.exitInfo(), { cause: 8n, tval: 0n, epc: BigInt(BASE) });
+    }
+  });
+
   it('injects a trap into S-mode as if delegated', async () => {
     const { hart } = await hartWith([NOP, NOP, JSELF]);
     hart.writeCsr('stvec', BigInt(BASE + 0x200) | 1n); // vectored
@@ -175,6 +192,32 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.pc, BigInt(BASE + 0x200 + 4 * 5), 'an interrupt goes to its vector');
     assert.equal(hart.readCsr('scause'), (1n << 63n) | 5n);
     assert.equal(hart.readCsr('sstatus') & 0x100n, 0x100n, 'SPP = S');
+  });
+
+  it('takes a trigger (Sdtrig) breakpoint in U-mode as an MTrap exit when M-mode is hosted', async () => {
+    // x1 = BASE + 0x800; U: addi, sd x0 -> 0(x1) (watched by trigger 1), ld 8(x1), j .
+    const { hart } = await hartWith([addi(2, 0, 1), sd(0, 1, 0), ld(3, 1, 8), JSELF]);
+    hart.setHostedM(true);
+    hart.x[1] = BigInt(BASE + 0x800);
+    hart.writeU64(BASE + 0x800, 0x1111n);
+    hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);
+    hart.writeCsr('pmpcfg0', 0x1fn);
+    const mcontrol6 = BigInt(TRIGGER_TYPE_MCONTROL6) << BigInt(TDATA1_TYPE_SHIFT);
+    hart.writeCsr('tselect', 1n);
+    hart.writeCsr('tdata2', BigInt(BASE + 0x804)); // any byte of the 8-byte store matches
+    hart.writeCsr('tdata1', mcontrol6 | BigInt(MCONTROL6_U | MCONTROL6_STORE));
+    hart.priv = Priv.U;
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: BigInt(CAUSE_BREAKPOINT), tval: BigInt(BASE + 0x800), epc: BigInt(BASE + 4) });
+    assert.equal(hart.pc, BigInt(BASE + 4), 'before the store');
+    assert.equal(hart.readU64(BASE + 0x800), 0x1111n, 'the store has not happened');
+    assert.equal(hart.priv, Priv.U);
+    assert.notEqual(hart.readCsr('tdata1') & BigInt(MCONTROL6_HIT0), 0n, 'hit0 is set');
+    // A debugger disarms it and resumes: the store and the load on the same page go on.
+    hart.writeCsr('tdata1', 0n);
+    assert.equal(hart.run(2n), HartExit.Budget);
+    assert.equal(hart.readU64(BASE + 0x800), 0n);
+    assert.equal(hart.pc, BigInt(BASE + 12));
   });
 
   it('rejects a RAM size that is not a multiple of 4 KiB', async () => {

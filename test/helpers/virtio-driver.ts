@@ -3,7 +3,7 @@
 // data buffers out in fake guest RAM exactly as a guest driver would.
 
 import { RamGuestMemory } from '../../src/machine/devices/guest-memory.js';
-import { VirtioMmio, type VirtioDevice } from '../../src/machine/devices/virtio-mmio.js';
+import { VirtioMmio, type VirtioDevice, type VirtioMmioVersion } from '../../src/machine/devices/virtio-mmio.js';
 
 export const RAM_BASE = 0x8000_0000;
 const RAM_SIZE = 4 << 20;
@@ -38,10 +38,13 @@ export class TestDriver {
   readonly mmio: VirtioMmio;
   readonly faults: string[] = [];
   #heap = HEAP;
-  readonly #queues: { size: number; availIdx: number; usedSeen: number; free: number[]; chains: Map<number, Used['buffers']> }[] = [];
+  readonly #queues: {
+    size: number; availIdx: number; usedSeen: number; free: number[]; chains: Map<number, Used['buffers']>;
+    desc: number; avail: number; used: number;
+  }[] = [];
 
-  constructor(readonly device: VirtioDevice) {
-    this.mmio = new VirtioMmio(device, this.memory, this.irq, { onFault: (r) => this.faults.push(r) });
+  constructor(readonly device: VirtioDevice, version?: VirtioMmioVersion) {
+    this.mmio = new VirtioMmio(device, this.memory, this.irq, { onFault: (r) => this.faults.push(r), version });
   }
 
   r32(off: number): number {
@@ -86,15 +89,48 @@ export class TestDriver {
       this.w32(0xa0, base + 0x8000);
       this.w32(0xa4, 0);
       this.w32(0x44, 1);
-      this.#queues[i] = { size, availIdx: 0, usedSeen: 0, free: Array.from({ length: size }, (_, k) => k), chains: new Map() };
+      this.#queues[i] = {
+        size, availIdx: 0, usedSeen: 0, free: Array.from({ length: size }, (_, k) => k), chains: new Map(),
+        desc: base, avail: base + 0x4000, used: base + 0x8000,
+      };
     }
     if (driverOk) this.w32(0x70, 1 | 2 | 8 | 4);
     return this.r32(0x70);
   }
 
-  descAddr(q: number): number { return RAM_BASE + QUEUE_AREA * q; }
-  availAddr(q: number): number { return RAM_BASE + QUEUE_AREA * q + 0x4000; }
-  usedAddr(q: number): number { return RAM_BASE + QUEUE_AREA * q + 0x8000; }
+  /**
+   * A legacy (version 1) driver's initialisation (virtio 1.x §4.2.4): 32 feature bits,
+   * no FEATURES_OK, each queue one block at QueuePFN × GuestPageSize with the used ring
+   * at the next `align` boundary. Returns the Status register read back.
+   */
+  initLegacy(features = 0, pageSize = 4096, align = 4096): number {
+    this.w32(0x70, 0);
+    this.w32(0x70, 1);
+    this.w32(0x70, 1 | 2);
+    this.w32(0x20, features);
+    this.w32(0x28, pageSize);
+    for (let i = 0; i < this.device.queueSizes.length; i++) {
+      this.w32(0x30, i);
+      const size = this.r32(0x34);
+      const base = RAM_BASE + QUEUE_AREA * i;
+      this.ram.fill(0, base - RAM_BASE, base - RAM_BASE + QUEUE_AREA);
+      this.w32(0x38, size);
+      this.w32(0x3c, align);
+      this.w32(0x40, base / pageSize);
+      const avail = base + 16 * size;
+      this.#queues[i] = {
+        size, availIdx: 0, usedSeen: 0, free: Array.from({ length: size }, (_, k) => k), chains: new Map(),
+        desc: base, avail, used: Math.ceil((avail + 6 + 2 * size) / align) * align,
+      };
+    }
+    this.w32(0x70, 1 | 2 | 4);
+    return this.r32(0x70);
+  }
+
+  // Before init, where init() (version 2) will place the queue.
+  descAddr(q: number): number { return this.#queues[q]?.desc ?? RAM_BASE + QUEUE_AREA * q; }
+  availAddr(q: number): number { return this.#queues[q]?.avail ?? RAM_BASE + QUEUE_AREA * q + 0x4000; }
+  usedAddr(q: number): number { return this.#queues[q]?.used ?? RAM_BASE + QUEUE_AREA * q + 0x8000; }
 
   alloc(len: number, align = 16): number {
     this.#heap = Math.ceil(this.#heap / align) * align;

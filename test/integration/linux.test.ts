@@ -104,6 +104,23 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.ok(calls && Number(calls[1]) > 0, `SBI set_timer calls expected; stats:\n${run.stderr}`);
   });
 
+  it('drives the legacy (version 1) virtio-mmio transports of --virtio-version 1', () => {
+    const disk = scratchFile('linux-legacy-disk.img', new Uint8Array(1 << 20));
+    const run = machine([...kernelArgs, '--drive', disk, '--virtio-version', '1'], [
+      'printf legacy-disk-ok > /dev/vda && sync',
+      'echo 3 > /proc/sys/vm/drop_caches',
+      'head -c 14 /dev/vda; echo',
+      'head -c 16 /dev/hwrng | od -An -tx1',
+      'ls /sys/bus/virtio/devices/',
+      'poweroff -f',
+    ]);
+    assertPoweredOff(run);
+    assert.equal(outputOf(run, 'head -c 14 /dev/vda; echo').trim(), 'legacy-disk-ok');
+    assert.equal(readFileSync(disk).subarray(0, 14).toString(), 'legacy-disk-ok');
+    assert.match(outputOf(run, 'head -c 16 /dev/hwrng | od -An -tx1'), /^( [0-9a-f]{2}){16}$/m);
+    assert.equal(outputOf(run, 'ls /sys/bus/virtio/devices/').trim().split(/\s+/).length, 4);
+  });
+
   it('boots with OpenSBI fw_jump.bin as native M-mode firmware', { skip: needOpenSbi }, () => {
     const run = machine(['--bios', FW_JUMP, ...kernelArgs], ['uname -a', 'poweroff -f']);
     assertPoweredOff(run);

@@ -129,3 +129,35 @@ describe('admission: response-time analysis', () => {
     ]);
   });
 });
+
+describe('admission: passive servers', () => {
+  const server = (callers: string): string => `channels:\n${callers.split(',').map((c, i) =>
+    `  - a: { cell: ${c}, id: 0 }\n    b: { cell: server, id: ${i} }\n    pp: a\n`).join('')}`;
+
+  it('counts a lower-priority cell whose calls run a server above the analysed cell', () => {
+    // 'low' (priority 1) calls 'server' (priority 50): its 2 ms can run at 50, above 'mid'.
+    const result = describe_([
+      { name: 'mid', priority: 10, cost: 3, period: 10 },
+      { name: 'low', priority: 1, cost: 2, period: 10 },
+      { name: 'server', priority: 50, passive: true },
+    ], server('low'));
+    assert.ok(result.ok, result.ok ? '' : result.errors.map((e) => e.message).join('\n'));
+    assert.deepEqual(result.admission.rows.map((r) => [r.cell.name, r.boundNs / MS, r.interferers.map((c) => c.name)]), [
+      ['mid', 5, ['low']],
+      ['low', 5, ['mid']],
+    ]);
+  });
+
+  it('names the server through which an unbudgeted cell could starve a budgeted one', () => {
+    const result = describe_([
+      { name: 'rt', priority: 10, cost: 1, period: 10 },
+      { name: 'batch', priority: 1 },
+      { name: 'server', priority: 50, passive: true },
+    ], server('rt,batch'));
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual(result.errors.map((e) => e.message), [
+      'cell \'batch\' (priority 1), calling \'server\' (priority 50), has no budget and could starve budgeted cell \'rt\' (priority 10); accepted: a budget and period for \'batch\', passive: true, or a priority below 10 for it and the servers it calls',
+    ]);
+  });
+});

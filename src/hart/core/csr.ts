@@ -4,6 +4,9 @@ import { priv, virt } from './state';
 import { fflags } from './fpu';
 import { flushTlbAll, updateTlbBases, selectAddressSpace, guestSpaceChanged } from './tlb';
 import {
+  resetTriggers, tselectRead, tselectWrite, tdata1Read, tdata1Write, tdata2Read, tdata2Write, tinfoRead,
+} from './trigger';
+import {
   CSR_FFLAGS, CSR_FRM, CSR_FCSR, CSR_CYCLE, CSR_TIME, CSR_INSTRET, CSR_HPMCOUNTER3, CSR_HPMCOUNTER31,
   CSR_SSTATUS, CSR_SIE, CSR_STVEC, CSR_SCOUNTEREN, CSR_SENVCFG, CSR_SSCRATCH, CSR_SEPC, CSR_SCAUSE, CSR_STVAL,
   CSR_SIP, CSR_STIMECMP, CSR_SATP,
@@ -11,6 +14,7 @@ import {
   CSR_MCOUNTINHIBIT, CSR_MHPMEVENT3, CSR_MHPMEVENT31, CSR_MSCRATCH, CSR_MEPC, CSR_MCAUSE, CSR_MTVAL, CSR_MIP,
   CSR_PMPCFG0, CSR_PMPCFG15, CSR_PMPADDR0, CSR_PMPADDR63, CSR_MCYCLE, CSR_MINSTRET, CSR_MHPMCOUNTER3,
   CSR_MHPMCOUNTER31, CSR_MVENDORID, CSR_MARCHID, CSR_MIMPID, CSR_MHARTID, CSR_MCONFIGPTR,
+  CSR_TSELECT, CSR_TDATA1, CSR_TDATA2, CSR_TDATA3, CSR_TINFO,
   PRV_U, PRV_S, PRV_M,
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP_SHIFT, MSTATUS_MPP, MSTATUS_FS,
   MSTATUS_FS_DIRTY, MSTATUS_MPRV, MSTATUS_SUM, MSTATUS_MXR, MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
@@ -161,6 +165,7 @@ export function resetCsrs(): void {
   if (hExt) mideleg = H_INTERRUPTS;
   for (let i = 0; i < PMP_COUNT; i++) { pmpcfg[i] = 0; pmpaddr[i] = 0; }
   pmpActive = false;
+  resetTriggers();
 }
 
 function readStatus(): u64 {
@@ -363,6 +368,11 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_MIP: return mip();
     case CSR_MCYCLE: return mcycle();
     case CSR_MINSTRET: return minstret();
+    case CSR_TSELECT: return tselectRead();
+    case CSR_TDATA1: return tdata1Read();
+    case CSR_TDATA2: return tdata2Read();
+    case CSR_TDATA3: return 0; // textra64 with every field 0: no extra match conditions
+    case CSR_TINFO: return tinfoRead();
     default:
       if (n >= <u32>CSR_PMPCFG0 && n < <u32>CSR_PMPCFG0 + 4) {
         if (n & 1) break; // odd pmpcfg registers do not exist on RV64
@@ -452,6 +462,10 @@ export function csrWrite(n: u32, v: u64, checkPriv: bool): bool {
     }
     case CSR_MCYCLE: mcycleOffset = v - (mcycle() - mcycleOffset); break;
     case CSR_MINSTRET: minstretOffset = v - (minstret() - minstretOffset); break;
+    case CSR_TSELECT: tselectWrite(v); break;
+    case CSR_TDATA1: tdata1Write(v); break;
+    case CSR_TDATA2: tdata2Write(v); break;
+    case CSR_TDATA3: case CSR_TINFO: break; // fields hard-wired (tdata3) or read-only (tinfo)
     case CSR_MHARTID: case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR:
       return !checkPriv;
     default:

@@ -47,6 +47,10 @@ export function resetExec(): void {
 
 export function run(budget: i64): i32 {
   stopReason = -1;
+  // A trap loop is one this call sees: between calls a host may have changed the pc,
+  // the address space or the thread (a kernel resuming another cell at the same pc).
+  lastTrapTarget = 0xffff_ffff_ffff_ffff;
+  lastTrapRetired = 0xffff_ffff_ffff_ffff;
   while (true) {
     if (budget <= 0) return EXIT_BUDGET;
     if (takeInterrupt()) {
@@ -150,7 +154,7 @@ function execBlock(n: i32): i32 {
     if ((<u32>p & 0xffe) == 0xffe && (raw & 3) == 3) {
       // A 32-bit instruction straddling two pages: fetch its upper half separately.
       PC = p;
-      let h2 = fetchSlow(p + 2);
+      let h2 = fetchSlow(p + 2, false);
       if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
       raw = (raw & 0xffff) | (<u32>load<u16>(h2) << 16);
       di = DC_SCRATCH;
@@ -655,7 +659,7 @@ function execBlock(n: i32): i32 {
         let isLr = op == Op.LR_W || op == Op.LR_D;
         let va = getX(rs1);
         let src = getX(rs2);
-        let h = amoHost(va, size, isLr);
+        let h = amoHost(va, size, isLr, op == Op.SC_W || op == Op.SC_D);
         if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
         let old: u64 = wide ? load<u64>(h) : sx32(<u64>load<u32>(h));
         let base = wide ? op - (Op.LR_D - Op.LR_W) : op;

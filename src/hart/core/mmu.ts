@@ -5,6 +5,7 @@ import { RAM_OFFSET, MMIO_DATA_OFFSET } from './layout';
 import { priv, virt, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
 import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg, henvcfg, vsatp, vsstatus, hgatp } from './csr';
 import {
+  MCONTROL6_LOAD, MCONTROL6_STORE, MCONTROL6_EXECUTE,
   PRV_M, PRV_S, PRV_U, MSTATUS_SUM, MSTATUS_MXR, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
   SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
 } from '../spec/csr';
@@ -12,13 +13,14 @@ import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
   CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT, CAUSE_STORE_GUEST_PAGE_FAULT,
-  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION,
+  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_BREAKPOINT,
 } from '../spec/causes';
 import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_N } from '../spec/pte';
 import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage, gstageEpoch } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
 import { raiseException, setGuestFault } from './trap';
+import { watched, triggerFires, pageWatched } from './trigger';
 
 @external('host', 'mmioRead') declare function hostMmioRead(addr: f64, size: i32): i32;
 @external('host', 'mmioWrite') declare function hostMmioWrite(addr: f64, size: i32): i32;
@@ -370,8 +372,18 @@ function pteHighBitsOk(pte: u64, envcfg: u64): bool {
 
 @inline function mmioData(): u64 { return load<u64>(MMIO_DATA_OFFSET); }
 
+// A load/store address breakpoint (Sdtrig) comes before any fault of the access.
+@inline function breakpointAt(kinds: u64, va: u64, size: u64): bool {
+  if ((watched & kinds) == 0 || !triggerFires(kinds, va, size)) return false;
+  raiseException(CAUSE_BREAKPOINT, va);
+  return true;
+}
+
 // Loads `size` bytes at va (zero-extended). On a fault: trap raised, returns 0.
+// (A load across a page boundary comes back here byte by byte; for those bytes the
+// trigger check, already made for the whole access, finds nothing.)
 export function loadSlow(va: u64, size: u64): u64 {
+  if (breakpointAt(MCONTROL6_LOAD, va, size)) return 0;
   if ((va & 0xfff) + size > 4096) {
     // Crosses a page: byte by byte, each translated on its own.
     let v: u64 = 0;
@@ -401,6 +413,7 @@ export function loadSlow(va: u64, size: u64): u64 {
 }
 
 export function storeSlow(va: u64, size: u64, v: u64): void {
+  if (breakpointAt(MCONTROL6_STORE, va, size)) return;
   if ((va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
     let p = accessPriv();
@@ -433,8 +446,10 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
 }
 
 // Translates a fetch of the halfword at va; returns its linear-memory offset, or 0
-// with `trapped` set.
-export function fetchSlow(va: u64): usize {
+// with `trapped` set. `first`: va is where an instruction starts, which an execute
+// trigger may match (not the upper half of one that straddles two pages).
+export function fetchSlow(va: u64, first: bool = true): usize {
+  if (first && breakpointAt(MCONTROL6_EXECUTE, va, 1)) return 0;
   xVirt = virt;
   let pa = translate(va, ACCESS_FETCH, priv);
   if (trapped) return 0;
@@ -449,6 +464,8 @@ export function fetchSlow(va: u64): usize {
 // Caches a translation when every byte of the page behaves the same: plain RAM, no
 // MMIO hole, and one PMP verdict for the whole page.
 function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
+  // A page a trigger watches stays on the slow path (MCONTROL6_* bit = 1 << kind).
+  if (watched != 0 && pageWatched(<u64>1 << kind, va)) return;
   let page = pa & ~(<u64>0xfff);
   if (!isRam(page, 4096) || inHole(page, 4096)) return;
   if ((pmpActive || p != PRV_M) && !pmpAllows(page, 4096, kind, p)) return;
@@ -458,7 +475,11 @@ function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
 
 // Physical address of an atomic access at va (store permission, natural alignment),
 // or a trap. Returns the linear-memory offset of the word, or 0 with the trap raised.
-export function amoHost(va: u64, size: u64, isLr: bool): usize {
+// An LR is a load and an SC a store (a failing one too: the spec leaves it open), an
+// AMO both, for the triggers (Sdtrig, "A Extension").
+export function amoHost(va: u64, size: u64, isLr: bool, isSc: bool): usize {
+  let kinds: u64 = isLr ? MCONTROL6_LOAD : isSc ? MCONTROL6_STORE : MCONTROL6_LOAD | MCONTROL6_STORE;
+  if (breakpointAt(kinds, va, size)) return 0;
   if ((va & (size - 1)) != 0) {
     xVirt = dataVirt();
     raiseAddr(isLr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);
@@ -500,6 +521,12 @@ export function cboAllowed(op: i32): bool {
 // Performs a cache-block operation on the block holding va. Memory here is always
 // coherent, so clean, flush and invalidate only check that some access is permitted.
 export function cacheBlockOp(op: i32, va: u64): void {
+  // Triggers see a CBO as a store to every byte of the block (Sdtrig, "Cache
+  // Operations"); the breakpoint reports rs1, as the faults do.
+  if ((watched & MCONTROL6_STORE) != 0 && triggerFires(MCONTROL6_STORE, va & ~(CACHE_BLOCK - 1), CACHE_BLOCK)) {
+    raiseException(CAUSE_BREAKPOINT, va);
+    return;
+  }
   // Faults report rs1 itself, not the block's base (CMO spec, "Cache-Block Operations").
   let p = accessPriv();
   if (op == Op.CBO_ZERO) {

@@ -83,6 +83,8 @@ export const CSR_PMPADDR63 = 0x3ef;
 export const CSR_TSELECT = 0x7a0;
 export const CSR_TDATA1 = 0x7a1;
 export const CSR_TDATA2 = 0x7a2;
+export const CSR_TDATA3 = 0x7a3;
+export const CSR_TINFO = 0x7a4;
 export const CSR_DCSR = 0x7b0;
 export const CSR_DPC = 0x7b1;
 export const CSR_MCYCLE = 0xb00;
@@ -178,3 +180,32 @@ export const HSTATUS_VSXL = 0x300000000;
 export const HGATP_MODE_SV39X4 = 0x8000000000000000;
 export const HGATP_MODE_SV48X4 = 0x9000000000000000;
 export const HGATP_VMID = 0x03fff00000000000;
+
+// Sdtrig trigger module (RISC-V Debug Specification 1.0, "Trigger Module Registers").
+// tdata1.type is bits 63:60; the rest of tdata1 is the type's own register.
+export const TDATA1_TYPE_SHIFT = 60;
+export const TRIGGER_TYPE_NONE = 0;
+export const TRIGGER_TYPE_MCONTROL6 = 6;
+export const TRIGGER_TYPE_DISABLED = 15;
+// tinfo: the supported types as a bit set in 15:0, the Sdtrig version in 31:24.
+export const TINFO_VERSION_SHIFT = 24;
+// mcontrol6 fields. LOAD, STORE and EXECUTE are bits 0-2, in the order of the hart's
+// access kinds (load, store, fetch).
+export const MCONTROL6_LOAD = 1 << 0;
+export const MCONTROL6_STORE = 1 << 1;
+export const MCONTROL6_EXECUTE = 1 << 2;
+export const MCONTROL6_U = 1 << 3;
+export const MCONTROL6_S = 1 << 4;
+export const MCONTROL6_M = 1 << 6;
+export const MCONTROL6_MATCH_SHIFT = 7;
+export const MCONTROL6_MATCH = 15 << 7;
+export const MCONTROL6_MATCH_EQUAL = 0;
+export const MCONTROL6_MATCH_NAPOT = 1;
+export const MCONTROL6_MATCH_GE = 2;
+export const MCONTROL6_MATCH_LT = 3;
+export const MCONTROL6_CHAIN = 1 << 11;
+export const MCONTROL6_ACTION = 15 << 12;
+export const MCONTROL6_SIZE = 7 << 16;
+export const MCONTROL6_SELECT = 1 << 21;
+export const MCONTROL6_HIT0 = 1 << 22;
+export const MCONTROL6_HIT1 = 1 << 25;

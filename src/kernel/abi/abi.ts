@@ -131,8 +131,8 @@ export const CV_RIGHT_GRANT = 4;
 export const CV_RIGHT_GRANT_REPLY = 8;
 export const CV_RIGHTS_ALL = 15;
 
-// Error codes, returned in the message info's label after a failed invocation or
-// syscall (with length 0), as seL4 does; 0 is success.
+// Error codes, returned in a7 after every syscall and invocation (seL4's codes); 0 is
+// success. A failed call leaves the other registers as they were.
 export const CV_NO_ERROR = 0;
 export const CV_INVALID_ARGUMENT = 1;
 export const CV_INVALID_CAPABILITY = 2;

@@ -10,6 +10,11 @@ export class Reply {
   caller: Tcb | undefined;
   /** The caller's scheduling context, lent to a passive receiver until the reply. */
   donated: SchedContext | undefined;
+  /**
+   * Whose context `donated` is. It outlives `caller` when the caller is stopped mid-call:
+   * the receiver keeps the time until it waits again (ipc.ts, returnLentTime).
+   */
+  lender: Tcb | undefined;
   readonly name: string;
 
   constructor(name: string) {

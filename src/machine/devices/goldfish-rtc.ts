@@ -15,7 +15,10 @@
 // The time comes from an RtcClock (virtual time on this board, so runs are
 // reproducible); a guest that sets the clock moves an offset, never the host's clock.
 // The alarm fires when the clock reaches it, checked on every register access and on
-// `poll()`, which the machine calls as virtual time advances.
+// `poll()`, which the machine calls as virtual time advances. The interrupt line is
+// reported where QEMU's goldfish_rtc.c reports it: when the alarm fires and on writes
+// to IRQ_ENABLED and CLEAR_INTERRUPT (with QEMU's PLIC each report of a high line is a
+// new request).
 
 import type { AccessSize, Device } from '../device.js';
 import type { InterruptLine } from './interrupt-line.js';
@@ -70,7 +73,11 @@ export class GoldfishRtc implements Device {
     if (this.#alarmArmed && this.nowNs >= this.#alarm) {
       this.#alarmArmed = false;
       this.#irqRaised = true;
+      this.#report();
     }
+  }
+
+  #report(): void {
     this.irq.set(this.#irqRaised && this.#irqEnabled);
   }
 
@@ -119,12 +126,14 @@ export class GoldfishRtc implements Device {
         break;
       case IRQ_ENABLED:
         this.#irqEnabled = (v & 1n) !== 0n;
+        this.#report();
         break;
       case CLEAR_ALARM:
         this.#alarmArmed = false;
         break;
       case CLEAR_INTERRUPT:
         this.#irqRaised = false;
+        this.#report();
         break;
       default:
         break;

@@ -4,9 +4,22 @@
 // enables at 0x2000 + 0x80*ctx, per-context threshold at 0x200000 + 0x1000*ctx with
 // claim/complete at +4. On QEMU virt hart 0 has context 0 (M-mode) and 1 (S-mode).
 //
-// Every source is level-triggered. Its gateway turns the first assertion into a pending
-// request and forwards nothing more until the claimed request is completed; a level
-// still high at completion pends again ("Interrupt Gateways").
+// Every source is level-triggered, and the gateway comes in two models (PlicGateway):
+//
+// - 'qemu' (the board's default): QEMU 7.2's sifive_plic. The pending bit follows the
+//   device's line each time the device reports it: a report of "high" pends the source
+//   (again, even while it stays high or is claimed), a report of "low" clears the bit.
+//   A claim clears the bit and holds the source; completion only releases it, so a line
+//   that stays high without a new report is delivered once. A claim, like the output,
+//   honours the context's threshold; completion is not checked against the enables.
+// - 'spec': the PLIC specification's gateway ("Interrupt Gateways"): the first assertion
+//   becomes a pending request and nothing more is forwarded until the claimed request
+//   is completed; a level still high at completion pends again. A claim ignores the
+//   threshold; completing a source the context does not enable is ignored.
+//
+// The difference shows with a driver that leaves its device's interrupt condition set
+// (a UART whose THRE interrupt is enabled and whose IIR is never read, as xv6's): QEMU
+// delivers it once per device event, the specification's gateway back to back.
 
 import type { AccessSize, Device } from '../device.js';
 import type { InterruptLine } from './interrupt-line.js';
@@ -18,7 +31,13 @@ export interface PlicOptions {
   readonly contexts: number;
   /** Implemented priority bits: priorities and thresholds are 0..2^bits-1 (WARL). Default 3, as QEMU virt. */
   readonly priorityBits?: number;
+  /** The gateway model; default 'qemu'. */
+  readonly gateway?: PlicGateway;
 }
+
+/** How a source's line becomes a pending request (see the top of this file). */
+export type PlicGateway = 'qemu' | 'spec';
+export const PLIC_GATEWAYS: readonly PlicGateway[] = ['qemu', 'spec'];
 
 /** The PLIC's external-interrupt output for `context` changed: the EIP bit (meip/seip). */
 export type PlicOutput = (context: number, level: boolean) => void;
@@ -38,12 +57,13 @@ const CLAIM_COMPLETE = 0x4;
 export class Plic implements Device {
   readonly sources: number;
   readonly contexts: number;
+  readonly gateway: PlicGateway;
   readonly #priorityMask: number;
   readonly #priority: Uint32Array;
   /** Gateway inputs: the level each source drives now. */
   readonly #level: Uint8Array;
-  /** Claimed and not yet completed: the gateway holds further requests back. */
-  readonly #inService: Uint8Array;
+  /** Claimed and not yet completed (QEMU's `claimed`), 32 sources per word: not delivered again until completed. */
+  readonly #inService: Uint32Array;
   /** IP bits, 32 sources per word as in the register file. */
   readonly #pending: Uint32Array;
   /** IE bits, `words` per context. */
@@ -60,11 +80,13 @@ export class Plic implements Device {
     if (!Number.isInteger(bits) || bits < 1 || bits > 32) throw new RangeError(`PLIC: ${bits} priority bits (1..32)`);
     this.sources = sources;
     this.contexts = contexts;
+    this.gateway = options.gateway ?? 'qemu';
+    if (!PLIC_GATEWAYS.includes(this.gateway)) throw new RangeError(`PLIC: unknown gateway '${String(this.gateway)}' (${PLIC_GATEWAYS.join(', ')})`);
     this.#priorityMask = bits === 32 ? 0xffff_ffff : (1 << bits) - 1;
     this.#words = (sources >> 5) + 1;
     this.#priority = new Uint32Array(sources + 1);
     this.#level = new Uint8Array(sources + 1);
-    this.#inService = new Uint8Array(sources + 1);
+    this.#inService = new Uint32Array(this.#words);
     this.#pending = new Uint32Array(this.#words);
     this.#enable = new Uint32Array(this.#words * contexts);
     this.#threshold = new Uint32Array(contexts);
@@ -160,33 +182,49 @@ export class Plic implements Device {
 
   #setLevel(id: number, level: boolean): void {
     const now = level ? 1 : 0;
+    if (this.gateway === 'qemu') {
+      // sifive_plic_irq_request: every report sets the pending bit to the level.
+      this.#level[id] = now;
+      this.#setPending(id, level);
+      this.#update();
+      return;
+    }
     if (this.#level[id] === now) return;
     this.#level[id] = now;
-    if (level && this.#inService[id] === 0) {
+    if (level && !this.#isInService(id)) {
       this.#setPending(id, true);
       this.#update();
     }
   }
 
   /**
-   * The highest-priority pending source enabled for `ctx` (ties: the lowest id), cleared
-   * from IP and held in its gateway; 0 if none. Not affected by the threshold
-   * ("Interrupt Claim Process"); priority 0 means "never interrupt".
+   * The highest-priority pending source enabled for `ctx` and not in service (ties: the
+   * lowest id), cleared from IP and held in its gateway; 0 if none. Priority 0 means
+   * "never interrupt". The spec's claim is not affected by the threshold ("Interrupt
+   * Claim Process"); QEMU's is.
    */
   #claim(ctx: number): number {
-    const best = this.#best(ctx, 0);
+    const best = this.#best(ctx, this.gateway === 'qemu' ? this.#threshold[ctx] : 0);
     if (best !== 0) {
       this.#setPending(best, false);
-      this.#inService[best] = 1;
+      this.#setInService(best, true);
       this.#update();
     }
     return best;
   }
 
-  /** "If the completion ID does not match an interrupt source that is currently enabled for the target, the completion is silently ignored." */
+  /**
+   * Spec: "If the completion ID does not match an interrupt source that is currently
+   * enabled for the target, the completion is silently ignored." QEMU releases any source.
+   */
   #complete(ctx: number, id: number): void {
-    if (id < 1 || id > this.sources || !this.#enabled(ctx, id) || this.#inService[id] === 0) return;
-    this.#inService[id] = 0;
+    if (id < 1 || id > this.sources || !this.#isInService(id)) return;
+    if (this.gateway === 'qemu') {
+      this.#setInService(id, false);
+      return;
+    }
+    if (!this.#enabled(ctx, id)) return;
+    this.#setInService(id, false);
     if (this.#level[id] === 1) this.#setPending(id, true);
   }
 
@@ -196,7 +234,7 @@ export class Plic implements Device {
     let bestPriority = floor;
     const base = ctx * this.#words;
     for (let w = 0; w < this.#words; w++) {
-      let bits = this.#pending[w] & this.#enable[base + w];
+      let bits = this.#pending[w] & this.#enable[base + w] & ~this.#inService[w];
       while (bits !== 0) {
         const bit = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
@@ -209,6 +247,15 @@ export class Plic implements Device {
       }
     }
     return best;
+  }
+
+  #isInService(id: number): boolean {
+    return (this.#inService[id >> 5] & (1 << (id & 31))) !== 0;
+  }
+
+  #setInService(id: number, on: boolean): void {
+    if (on) this.#inService[id >> 5] |= 1 << (id & 31);
+    else this.#inService[id >> 5] &= ~(1 << (id & 31));
   }
 
   #enabled(ctx: number, id: number): boolean {

@@ -3,6 +3,12 @@
 // divisor latch behind LCR.DLAB, 16-byte FIFOs, and the interrupt identification
 // priorities line status > received data > THR empty > modem status.
 //
+// The interrupt line is reported at the events where QEMU's serial.c reports it (a THR
+// write, a changed IER, an FCR write, an RBR read, an IIR read that clears THRE, an MSR
+// read that clears deltas, received bytes): with QEMU's PLIC each report of a high line
+// is a new request, so reporting at other times would add interrupts QEMU never gives.
+// The reset values are QEMU's too (divisor 12, MCR.OUT2 set).
+//
 // Timing is not modelled: a byte written to THR leaves at once (THRE and TEMT stay
 // set), and received bytes wait in a backlog the host fills with `receive`, so the
 // receiver never overruns (as if the host side were flow-controlled). Without a baud
@@ -41,6 +47,8 @@ const IIR_FIFO_ENABLED = 0xc0;
 const FCR_ENABLE = 0x01;
 const FCR_CLEAR_RX = 0x02;
 const FCR_TRIGGER_SHIFT = 6;
+/** FCR bits that stick: enable, DMA mode, trigger level (the clear bits act once). */
+const FCR_STICKY = 0xc9;
 const RX_TRIGGER = [1, 4, 8, 14];
 
 const LCR_DLAB = 0x80;
@@ -69,11 +77,16 @@ const FIFO_DEPTH = 16;
 export class Uart16550 implements Device {
   #ier = 0;
   #lcr = 0;
-  #mcr = 0;
+  #mcr = MCR_OUT2;
   #msr = MSR_CONNECTED;
   #scr = 0;
-  #dll = 0;
+  /** Divisor 12 (9600 baud from 1.8432 MHz), QEMU's reset value. */
+  #dll = 12;
   #dlm = 0;
+  /** The sticky FCR bits last written; rewriting the same value changes nothing (as QEMU). */
+  #fcr = 0;
+  /** The level last reported on the line. */
+  #reported = false;
   #fifoEnabled = false;
   #rxTrigger = 1;
   /** The THRE interrupt is pending: set when THR empties, cleared by an IIR read reporting it or a THR write. */
@@ -127,8 +140,10 @@ export class Uart16550 implements Device {
         return this.#lsr();
       case MSR: {
         const value = this.#msr;
-        this.#msr &= ~MSR_DELTAS; // delta bits clear on read
-        this.#update();
+        if ((value & MSR_DELTAS) !== 0) {
+          this.#msr &= ~MSR_DELTAS; // delta bits clear on read
+          this.#update();
+        }
         return value;
       }
       case SCR:
@@ -151,9 +166,11 @@ export class Uart16550 implements Device {
         } else {
           const was = this.#ier;
           this.#ier = value & IER_MASK;
+          if (this.#ier === was) break;
           // Enabling ETBEI while THR is empty raises THRE at once: drivers start
           // transmission this way.
           if ((this.#ier & IER_ETBEI) !== 0 && (was & IER_ETBEI) === 0) this.#thrInterrupt = true;
+          this.#update();
         }
         break;
       case IIR_FCR:
@@ -164,19 +181,23 @@ export class Uart16550 implements Device {
         break;
       case MCR:
         this.#writeMcr(value & MCR_MASK);
+        // Loopback may change MSR and so the modem status interrupt: report only a change.
+        if ((this.#pendingId() !== IIR_NO_INT) !== this.#reported) this.#update();
         break;
       case SCR:
         this.#scr = value;
         break;
       default:
         // LSR and MSR are read-only; offsets past SCR are not registers.
-        return;
+        break;
     }
-    this.#update();
   }
 
   #readRbr(): number {
-    if (this.rxPending === 0) return 0;
+    if (this.rxPending === 0) {
+      this.#update();
+      return 0;
+    }
     const byte = this.#rx[this.#rxHead++];
     if (this.#rxHead === this.#rx.length) {
       this.#rx = [];
@@ -190,16 +211,26 @@ export class Uart16550 implements Device {
   }
 
   #writeThr(byte: number): void {
+    // Writing THR clears THRE; the byte leaves at once and THR is empty again.
+    this.#thrInterrupt = false;
+    this.#update();
     if ((this.#mcr & MCR_LOOP) !== 0) {
       this.#rx.push(byte);
     } else {
       this.sink.write(Uint8Array.of(byte));
     }
-    // The byte has left and THR is empty again.
     this.#thrInterrupt = true;
+    this.#update();
   }
 
   #writeFcr(value: number): void {
+    if (value === this.#fcr) return;
+    this.#fcr = value & FCR_STICKY;
+    this.#applyFcr(value);
+    this.#update();
+  }
+
+  #applyFcr(value: number): void {
     const enable = (value & FCR_ENABLE) !== 0;
     if (enable !== this.#fifoEnabled) {
       // Changing the FIFO mode empties both FIFOs (datasheet, FCR bit 0).
@@ -268,7 +299,9 @@ export class Uart16550 implements Device {
     return id | (this.#fifoEnabled ? IIR_FIFO_ENABLED : 0);
   }
 
+  /** Reports the line (see the top of this file for when). */
   #update(): void {
-    this.irq.set(this.#pendingId() !== IIR_NO_INT);
+    this.#reported = this.#pendingId() !== IIR_NO_INT;
+    this.irq.set(this.#reported);
   }
 }

@@ -1,7 +1,11 @@
 // The virtio-mmio transport, version 2 (virtio 1.x §4.2 "Virtio Over MMIO"): the
 // register file a driver uses to discover a device, negotiate features, place its split
 // virtqueues and notify; device-specific behaviour lives in a VirtioDevice back-end
-// (virtio-blk.ts, virtio-console.ts, virtio-rng.ts, virtio-net.ts).
+// (virtio-blk.ts, virtio-console.ts, virtio-rng.ts, virtio-net.ts). As an option it is
+// the legacy version 1 interface instead (§4.2.4 "Legacy interface", QEMU's default
+// unless `virtio-mmio.force-legacy=false`): 32 feature bits, no FEATURES_OK, and each
+// queue placed as one block at QueuePFN × GuestPageSize with its used ring aligned to
+// QueueAlign (§2.7.2 legacy layout).
 //
 // Register access: control registers are 32-bit and aligned (§4.2.2.2: "The driver MUST
 // only use 32 bit wide and aligned reads and writes"); other accesses there fault in
@@ -48,15 +52,21 @@ export interface VirtioTransport {
 }
 
 export interface VirtioMmioOptions {
-  /** VendorID register; default VIRTIO_VENDOR_CELLVISOR. */
+  /** The register interface: 2 (default, virtio 1.x) or 1 (legacy). */
+  readonly version?: VirtioMmioVersion;
+  /** VendorID register; default VIRTIO_VENDOR_QEMU, which drivers written for QEMU's virt board insist on. */
   readonly vendorId?: number;
   /** Told why the device entered DEVICE_NEEDS_RESET (a guest driver bug), e.g. for a log. */
   readonly onFault?: (reason: string) => void;
 }
 
+export type VirtioMmioVersion = 1 | 2;
+
 /** Bytes of one transport's window on QEMU virt (device tree `reg`). */
 export const VIRTIO_MMIO_SIZE = 0x1000;
-/** Our VendorID: "cvis" in little-endian bytes (QEMU uses "QEMU", 0x554d4551). */
+/** QEMU's VendorID, "QEMU" in little-endian bytes: the board's default (xv6 checks for it). */
+export const VIRTIO_VENDOR_QEMU = 0x554d_4551;
+/** cellvisor's own VendorID, "cvis" in little-endian bytes, as an option. */
 export const VIRTIO_VENDOR_CELLVISOR = 0x7369_7663;
 
 const MAGIC_VALUE = 0x000;
@@ -67,9 +77,12 @@ const DEVICE_FEATURES = 0x010;
 const DEVICE_FEATURES_SEL = 0x014;
 const DRIVER_FEATURES = 0x020;
 const DRIVER_FEATURES_SEL = 0x024;
+const GUEST_PAGE_SIZE = 0x028; // legacy
 const QUEUE_SEL = 0x030;
 const QUEUE_NUM_MAX = 0x034;
 const QUEUE_NUM = 0x038;
+const QUEUE_ALIGN = 0x03c; // legacy
+const QUEUE_PFN = 0x040; // legacy
 const QUEUE_READY = 0x044;
 const QUEUE_NOTIFY = 0x050;
 const INTERRUPT_STATUS = 0x060;
@@ -104,6 +117,8 @@ export const INT_USED_BUFFER = 1;
 export const INT_CONFIG_CHANGE = 2;
 
 const TRANSPORT_FEATURES = (1n << VIRTIO_F_VERSION_1) | (1n << VIRTIO_F_INDIRECT_DESC) | (1n << VIRTIO_F_EVENT_IDX);
+/** GuestPageSize and QueueAlign until the legacy driver writes them. */
+const LEGACY_PAGE_SIZE = 4096;
 const LOW32 = 0xffff_ffffn;
 
 export class VirtioMmio implements Device, VirtioTransport {
@@ -113,6 +128,11 @@ export class VirtioMmio implements Device, VirtioTransport {
   readonly #onFault: ((reason: string) => void) | undefined;
   readonly #queues: Virtqueue[];
   readonly #offered: bigint;
+  readonly #legacy: boolean;
+  /** Legacy: GuestPageSize, and each queue's QueueAlign and QueuePFN. */
+  #guestPageSize = LEGACY_PAGE_SIZE;
+  readonly #queueAlign: number[];
+  readonly #queuePfn: number[];
   #status = 0;
   #deviceFeaturesSel = 0;
   #driverFeaturesSel = 0;
@@ -125,9 +145,13 @@ export class VirtioMmio implements Device, VirtioTransport {
   constructor(device: VirtioDevice, memory: GuestMemory, irq: InterruptLine, options: VirtioMmioOptions = {}) {
     this.#device = device;
     this.#irq = irq;
-    this.#vendorId = options.vendorId ?? VIRTIO_VENDOR_CELLVISOR;
+    this.#vendorId = options.vendorId ?? VIRTIO_VENDOR_QEMU;
     this.#onFault = options.onFault;
-    this.#offered = device.features | TRANSPORT_FEATURES;
+    const version = options.version ?? 2;
+    if (version !== 1 && version !== 2) throw new RangeError(`virtio-mmio: no version ${String(version)} (1 or 2)`);
+    this.#legacy = version === 1;
+    // A legacy device knows nothing of VIRTIO_F_VERSION_1, and shows 32 feature bits only.
+    this.#offered = (device.features | TRANSPORT_FEATURES) & (this.#legacy ? LOW32 : ~0n);
     const transport = this; // eslint-disable-line @typescript-eslint/no-this-alias
     const host: VirtqueueHost = {
       memory,
@@ -138,6 +162,8 @@ export class VirtioMmio implements Device, VirtioTransport {
       usedBuffer: () => this.#raise(INT_USED_BUFFER),
     };
     this.#queues = device.queueSizes.map((max, i) => new Virtqueue(i, max, host));
+    this.#queueAlign = this.#queues.map(() => LEGACY_PAGE_SIZE);
+    this.#queuePfn = this.#queues.map(() => 0);
     device.attach(this);
   }
 
@@ -191,9 +217,17 @@ export class VirtioMmio implements Device, VirtioTransport {
     const q = this.#queues[this.#queueSel];
     switch (offset) {
       case MAGIC_VALUE: return MAGIC;
-      case VERSION: return 2;
+      case VERSION: return this.#legacy ? 1 : 2;
       case DEVICE_ID: return this.#device.deviceId;
       case VENDOR_ID: return this.#vendorId;
+      default:
+        break;
+    }
+    // A transport without a device (DeviceID 0) reads as zero past the identity, as
+    // QEMU's does: no features, no queues, no shared memory.
+    if (this.#device.deviceId === 0) return 0;
+    if (this.#legacy) return this.#readLegacy(offset);
+    switch (offset) {
       case DEVICE_FEATURES:
         return this.#deviceFeaturesSel < 2 ? Number((this.#offered >> BigInt(32 * this.#deviceFeaturesSel)) & LOW32) : 0;
       case QUEUE_NUM_MAX: return q?.maxSize ?? 0;
@@ -210,7 +244,67 @@ export class VirtioMmio implements Device, VirtioTransport {
     }
   }
 
+  /** The version 1 register file: what version 2 renamed, moved or added is not there. */
+  #readLegacy(offset: number): number {
+    switch (offset) {
+      case DEVICE_FEATURES:
+        return this.#deviceFeaturesSel === 0 ? Number(this.#offered & LOW32) : 0;
+      case QUEUE_NUM_MAX: return this.#queues[this.#queueSel]?.maxSize ?? 0;
+      case QUEUE_PFN: return this.#queuePfn[this.#queueSel] ?? 0;
+      case INTERRUPT_STATUS: return this.#interruptStatus;
+      case STATUS: return this.#status;
+      default: return 0;
+    }
+  }
+
+  /** Version 1 registers that version 2 lacks or treats differently; false for the shared ones. */
+  #writeLegacy(offset: number, value: number): boolean {
+    const sel = this.#queueSel;
+    const q = this.#queues[sel];
+    switch (offset) {
+      case GUEST_PAGE_SIZE: this.#guestPageSize = value; break;
+      // Only 32 feature bits: GuestFeaturesSel other than 0 selects nothing.
+      case DRIVER_FEATURES: if (this.#driverFeaturesSel === 0) this.#driverFeatures = BigInt(value); break;
+      case QUEUE_ALIGN: if (q && !q.ready) this.#queueAlign[sel] = value; break;
+      case QUEUE_PFN:
+        if (!q) break;
+        this.#queuePfn[sel] = value;
+        if (value === 0) {
+          q.disable();
+          break;
+        }
+        if (q.ready) q.disable();
+        this.#placeLegacyQueue(q, value);
+        if (q.ready && this.live) this.#device.notify(q.index);
+        break;
+      case QUEUE_READY: case QUEUE_DESC_LOW: case QUEUE_DESC_HIGH: case QUEUE_DRIVER_LOW: case QUEUE_DRIVER_HIGH:
+      case QUEUE_DEVICE_LOW: case QUEUE_DEVICE_HIGH: case SHM_SEL:
+        break;
+      default:
+        return false;
+    }
+    return true;
+  }
+
+  /** §2.7.2 (legacy): descriptors at PFN × page size, the available ring right after, the used ring at the next QueueAlign boundary. */
+  #placeLegacyQueue(q: Virtqueue, pfn: number): void {
+    const align = this.#queueAlign[q.index];
+    if (align === 0 || (align & (align - 1)) !== 0) {
+      this.#fault(`queue ${q.index}: QueueAlign ${align} is not a power of two`);
+      return;
+    }
+    const desc = pfn * this.#guestPageSize;
+    const avail = desc + 16 * q.size;
+    const availEnd = avail + 6 + 2 * q.size;
+    q.descAddr = desc;
+    q.driverAddr = avail;
+    q.deviceAddr = Math.ceil(availEnd / align) * align;
+    q.enable();
+  }
+
   #write32(offset: number, value: number): void {
+    if (this.#device.deviceId === 0) return;
+    if (this.#legacy && this.#writeLegacy(offset, value)) return;
     const q = this.#queues[this.#queueSel];
     switch (offset) {
       case DEVICE_FEATURES_SEL: this.#deviceFeaturesSel = value; break;
@@ -262,11 +356,15 @@ export class VirtioMmio implements Device, VirtioTransport {
     }
     const before = this.#status;
     let next = (value & ~STATUS_DEVICE_NEEDS_RESET) | (before & STATUS_DEVICE_NEEDS_RESET);
-    if ((next & STATUS_FEATURES_OK) !== 0 && (before & STATUS_FEATURES_OK) === 0 && !this.#featuresAcceptable()) {
+    if (this.#legacy) {
+      // §4.2.4: no FEATURES_OK; the features are taken as they stand at DRIVER_OK, and
+      // what was never offered is dropped (a legacy device cannot refuse).
+      this.#driverFeatures &= this.#offered;
+    } else if ((next & STATUS_FEATURES_OK) !== 0 && (before & STATUS_FEATURES_OK) === 0 && !this.#featuresAcceptable()) {
       // §3.1.1 step 6: the driver re-reads Status and finds FEATURES_OK unset.
       next &= ~STATUS_FEATURES_OK;
     }
-    if ((next & STATUS_DRIVER_OK) !== 0 && (next & STATUS_FEATURES_OK) === 0) {
+    if (!this.#legacy && (next & STATUS_DRIVER_OK) !== 0 && (next & STATUS_FEATURES_OK) === 0) {
       // DRIVER_OK without accepted features is a driver bug: nothing can work.
       this.#status = next;
       this.#fault('DRIVER_OK set without FEATURES_OK');
@@ -284,9 +382,14 @@ export class VirtioMmio implements Device, VirtioTransport {
     }
   }
 
-  /** Only offered features, and VIRTIO_F_VERSION_1: this is not a legacy device (§6.1). */
+  /**
+   * Only offered features (§3.1.1: the device fails FEATURES_OK for a set it cannot
+   * accept). VIRTIO_F_VERSION_1 is not required: §6.1 lets a device refuse a driver that
+   * does not accept it, but QEMU accepts one (xv6 negotiates only the low 32 bits) and
+   * the devices then follow the legacy rules where they differ (virtio-net's header).
+   */
   #featuresAcceptable(): boolean {
-    return (this.#driverFeatures & ~this.#offered) === 0n && this.#has(VIRTIO_F_VERSION_1);
+    return (this.#driverFeatures & ~this.#offered) === 0n;
   }
 
   #has(bit: bigint): boolean {
@@ -300,6 +403,9 @@ export class VirtioMmio implements Device, VirtioTransport {
     this.#driverFeatures = 0n;
     this.#queueSel = 0;
     this.#interruptStatus = 0;
+    this.#guestPageSize = LEGACY_PAGE_SIZE;
+    this.#queueAlign.fill(LEGACY_PAGE_SIZE);
+    this.#queuePfn.fill(0);
     for (const q of this.#queues) q.reset();
     this.#irq.set(false);
     this.#device.reset();

@@ -1,12 +1,15 @@
 // virtio-net (virtio 1.x §5.1 "Network Device"), one queue pair and no offloads: queue 0
-// is receiveq1, queue 1 transmitq1. Every frame travels behind a 12-byte struct
-// virtio_net_hdr (VIRTIO_F_VERSION_1 always includes num_buffers, §5.1.6); with no
+// is receiveq1, queue 1 transmitq1. Every frame travels behind a struct virtio_net_hdr:
+// 12 bytes with VIRTIO_F_VERSION_1 (which always includes num_buffers, §5.1.6), 10
+// bytes without it, as a legacy driver lays it out (§5.1.6.1 "Legacy Interface": no
+// num_buffers unless VIRTIO_NET_F_MRG_RXBUF, which this device does not offer). With no
 // checksum or segmentation offloads negotiated, the device ignores the header on
-// transmit and sends an all-zero one, num_buffers = 1, on receive. Features:
+// transmit and sends an all-zero one (num_buffers = 1) on receive. Features:
 // VIRTIO_NET_F_MAC (a fixed address per device) and VIRTIO_NET_F_STATUS (link up).
 
 import type { NetBackend } from './net-backend.js';
 import type { VirtioDevice, VirtioTransport } from './virtio-mmio.js';
+import { VIRTIO_F_VERSION_1 } from './virtqueue.js';
 
 export const VIRTIO_ID_NET = 1;
 export const VIRTIO_NET_F_MAC = 5n;
@@ -16,6 +19,7 @@ const VIRTIO_NET_S_LINK_UP = 1;
 const RECEIVEQ = 0;
 const TRANSMITQ = 1;
 const HEADER = 12;
+const LEGACY_HEADER = 10;
 const NUM_BUFFERS = 10;
 /** Largest frame accepted from the guest: a 64 KiB payload plus the Ethernet header. */
 const MAX_FRAME = 65536 + 14;
@@ -42,6 +46,8 @@ export class VirtioNet implements VirtioDevice {
   readonly config = new Uint8Array(8);
   #backlog: Uint8Array[] = [];
   #transport: VirtioTransport | undefined;
+  /** Bytes of virtio_net_hdr for the negotiated features. */
+  #header = HEADER;
   /** Frames lost: no receive buffer, buffer too small, or oversized on transmit. */
   dropped = 0;
 
@@ -59,7 +65,9 @@ export class VirtioNet implements VirtioDevice {
     this.#transport = transport;
   }
 
-  activate(): void {}
+  activate(features: bigint): void {
+    this.#header = (features & (1n << VIRTIO_F_VERSION_1)) !== 0n ? HEADER : LEGACY_HEADER;
+  }
 
   reset(): void {
     this.#backlog = [];
@@ -87,16 +95,17 @@ export class VirtioNet implements VirtioDevice {
       const chain = q.pop();
       if (!chain) return;
       const frame = this.#backlog.shift()!;
-      if (chain.writableLength < HEADER + frame.length) {
+      const header = this.#header;
+      if (chain.writableLength < header + frame.length) {
         // Without VIRTIO_NET_F_MRG_RXBUF a frame must fit one buffer; the driver sees
         // an empty buffer and counts a length error.
         this.dropped++;
         q.push(chain, 0);
         continue;
       }
-      const packet = new Uint8Array(HEADER + frame.length);
-      packet[NUM_BUFFERS] = 1;
-      packet.set(frame, HEADER);
+      const packet = new Uint8Array(header + frame.length);
+      if (header > NUM_BUFFERS) packet[NUM_BUFFERS] = 1;
+      packet.set(frame, header);
       q.push(chain, chain.write(0, packet));
     }
   }
@@ -105,9 +114,9 @@ export class VirtioNet implements VirtioDevice {
     const q = this.#transport?.queue(TRANSMITQ);
     if (!q) return;
     for (let chain = q.pop(); chain; chain = q.pop()) {
-      const len = chain.readableLength - HEADER;
+      const len = chain.readableLength - this.#header;
       if (len <= 0 || len > MAX_FRAME) this.dropped++;
-      else this.backend.send(chain.read(HEADER, len));
+      else this.backend.send(chain.read(this.#header, len));
       q.push(chain, 0);
     }
   }

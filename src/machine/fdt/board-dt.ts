@@ -1,14 +1,16 @@
-// The board's devicetree, generated from its actual configuration. Node names,
-// compatibles and properties follow QEMU's `virt` machine (compare
-// `qemu-system-riscv64 -M virt,dumpdtb=virt.dtb`) and the Linux bindings for each
-// device, so unmodified OpenSBI, U-Boot and Linux find everything where they look.
+// The board's devicetree, generated from its actual configuration. Node names and their
+// order, compatibles and properties follow QEMU 7.2's `virt` machine (compare
+// `qemu-system-riscv64 -M virt,dumpdtb=virt.dtb`; test/machine/qemu-virt.test.ts holds
+// the two side by side and lists what still differs) and the Linux bindings for each
+// device, so unmodified OpenSBI, U-Boot, Linux and kernels written for QEMU find
+// everything where they look, in the order they meet it on QEMU.
 
 import { PLIC_SIZE } from '../devices/plic.js';
 import { RTC_SIZE } from '../devices/goldfish-rtc.js';
 import { UART_SIZE } from '../devices/uart16550.js';
 import { VIRTIO_MMIO_SIZE } from '../devices/virtio-mmio.js';
 import {
-  CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SOURCES, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_FINISHER_BASE, TEST_FINISHER_SIZE,
+  CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_NDEV, PLIC_SOURCES, RAM_BASE, RTC_BASE, RTC_IRQ, TEST_FINISHER_BASE, TEST_FINISHER_SIZE,
   UART0_BASE, UART0_IRQ, VIRTIO_BASE, VIRTIO_COUNT, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
 } from '../memory-map.js';
 import { Fdt, type FdtNode } from './fdt.js';
@@ -31,9 +33,9 @@ export interface IrqWindow extends Window {
 }
 
 export interface BoardDtConfig {
-  /** Root `model`; default "cellvisor,virt". */
+  /** Root `model`; default QEMU virt's "riscv-virtio,qemu". */
   readonly model?: string;
-  /** Root `compatible`; default ["cellvisor,virt", "riscv-virtio"]. */
+  /** Root `compatible`; default QEMU virt's ["riscv-virtio"]. */
   readonly compatible?: readonly string[];
   readonly memory: Window;
   /** One entry per hart, hart id = index. */
@@ -41,8 +43,8 @@ export interface BoardDtConfig {
   /** mtime frequency in Hz; default 10 MHz (QEMU virt). */
   readonly timebaseFrequency?: number;
   readonly clint: Window;
-  /** Contexts are 2 per hart: M-mode, then S-mode. */
-  readonly plic: Window & { readonly sources: number };
+  /** Contexts are 2 per hart: M-mode, then S-mode. `ndev` is `riscv,ndev`, default `sources`. */
+  readonly plic: Window & { readonly sources: number; readonly ndev?: number };
   readonly uart?: IrqWindow & { readonly clockFrequency?: number };
   readonly rtc?: IrqWindow;
   /** virtio-mmio transports, in address order. */
@@ -80,7 +82,7 @@ export function virtBoardConfig(options: {
       isa: options.isa, mmuType: options.mmuType, cacheBlockSize: options.cacheBlockSize,
     })),
     clint: { base: CLINT_BASE, size: CLINT_SIZE },
-    plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES },
+    plic: { base: PLIC_BASE, size: PLIC_SIZE, sources: PLIC_SOURCES, ndev: PLIC_NDEV },
     uart: { base: UART0_BASE, size: UART_SIZE, irq: UART0_IRQ },
     rtc: { base: RTC_BASE, size: RTC_SIZE, irq: RTC_IRQ },
     virtio: Array.from({ length: virtioCount }, (_, n) => ({
@@ -91,28 +93,38 @@ export function virtBoardConfig(options: {
   };
 }
 
-/** The board's tree; callers may add nodes before `build()`. */
+/**
+ * The board's tree; callers may add nodes before `build()`. Nodes come in QEMU's order
+ * (QEMU's libfdt puts each new node first, so its tree lists them newest first):
+ * /chosen, /poweroff, /reboot, /memory, /cpus, /soc; in /soc the RTC, the UART, the test
+ * finisher, the virtio-mmio transports from the highest address down, the PLIC, the
+ * CLINT. Phandles are numbered as QEMU numbers them: cpus, their interrupt
+ * controllers, the PLIC, the test finisher.
+ */
 export function buildBoardDt(config: BoardDtConfig): Fdt {
   if (config.harts.length === 0) throw new RangeError('devicetree: a board needs at least one hart');
   const fdt = new Fdt();
   const root = fdt.root;
   root.u32('#address-cells', 2).u32('#size-cells', 2);
-  root.strings('compatible', ...(config.compatible ?? ['cellvisor,virt', 'riscv-virtio']));
-  root.string('model', config.model ?? 'cellvisor,virt');
+  root.strings('compatible', ...(config.compatible ?? ['riscv-virtio']));
+  root.string('model', config.model ?? 'riscv-virtio,qemu');
   for (const r of config.reserved ?? []) fdt.reserve(r.base, r.size);
 
   const chosen = root.addChild('chosen');
+  const power = config.testFinisher ? { off: root.addChild('poweroff'), reboot: root.addChild('reboot') } : undefined;
   root.addChild(`memory@${hex(config.memory.base)}`).string('device_type', 'memory').u64('reg', config.memory.base, config.memory.size);
 
   const intcs = addCpus(fdt, root, config);
 
   const soc = root.addChild('soc');
   soc.u32('#address-cells', 2).u32('#size-cells', 2).string('compatible', 'simple-bus').empty('ranges');
-
-  soc.addChild(`clint@${hex(config.clint.base)}`)
-    .strings('compatible', 'sifive,clint0', 'riscv,clint0')
-    .u64('reg', config.clint.base, config.clint.size)
-    .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_SOFT, h, IRQ_M_TIMER]));
+  // Created empty in QEMU's order; filled once the PLIC has its phandle.
+  const rtc = config.rtc ? soc.addChild(`rtc@${hex(config.rtc.base)}`) : undefined;
+  const uartName = config.uart ? `serial@${hex(config.uart.base)}` : undefined;
+  const uart = uartName !== undefined ? soc.addChild(uartName) : undefined;
+  const test = config.testFinisher ? soc.addChild(`test@${hex(config.testFinisher.base)}`) : undefined;
+  const virtio = [...(config.virtio ?? [])].sort((a, b) => b.base - a.base)
+    .map((v) => ({ v, node: soc.addChild(`virtio_mmio@${hex(v.base)}`) }));
 
   const plic = soc.addChild(`plic@${hex(config.plic.base)}`);
   const plicHandle = fdt.phandle(plic);
@@ -122,51 +134,49 @@ export function buildBoardDt(config: BoardDtConfig): Fdt {
     // Context 2h is hart h's M-mode, 2h+1 its S-mode.
     .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_EXT, h, IRQ_S_EXT]))
     .u64('reg', config.plic.base, config.plic.size)
-    .u32('riscv,ndev', config.plic.sources);
+    .u32('riscv,ndev', config.plic.ndev ?? config.plic.sources);
 
-  let uartPath: string | undefined;
-  if (config.uart) {
-    const name = `serial@${hex(config.uart.base)}`;
-    soc.addChild(name)
-      .string('compatible', 'ns16550a')
-      .u64('reg', config.uart.base, config.uart.size)
-      .u32('clock-frequency', config.uart.clockFrequency ?? 3_686_400)
-      .u32('interrupt-parent', plicHandle)
-      .u32('interrupts', config.uart.irq);
-    uartPath = `/soc/${name}`;
-  }
+  soc.addChild(`clint@${hex(config.clint.base)}`)
+    .strings('compatible', 'sifive,clint0', 'riscv,clint0')
+    .u64('reg', config.clint.base, config.clint.size)
+    .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_SOFT, h, IRQ_M_TIMER]));
 
-  if (config.rtc) {
-    soc.addChild(`rtc@${hex(config.rtc.base)}`)
-      .string('compatible', 'google,goldfish-rtc')
+  if (config.rtc && rtc) {
+    rtc.string('compatible', 'google,goldfish-rtc')
       .u64('reg', config.rtc.base, config.rtc.size)
       .u32('interrupt-parent', plicHandle)
       .u32('interrupts', config.rtc.irq);
   }
 
-  for (const v of config.virtio ?? []) {
-    soc.addChild(`virtio_mmio@${hex(v.base)}`)
-      .string('compatible', 'virtio,mmio')
+  if (config.uart && uart) {
+    uart.string('compatible', 'ns16550a')
+      .u64('reg', config.uart.base, config.uart.size)
+      .u32('clock-frequency', config.uart.clockFrequency ?? 3_686_400)
+      .u32('interrupt-parent', plicHandle)
+      .u32('interrupts', config.uart.irq);
+  }
+
+  for (const { v, node } of virtio) {
+    node.string('compatible', 'virtio,mmio')
       .u64('reg', v.base, v.size)
       .u32('interrupt-parent', plicHandle)
       .u32('interrupts', v.irq);
   }
 
-  if (config.testFinisher) {
-    const test = soc.addChild(`test@${hex(config.testFinisher.base)}`)
-      .strings('compatible', 'sifive,test1', 'sifive,test0', 'syscon')
-      .u64('reg', config.testFinisher.base, config.testFinisher.size);
+  if (config.testFinisher && test && power) {
     const syscon = fdt.phandle(test);
+    test.strings('compatible', 'sifive,test1', 'sifive,test0', 'syscon')
+      .u64('reg', config.testFinisher.base, config.testFinisher.size);
     // Linux's syscon-poweroff / syscon-reboot write `value` at `offset` of the regmap.
-    root.addChild('poweroff').string('compatible', 'syscon-poweroff')
+    power.off.string('compatible', 'syscon-poweroff')
       .u32('regmap', syscon).u32('offset', 0).u32('value', FINISHER_PASS);
-    root.addChild('reboot').string('compatible', 'syscon-reboot')
+    power.reboot.string('compatible', 'syscon-reboot')
       .u32('regmap', syscon).u32('offset', 0).u32('value', FINISHER_RESET);
   }
 
   const c = config.chosen ?? {};
   if (c.bootargs !== undefined) chosen.string('bootargs', c.bootargs);
-  const stdout = c.stdoutPath ?? uartPath;
+  const stdout = c.stdoutPath ?? (uartName !== undefined ? `/soc/${uartName}` : undefined);
   if (stdout !== undefined) chosen.string('stdout-path', stdout);
   if (c.initrd) {
     if (c.initrd.end < c.initrd.start) throw new RangeError('devicetree: initrd ends before it starts');

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Plic } from '../../../src/machine/devices/plic.js';
+import { Plic, type PlicGateway } from '../../../src/machine/devices/plic.js';
 
 const priority = (id: number) => 4 * id;
 const enable = (ctx: number, word = 0) => 0x2000 + 0x80 * ctx + 4 * word;
 const threshold = (ctx: number) => 0x20_0000 + 0x1000 * ctx;
 const claim = (ctx: number) => threshold(ctx) + 4;
 
-function setup(sources = 95) {
+function setup(sources = 95, gateway: PlicGateway = 'spec') {
   const outputs = new Map<number, boolean>();
   const calls: string[] = [];
-  const plic = new Plic({ sources, contexts: 2 }, (ctx, level) => {
+  const plic = new Plic({ sources, contexts: 2, gateway }, (ctx, level) => {
     outputs.set(ctx, level);
     calls.push(`${ctx}=${level}`);
   });
@@ -19,7 +19,7 @@ function setup(sources = 95) {
   return { plic, outputs, calls, w, r };
 }
 
-describe('PLIC', () => {
+describe('PLIC with the specification\'s gateway', () => {
   it('claims the highest priority first, ties going to the lowest id', () => {
     const { plic, w, r } = setup();
     for (const [id, p] of [[3, 2], [5, 7], [7, 7], [10, 1]] as const) w(priority(id), p);
@@ -156,5 +156,68 @@ describe('PLIC', () => {
     assert.equal(r(0x5f_fffc), 0);
     assert.throws(() => plic.line(0), RangeError);
     assert.throws(() => plic.line(96), RangeError);
+  });
+});
+
+describe('PLIC with QEMU\'s gateway (the default)', () => {
+  const qemu = () => setup(95, 'qemu');
+
+  it('is the default', () => {
+    assert.equal(new Plic({ sources: 95, contexts: 2 }, () => {}).gateway, 'qemu');
+    assert.throws(() => new Plic({ sources: 95, contexts: 2, gateway: 'edge' as PlicGateway }, () => {}), /unknown gateway 'edge'/);
+  });
+
+  it('delivers a line that stays high once, and again only when the device reports it again', () => {
+    const { plic, outputs, w, r } = qemu();
+    w(priority(10), 1);
+    w(enable(1), 1 << 10);
+    const line = plic.line(10);
+    line.set(true);
+    assert.equal(outputs.get(1), true);
+    assert.equal(r(claim(1)), 10);
+    assert.equal(outputs.get(1), false);
+    w(claim(1), 10);
+    assert.equal(r(0x1000), 0, 'still high at completion, yet not pending');
+    assert.equal(outputs.get(1), false);
+    assert.equal(r(claim(1)), 0);
+    line.set(true); // a new event while the line stays high (a THR write on the UART)
+    assert.equal(r(0x1000), 1 << 10);
+    assert.equal(outputs.get(1), true);
+    assert.equal(r(claim(1)), 10);
+    w(claim(1), 10);
+  });
+
+  it('pends while claimed and delivers after completion; a low report clears the bit', () => {
+    const { plic, outputs, w, r } = qemu();
+    w(priority(3), 1);
+    w(enable(0), 1 << 3);
+    const line = plic.line(3);
+    line.set(true);
+    assert.equal(r(claim(0)), 3);
+    line.set(true);
+    assert.equal(r(0x1000), 1 << 3, 'pending again while in service');
+    assert.equal(outputs.get(0), false, 'but not delivered while claimed');
+    assert.equal(r(claim(0)), 0);
+    w(claim(0), 3);
+    assert.equal(outputs.get(0), true);
+    line.set(false);
+    assert.equal(r(0x1000), 0, 'the device lowered its line: no longer pending');
+    assert.equal(outputs.get(0), false);
+  });
+
+  it('claims only above the threshold and completes without looking at the enables', () => {
+    const { plic, w, r } = qemu();
+    w(priority(6), 2);
+    w(enable(1), 1 << 6);
+    w(threshold(1), 2);
+    plic.line(6).set(true);
+    assert.equal(r(claim(1)), 0, 'priority 2 is not above threshold 2');
+    w(threshold(1), 1);
+    assert.equal(r(claim(1)), 6);
+    w(enable(1), 0);
+    w(claim(1), 6);
+    w(enable(1), 1 << 6);
+    plic.line(6).set(true);
+    assert.equal(r(claim(1)), 6, 'the completion released the source although it was disabled then');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBlockBackend } from '../../../src/machine/devices/block-backend.js';
-import { VIRTIO_VENDOR_CELLVISOR } from '../../../src/machine/devices/virtio-mmio.js';
+import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU, VirtioMmio } from '../../../src/machine/devices/virtio-mmio.js';
 import { VirtioBlk } from '../../../src/machine/devices/virtio-blk.js';
 import { SeededEntropy, VirtioRng } from '../../../src/machine/devices/virtio-rng.js';
 import { F_EVENT_IDX, F_INDIRECT, F_VERSION_1, RAM_BASE, TestDriver } from '../../helpers/virtio-driver.js';
@@ -17,12 +17,15 @@ function expectBroken(d: TestDriver): void {
 }
 
 describe('virtio-mmio transport', () => {
-  it('identifies itself as a version 2 device with our vendor id', () => {
+  it('identifies itself as a version 2 device with QEMU\'s vendor id unless told otherwise', () => {
     const d = rng();
     assert.equal(d.r32(0x000), 0x7472_6976);
     assert.equal(d.r32(0x004), 2);
     assert.equal(d.r32(0x008), 4);
-    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_CELLVISOR);
+    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_QEMU);
+    assert.equal(VIRTIO_VENDOR_QEMU, 0x554d4551, '"QEMU"');
+    const own = new VirtioMmio(new VirtioRng(new SeededEntropy(1)), d.memory, d.irq, { vendorId: VIRTIO_VENDOR_CELLVISOR });
+    assert.equal(own.read(0x00c, 4), BigInt(VIRTIO_VENDOR_CELLVISOR));
     const f = d.deviceFeatures();
     assert.equal(f & (F_VERSION_1 | F_INDIRECT | F_EVENT_IDX), F_VERSION_1 | F_INDIRECT | F_EVENT_IDX);
     d.w32(0x30, 0);
@@ -32,10 +35,14 @@ describe('virtio-mmio transport', () => {
     assert.equal(d.r32(0x0b0), 0xffff_ffff, 'no shared memory');
   });
 
-  it('refuses FEATURES_OK without VERSION_1 or with features never offered', () => {
-    assert.equal(rng().init(0n) & 8, 0);
+  it('refuses FEATURES_OK with features never offered, and accepts a driver without VERSION_1 as QEMU does', () => {
     assert.equal(rng().init(F_VERSION_1 | (1n << 40n)) & 8, 0);
+    assert.equal(rng().init(1n << 27n) & 8, 0, 'ANY_LAYOUT is not offered');
     assert.equal(rng().init(F_VERSION_1 | F_INDIRECT) & 0x4f, 0x0f);
+    const legacy = rng();
+    assert.equal(legacy.init(0n) & 0x4f, 0x0f, 'no features at all, like xv6 clearing what it does not know');
+    legacy.submit(0, [{ len: 4, write: true }]);
+    assert.equal(legacy.used(0)[0].len, 4, 'and the device works');
   });
 
   it('resets on Status 0: queues not ready, interrupts cleared, line low', () => {
@@ -312,5 +319,56 @@ describe('split virtqueue: malformed chains', () => {
       }
       d.notify(0);
     }
+  });
+});
+
+describe('virtio-mmio legacy interface (version 1)', () => {
+  const blk = () => {
+    const disk = new MemoryBlockBackend(new Uint8Array(4096));
+    disk.bytes.set(new TextEncoder().encode('legacy sector 0'), 0);
+    return new TestDriver(new VirtioBlk(disk), 1);
+  };
+
+  it('identifies itself as version 1 and shows 32 feature bits, without VERSION_1', () => {
+    const d = blk();
+    assert.equal(d.r32(0x004), 1);
+    assert.equal(d.r32(0x008), 2);
+    assert.equal(d.r32(0x00c), VIRTIO_VENDOR_QEMU);
+    assert.equal(d.deviceFeatures() >> 32n, 0n);
+    assert.notEqual(d.deviceFeatures() & F_INDIRECT, 0n);
+    assert.equal(d.r32(0x0fc), 0, 'no ConfigGeneration');
+    assert.equal(d.r32(0x0b0), 0, 'no shared memory registers');
+  });
+
+  it('reads a sector through a queue placed by QueuePFN, GuestPageSize and QueueAlign', () => {
+    for (const [pageSize, align] of [[4096, 4096], [4096, 64], [1024, 16]] as const) {
+      const d = blk();
+      assert.equal(d.initLegacy(0, pageSize, align) & 0x4f, 0x07, `no FEATURES_OK, no fault (${pageSize}, ${align})`);
+      d.w32(0x30, 0);
+      assert.equal(d.r32(0x40), RAM_BASE / pageSize, 'QueuePFN reads back');
+      const header = new Uint8Array(16); // VIRTIO_BLK_T_IN, sector 0
+      d.submit(0, [{ data: header }, { len: 512, write: true }, { len: 1, write: true }]);
+      const [u] = d.used(0);
+      assert.equal(u.len, 513);
+      assert.equal(new TextDecoder().decode(d.written(u, 15)), 'legacy sector 0');
+      assert.equal(d.irq.level, true);
+      assert.equal(d.ack(), 1);
+    }
+  });
+
+  it('stops a queue at QueuePFN 0 and drops features never offered at DRIVER_OK', () => {
+    const d = blk();
+    d.initLegacy(0xffff_ffff);
+    d.w32(0x30, 0);
+    d.w32(0x40, 0);
+    assert.equal(d.r32(0x40), 0);
+    assert.equal(d.mmio.negotiated & ~d.deviceFeatures(), 0n);
+    const bad = blk();
+    bad.w32(0x70, 3);
+    bad.w32(0x30, 0);
+    bad.w32(0x3c, 100); // not a power of two
+    bad.w32(0x40, RAM_BASE / 4096);
+    assert.equal(bad.r32(0x70) & NEEDS_RESET, NEEDS_RESET);
+    assert.match(bad.faults[0] ?? '', /QueueAlign 100/);
   });
 });

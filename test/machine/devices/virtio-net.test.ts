@@ -47,6 +47,21 @@ describe('virtio-net', () => {
     assert.deepEqual(got.subarray(HDR), f);
   });
 
+  it('uses the legacy 10-byte header when VERSION_1 is not negotiated', () => {
+    const d = new TestDriver(new VirtioNet(new LoopbackNet()));
+    assert.equal(d.init(1n << VIRTIO_NET_F_MAC) & 8, 8);
+    d.submit(0, [{ len: 1526, write: true }]);
+    const f = frame(boardMac(0), boardMac(0), 'legacy');
+    const out = new Uint8Array(10 + f.length);
+    out.set(f, 10);
+    d.submit(1, [{ data: out }]);
+    const [u] = d.used(0);
+    assert.equal(u.len, 10 + f.length);
+    const got = d.written(u);
+    assert.deepEqual(got.subarray(0, 10), new Uint8Array(10), 'an all-zero header without num_buffers');
+    assert.deepEqual(got.subarray(10, 10 + f.length), f);
+  });
+
   it('holds frames until receive buffers arrive', () => {
     const net = new VirtioNet(new LoopbackNet());
     const d = new TestDriver(net);

@@ -1,0 +1,196 @@
+// The fast path: Call, ReplyRecv and Signal between cells in the common case, done
+// with the fewest steps, apart from the general path (syscall.ts, ipc.ts) and allowed
+// to be plain-ugly only here. seL4's discipline (src/fastpath/fastpath.c): a list of
+// preconditions, checked before anything changes; if one fails, the general path does
+// the syscall. When they hold, the effects — registers, thread states, queues, lent
+// scheduling contexts, statistics and the virtual time charged — are exactly the
+// general path's, so a run is the same with the fast path on or off
+// (test/kernel/fastpath.test.ts compares them).
+import {
+  CV_SYS_CALL, CV_SYS_REPLY_RECV, CV_SYS_SIGNAL, CV_RIGHT_WRITE, CV_RIGHT_READ, CV_WAKE_MESSAGE, CV_WAKE_NOTIFICATION,
+} from './abi/abi.js';
+import { COST } from './cost-model.js';
+import { A0, A1, A2, A6, A7 } from './ipc.js';
+import type { Kernel } from './kernel.js';
+import type { Tcb } from './objects/tcb.js';
+
+const SYS_CALL = BigInt(CV_SYS_CALL);
+const SYS_REPLY_RECV = BigInt(CV_SYS_REPLY_RECV);
+const SYS_SIGNAL = BigInt(CV_SYS_SIGNAL);
+const WAKE_MESSAGE = BigInt(CV_WAKE_MESSAGE);
+const WAKE_NOTIFICATION = BigInt(CV_WAKE_NOTIFICATION);
+/** Message info bits the fast path does not take: extra caps and unwrapped caps. */
+const CAP_BITS = 0xf80n;
+const LENGTH_MASK = 0x7fn;
+/** Keeps the label, drops everything below it. */
+const LABEL_MASK = ~0xfffn;
+const MAX_FAST_LENGTH = 4n;
+
+/** Does the syscall of `t` (the current thread) if the fast path may; false leaves it to the general path. */
+export function tryFastpath(k: Kernel, t: Tcb): boolean {
+  const sys = t.regs[A7]!;
+  if (sys === SYS_CALL) return call(k, t);
+  if (sys === SYS_REPLY_RECV) return replyRecv(k, t);
+  if (sys === SYS_SIGNAL) return signal(k, t);
+  return false;
+}
+
+/** The highest priority of a ready thread, or -1. */
+function topReady(k: Kernel): number {
+  return k.sched.peek()?.priority ?? -1;
+}
+
+/**
+ * Call on an endpoint where a receiver waits with a Reply: the receiver runs next.
+ * Preconditions: the cap is an endpoint with Write; no capabilities in the message and at
+ * most 4 message registers; a receiver waits with a free Reply; it has (or is lent) a
+ * scheduling context with budget now; its priority is above every ready thread's; no
+ * timer or refill is due.
+ */
+function call(k: Kernel, t: Tcb): boolean {
+  const info = t.regs[A1]!;
+  const len = info & LENGTH_MASK;
+  if ((info & CAP_BITS) !== 0n || len > MAX_FAST_LENGTH) return false;
+  const cptr = t.regs[A0]!;
+  if (cptr >= BigInt(t.cspace.size)) return false;
+  const cap = t.cspace.slots[Number(cptr)];
+  if (!cap || cap.object.type !== 'endpoint' || !cap.has(CV_RIGHT_WRITE)) return false;
+  const ep = cap.object;
+  if (ep.state !== 'recv') return false;
+  const r = ep.queue[0]!;
+  const reply = r.blocking.reply;
+  if (!reply || reply.caller) return false;
+  const sc = r.sc ?? t.sc;
+  const now = k.now();
+  if (!sc || !k.quietAt(now)) return false;
+  sc.unblock(now); // idempotent: the general path's wake() does the same
+  if (!sc.ready(now) || r.priority <= topReady(k)) return false;
+
+  // The general path's effects, in its order.
+  k.charge(COST.syscall);
+  t.regs[A7] = 0n;
+  const n = Number(len);
+  for (let i = 0; i < n; i++) r.regs[A2 + i] = t.regs[A2 + i]!;
+  r.regs[A1] = (info & LABEL_MASK) | len;
+  r.regs[A0] = cap.badge;
+  r.regs[A6] = WAKE_MESSAGE;
+  r.regs[A7] = 0n;
+  k.noteIpc(t);
+  ep.dequeue();
+  r.blocking = {};
+  reply.caller = t;
+  t.state = 'blocked-reply';
+  t.blocking = { reply };
+  if (r.sc === undefined && t.sc !== undefined) {
+    reply.donated = t.sc;
+    reply.lender = t;
+    r.sc = t.sc;
+    t.sc.tcb = r;
+    t.sc = undefined;
+  }
+  k.counters.fastpaths++;
+  k.switchTo(t, r);
+  return true;
+}
+
+/**
+ * ReplyRecv by a server: the answer goes to the caller waiting on the Reply, the server
+ * waits on its endpoint again, the caller runs next. Preconditions: a caller waits on the
+ * Reply (for a reply, not a fault handler's answer); at most 4 message registers and no
+ * capabilities; the endpoint cap has Read and no sender is queued; the server's bound
+ * notification is clear; the server is not a passive cell still on its own time; the
+ * caller has budget now and a priority above every ready thread's; no timer or refill is due.
+ */
+function replyRecv(k: Kernel, s: Tcb): boolean {
+  const info = s.regs[A1]!;
+  const len = info & LENGTH_MASK;
+  if ((info & CAP_BITS) !== 0n || len > MAX_FAST_LENGTH) return false;
+  const rptr = s.regs[A6]!;
+  const eptr = s.regs[A0]!;
+  const size = BigInt(s.cspace.size);
+  if (rptr >= size || eptr >= size) return false;
+  const rcap = s.cspace.slots[Number(rptr)];
+  const ecap = s.cspace.slots[Number(eptr)];
+  if (!rcap || rcap.object.type !== 'reply' || !ecap || ecap.object.type !== 'endpoint' || !ecap.has(CV_RIGHT_READ)) return false;
+  const reply = rcap.object;
+  const ep = ecap.object;
+  const c = reply.caller;
+  if (!c || c.state !== 'blocked-reply' || ep.state === 'send') return false;
+  if (s.boundNotification && s.boundNotification.word !== 0n) return false;
+  const cell = k.cellOf(s);
+  if (cell.passive && s.sc !== undefined && s.sc === s.ownSc) return false;
+  const sc = reply.donated ?? c.sc;
+  const now = k.now();
+  if (!sc || !k.quietAt(now)) return false;
+  sc.unblock(now);
+  if (!sc.ready(now) || c.priority <= topReady(k)) return false;
+
+  k.charge(COST.syscall);
+  s.regs[A7] = 0n;
+  // Reply.
+  reply.caller = undefined;
+  const donated = reply.donated;
+  if (donated) {
+    reply.donated = undefined;
+    reply.lender = undefined;
+    if (s.sc === donated) s.sc = undefined;
+    c.sc = donated;
+    donated.tcb = c;
+  }
+  c.blocking = {};
+  const n = Number(len);
+  for (let i = 0; i < n; i++) c.regs[A2 + i] = s.regs[A2 + i]!;
+  c.regs[A1] = (info & LABEL_MASK) | len;
+  c.regs[A0] = 0n;
+  c.regs[A6] = WAKE_MESSAGE;
+  c.regs[A7] = 0n;
+  k.noteIpc(s);
+  // Recv: the server blocks on its endpoint with the same Reply.
+  s.state = 'blocked-recv';
+  s.blocking = { endpoint: ep, reply };
+  ep.enqueue(s, 'recv');
+  k.completed(s);
+  k.counters.fastpaths++;
+  k.switchTo(s, c);
+  return true;
+}
+
+/**
+ * Signal that wakes a higher-priority thread waiting in Recv with the notification
+ * bound: it runs next, the signaller is first in line at its priority. Preconditions: a
+ * notification cap with Write; its bound thread waits in Recv on an endpoint, has budget
+ * now and a priority above the signaller's and every ready thread's; no timer or refill
+ * is due.
+ */
+function signal(k: Kernel, t: Tcb): boolean {
+  const cptr = t.regs[A0]!;
+  if (cptr >= BigInt(t.cspace.size)) return false;
+  const cap = t.cspace.slots[Number(cptr)];
+  if (!cap || cap.object.type !== 'notification' || !cap.has(CV_RIGHT_WRITE)) return false;
+  const n = cap.object;
+  const w = n.boundTcb;
+  if (!w || w.state !== 'blocked-recv' || !w.blocking.endpoint) return false;
+  const sc = w.sc;
+  const now = k.now();
+  if (!sc || !t.sc || !k.quietAt(now)) return false;
+  sc.unblock(now);
+  if (!sc.ready(now) || w.priority <= t.priority || w.priority <= topReady(k)) return false;
+
+  k.charge(COST.syscall);
+  t.regs[A7] = 0n;
+  k.noteSignal(t);
+  w.blocking.endpoint.remove(w);
+  n.word |= cap.badge;
+  w.regs[A0] = n.word;
+  w.regs[A1] = 0n;
+  w.regs[A6] = WAKE_NOTIFICATION;
+  w.regs[A7] = 0n;
+  n.word = 0n;
+  w.blocking = {};
+  // The signaller is preempted: first in line again at its own priority.
+  t.state = 'ready';
+  k.sched.enqueue(t, true);
+  k.counters.fastpaths++;
+  k.switchTo(t, w);
+  return true;
+}

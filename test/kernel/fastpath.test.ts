@@ -1,0 +1,143 @@
+// The fast path (src/kernel/fastpath.ts) must change nothing but the host time a
+// syscall takes: every system runs with it and without it to the same output, the same
+// statistics, the same instruction count and the same virtual time.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { buildCells } from '../../bench/kernel.js';
+import { bootImage } from '../../src/kernel/boot.js';
+import type { KernelImage } from '../../src/kernel/image.js';
+import { Kernel } from '../../src/kernel/kernel.js';
+import { VirtBoard } from '../../src/machine/virt.js';
+import { HART_WASM, needHartAndGcc, ROOT } from '../helpers/tools.js';
+
+interface Run {
+  readonly lines: string[];
+  readonly outcome: string;
+  readonly retired: bigint;
+  readonly mtime: bigint;
+  readonly stats: string;
+  readonly switches: number;
+  readonly fastpaths: number;
+}
+
+async function run(image: KernelImage, fastpath: boolean, input: string[] = [], stopAtTicks?: bigint): Promise<Run> {
+  const queue = [...input];
+  const lines: string[] = [];
+  const board = await VirtBoard.create(readFileSync(HART_WASM), {
+    ramSize: 64 << 20,
+    console: { write: (b) => lines.push(`uart: ${new TextDecoder().decode(b)}`) },
+    input: { read: () => { const l = queue.shift(); return l === undefined ? undefined : new TextEncoder().encode(l); } },
+  });
+  const kernel = new Kernel(board, { output: (cell, line) => lines.push(`${cell}| ${line}`), log: (m) => lines.push(`log: ${m}`) });
+  kernel.fastpath = fastpath;
+  bootImage(kernel, image);
+  kernel.stopAt = stopAtTicks;
+  kernel.start();
+  const outcome = board.machine.run({ maxInsns: 300_000_000n });
+  return {
+    lines, outcome: JSON.stringify(outcome, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    retired: board.machine.retired, mtime: board.machine.hart.mtime,
+    stats: JSON.stringify(kernel.cells.map((c) => ({ name: c.name, ...c.stats })), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    switches: kernel.counters.switches, fastpaths: kernel.counters.fastpaths,
+  };
+}
+
+const elf = (path: string): Uint8Array => readFileSync(join(ROOT, path));
+
+async function same(image: KernelImage, input: string[] = [], stopAtTicks?: bigint): Promise<Run> {
+  const fast = await run(image, true, input, stopAtTicks);
+  const slow = await run(image, false, input, stopAtTicks);
+  assert.equal(slow.fastpaths, 0);
+  assert.deepEqual(fast.lines, slow.lines);
+  assert.equal(fast.outcome, slow.outcome);
+  assert.equal(fast.retired, slow.retired, 'instructions retired');
+  assert.equal(fast.mtime, slow.mtime, 'virtual time');
+  assert.equal(fast.stats, slow.stats);
+  assert.equal(fast.switches, slow.switches);
+  return fast;
+}
+
+describe('kernel fast path', { skip: needHartAndGcc }, () => {
+  it('runs 100,000 protected calls to a passive server exactly as the general path does', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    const fast = await same({
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: elf('build/bench/cells/pingpong-client.elf'), priority: 100, poweroff: true },
+        { name: 'server', elf: elf('build/bench/cells/pingpong-server.elf'), priority: 200, passive: true },
+      ],
+    });
+    assert.match(fast.outcome, /"kind":"exit","code":0/);
+    assert.ok(fast.fastpaths >= 199_000, `fast path taken ${fast.fastpaths} times`);
+  });
+
+  it('runs 100,000 signals to a higher-priority waiter exactly as the general path does', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    const fast = await same({
+      regions: [],
+      channels: [{ a: { cell: 'sender', id: 0 }, b: { cell: 'waiter', id: 0 } }],
+      cells: [
+        { name: 'sender', elf: elf('build/bench/cells/signal-sender.elf'), priority: 100, poweroff: true },
+        { name: 'waiter', elf: elf('build/bench/cells/signal-waiter.elf'), priority: 200 },
+      ],
+    });
+    assert.ok(fast.fastpaths >= 99_000, `fast path taken ${fast.fastpaths} times`);
+  });
+
+  it('runs two cells of one priority yielding to each other 100,000 times each, to the end', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    const fast = await same({
+      regions: [],
+      channels: [],
+      cells: [
+        { name: 'a', elf: elf('build/bench/cells/yield.elf'), priority: 100, poweroff: true },
+        { name: 'b', elf: elf('build/bench/cells/yield.elf'), priority: 100 },
+      ],
+    });
+    // Both run the same code: each resumes at the pc where the other left the hart.
+    assert.match(fast.outcome, /"kind":"exit","code":0/);
+    assert.ok(fast.switches >= 200_000, `${fast.switches} switches`);
+  });
+
+  it('runs the hello and driver examples the same, and a budgeted system under timer pressure', async () => {
+    await same({
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 1 }, pp: 'a' }],
+      cells: [
+        { name: 'server', elf: elf('examples/hello/server.elf'), priority: 200, passive: true },
+        { name: 'client', elf: elf('examples/hello/client.elf'), priority: 100, poweroff: true },
+      ],
+    });
+    await same({
+      regions: [{ name: 'uart', size: 4096, physAddr: 0x1000_0000 }, { name: 'rx', size: 4096 }, { name: 'tx', size: 4096 }],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'driver', id: 0 } }],
+      cells: [
+        {
+          name: 'driver', elf: elf('examples/driver/uart.elf'), priority: 200, irqs: [{ source: 10, id: 1 }],
+          maps: [
+            { region: 'uart', vaddr: 0x500_0000, perms: 'rw', setvar: 'uart_base' },
+            { region: 'rx', vaddr: 0x500_1000, perms: 'rw', setvar: 'rx_base' },
+            { region: 'tx', vaddr: 0x500_2000, perms: 'rw', setvar: 'tx_base' },
+          ],
+        },
+        {
+          name: 'client', elf: elf('examples/driver/client.elf'), priority: 100, poweroff: true,
+          maps: [{ region: 'rx', vaddr: 0x500_1000, perms: 'rw', setvar: 'rx_base' }, { region: 'tx', vaddr: 0x500_2000, perms: 'rw', setvar: 'tx_base' }],
+        },
+      ],
+    }, ['first line\n', 'second\n', 'poweroff\n']);
+    // Calls from a budgeted client whose budget runs out mid-stream, beside a spinner.
+    await same({
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: elf('build/bench/cells/pingpong-client.elf'), priority: 100, budgetNs: 200_000, periodNs: 1_000_000 },
+        { name: 'server', elf: elf('build/bench/cells/pingpong-server.elf'), priority: 200, passive: true },
+        { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 10 },
+      ],
+    }, [], 200_000n);
+  });
+});
