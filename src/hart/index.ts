@@ -201,7 +201,8 @@ export class Hart {
 
   /** Which ISA the hart implements from now on (src/hart/profile.ts). */
   setProfile(profile: CpuProfile): void {
-    this.#raw.setProfile(PROFILES[profile].full ? 1 : 0);
+    const info = PROFILES[profile];
+    this.#raw.setProfile((info.full ? 1 : 0) | (info.hypervisor === true ? 2 : 0));
     this.#profile = profile;
   }
 

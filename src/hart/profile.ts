@@ -2,7 +2,7 @@
 // device tree's `riscv,isa` string and cache-block sizes are generated from here, so
 // what a guest is told is what the hart does (docs/hart.md lists the specifications).
 
-export type CpuProfile = 'rv64gc' | 'rva22';
+export type CpuProfile = 'rv64gc' | 'rva22' | 'rva22h';
 
 export interface ProfileInfo {
   /** What `--cpu` calls it and what it means. */
@@ -11,6 +11,8 @@ export interface ProfileInfo {
   readonly full: boolean;
   /** The device tree's `riscv,isa`, in the form Linux 6.1 parses. */
   readonly isa: string;
+  /** Whether the hart has the H extension (the hart's setProfile, bit 1). */
+  readonly hypervisor?: boolean;
   /** Zicbom/Zicboz block size in bytes, or undefined when the profile lacks them. */
   readonly cacheBlockSize?: number;
 }
@@ -27,6 +29,13 @@ export const PROFILES: Readonly<Record<CpuProfile, ProfileInfo>> = {
     summary: 'RVA22S64 plus Sstc and Zicond (the default)',
     full: true,
     isa: `${BASE}_zicbom_zicboz_zicbop_zicond_zihintpause_zfhmin_zba_zbb_zbs_sstc_svinval_svnapot_svpbmt`,
+    cacheBlockSize: 64,
+  },
+  rva22h: {
+    summary: 'rva22 plus the H extension (work in progress: see docs/hart.md)',
+    full: true,
+    hypervisor: true,
+    isa: `rv64imafdch_zicsr_zifencei_zicbom_zicboz_zicbop_zicond_zihintpause_zfhmin_zba_zbb_zbs_sstc_svinval_svnapot_svpbmt`,
     cacheBlockSize: 64,
   },
 };

@@ -35,7 +35,7 @@ export interface RawHartExports {
   exitRecordOffset(): number;
   setHartId(id: bigint): void;
   /** 1: the full profile (default); 0: bare RV64GC. */
-  setProfile(full: number): void;
+  setProfile(flags: number): void;
   /** 1 when the CSR exists (at any privilege). */
   csrExists(csr: number): number;
   exitCause(): bigint;

@@ -32,7 +32,7 @@ export const QEMU = 'qemu-system-riscv64';
 const GCC_FLAGS = ['-march=rv64gc', '-mabi=lp64d', '-nostdlib', '-nostartfiles'];
 /** What every ELF depends on besides its .S file (this file holds the build rule). */
 const SHARED_SOURCES = [
-  ...['test.h', 'paging.h', 'fp.h', 'runtime.S', 'link.ld'].map((f) => join(INCLUDE_DIR, f)),
+  ...['test.h', 'paging.h', 'fp.h', 'hyp.h', 'runtime.S', 'link.ld'].map((f) => join(INCLUDE_DIR, f)),
   fileURLToPath(import.meta.url),
 ];
 

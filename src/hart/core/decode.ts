@@ -17,6 +17,14 @@ const CALU_OPS: StaticArray<i32> = [Op.SUB, Op.XOR, Op.OR, Op.AND];
 export let extFull: bool = true;
 export function setExtFull(on: bool): void { extFull = on; }
 @inline function ext(op: Op): Op { return extFull ? op : Op.ILLEGAL; }
+// The H extension.
+export let extH: bool = false;
+export function setExtH(on: bool): void { extH = on; }
+const HLV_OPS: StaticArray<i32> = [
+  Op.HLV_B, Op.HLV_BU, Op.ILLEGAL, Op.ILLEGAL, Op.HLV_H, Op.HLV_HU, Op.ILLEGAL, Op.HLVX_HU,
+  Op.HLV_W, Op.HLV_WU, Op.ILLEGAL, Op.HLVX_WU, Op.HLV_D, Op.ILLEGAL, Op.ILLEGAL, Op.ILLEGAL,
+];
+const HSV_OPS: StaticArray<i32> = [Op.HSV_B, Op.HSV_H, Op.HSV_W, Op.HSV_D];
 
 @inline function ird(r: u32): u32 { return r == 0 ? X_SINK : r; }
 
@@ -198,7 +206,23 @@ function decode32(raw: u32, di: usize): void {
           if (extFull && f7 == 0x0b && rd == 0) { put(di, Op.SINVAL_VMA, 0, rs1, rs2, 0); return; }
           if (extFull && raw == 0x18000073) { put(di, Op.SFENCE_W_INVAL, 0, 0, 0, 0); return; }
           if (extFull && raw == 0x18100073) { put(di, Op.SFENCE_INVAL_IR, 0, 0, 0, 0); return; }
+          if (extH && rd == 0 && (f7 == 0x11 || (extFull && f7 == 0x13))) { put(di, Op.HFENCE_VVMA, 0, rs1, rs2, 0); return; }
+          if (extH && rd == 0 && (f7 == 0x31 || (extFull && f7 == 0x33))) { put(di, Op.HFENCE_GVMA, 0, rs1, rs2, 0); return; }
           break;
+        case 4: {
+          if (!extH || (f7 & 0x78) != 0x30) break;
+          let width = (f7 >> 1) & 3;
+          if (f7 & 1) {
+            if (rd != 0) break;
+            put(di, <Op>HSV_OPS[width], 0, rs1, rs2, 0);
+            return;
+          }
+          if (rs2 > 3) break;
+          let op = <Op>HLV_OPS[width * 4 + rs2];
+          if (op == Op.ILLEGAL) break;
+          put(di, op, ird(rd), rs1, 0, 0);
+          return;
+        }
         // CSR instructions keep the architectural rd (0 means "do not read").
         case 1: put(di, Op.CSRRW, rd, rs1, 0, csr); return;
         case 2: put(di, Op.CSRRS, rd, rs1, 0, csr); return;

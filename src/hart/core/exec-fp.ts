@@ -2,8 +2,8 @@
 // precision are NaN-boxed in the 64-bit registers (unprivileged spec, "NaN Boxing
 // of Narrower Values").
 import { Op } from './ops';
-import { getF, setF, getX, setX } from './state';
-import { mstatus, frm } from './csr';
+import { getF, setF, getX, setX, virt } from './state';
+import { mstatus, frm, fsOn, fsDirty } from './csr';
 import { MSTATUS_FS, MSTATUS_FS_DIRTY } from '../spec/csr';
 import { CAUSE_ILLEGAL_INSTRUCTION } from '../spec/causes';
 import { raiseException } from './trap';
@@ -21,8 +21,9 @@ const CANONICAL_NAN_H: u32 = 0x7e00;
 @inline function sext32(v: u32): u64 { return <u64><i64><i32>v; }
 
 // Whether FP instructions may execute now (mstatus.FS != Off).
-@inline export function fpEnabled(): bool { return (mstatus & MSTATUS_FS) != 0; }
-@inline export function markDirty(): void { mstatus |= MSTATUS_FS_DIRTY; }
+// With V=1 both mstatus.FS and vsstatus.FS must be on, and both become Dirty.
+@inline export function fpEnabled(): bool { return (mstatus & MSTATUS_FS) != 0 && (!virt || fsOn()); }
+@inline export function markDirty(): void { mstatus |= MSTATUS_FS_DIRTY; if (virt) fsDirty(); }
 
 // Executes op; returns false (with an illegal-instruction trap raised) when FS is
 // Off or the rounding mode is invalid.

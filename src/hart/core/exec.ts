@@ -4,16 +4,21 @@
 import { Op } from './ops';
 import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET } from './layout';
 import {
-  PC, priv, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
+  PC, priv, virt, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
 import {
   mstatus, mie, mip, csrRead, csrWrite, csrOk, cycles, retired, inflight, mcountinhibit, mtimecmp, mtimeOffset,
-  insnsPerTick, menvcfg, stimecmp, mcycleOffset, minstretOffset,
+  insnsPerTick, menvcfg, stimecmp, mcycleOffset, minstretOffset, csrFault, hstatus, henvcfg, vstimecmp, htimedelta,
 } from './csr';
-import { PRV_M, PRV_S, PRV_U, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, MENVCFG_STCE } from '../spec/csr';
-import { CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_USER_ECALL } from '../spec/causes';
+import {
+  PRV_M, PRV_S, PRV_U, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, MENVCFG_STCE, HSTATUS_VTSR, HSTATUS_VTVM, HSTATUS_VTW,
+} from '../spec/csr';
+import {
+  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT, CAUSE_USER_ECALL, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_VIRTUAL_SUPERVISOR_ECALL,
+} from '../spec/causes';
+import { execHyper } from './hyper';
 import { tlbLoad, tlbStore, tlbFetch, flushTlbAll, flushTlbPage } from './tlb';
-import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cacheBlockOp } from './mmu';
+import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cboFault, cacheBlockOp } from './mmu';
 import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
@@ -57,7 +62,10 @@ export function run(budget: i64): i32 {
     // End the chunk exactly where the timer fires, so interrupts are taken at the
     // same instruction on every run.
     chunk = untilDeadline(mtimecmp, chunk);
-    if (menvcfg & MENVCFG_STCE) chunk = untilDeadline(stimecmp, chunk);
+    if (menvcfg & MENVCFG_STCE) {
+      chunk = untilDeadline(stimecmp, chunk);
+      if (henvcfg & MENVCFG_STCE) chunk = untilDeadline(vstimecmp - htimedelta, chunk);
+    }
     let n = execBlock(<i32>chunk);
     budget -= n;
     retired += <u64>n;
@@ -538,15 +546,15 @@ function execBlock(n: i32): i32 {
 
       case Op.CBO_CLEAN: case Op.CBO_FLUSH: case Op.CBO_INVAL: case Op.CBO_ZERO: {
         PC = p;
-        if (!cboAllowed(op)) { raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!cboAllowed(op)) { raiseException(cboFault, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         cacheBlockOp(op, getX(rs1));
         if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
         break;
       }
 
       case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
-        let bad = priv == PRV_U || (op == Op.SINVAL_VMA && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0);
-        if (bad) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        let cause = fenceFault(op == Op.SINVAL_VMA);
+        if (cause != 0) { PC = p; raiseException(cause, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
         if (op == Op.SINVAL_VMA) {
           if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
           fVpn = NO_PAGE;
@@ -560,7 +568,7 @@ function execBlock(n: i32): i32 {
       case Op.EBREAK:
       case Op.ILLEGAL: {
         PC = p;
-        if (op == Op.ECALL) raiseException(CAUSE_USER_ECALL + <u64>priv, 0);
+        if (op == Op.ECALL) raiseException(virt && priv == PRV_S ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + <u64>priv, 0);
         else if (op == Op.EBREAK) raiseException(CAUSE_BREAKPOINT, p);
         else raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));
         left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
@@ -568,9 +576,12 @@ function execBlock(n: i32): i32 {
 
       case Op.MRET: case Op.SRET: {
         PC = p;
-        let ok = op == Op.MRET ? priv == PRV_M : (priv == PRV_M || (priv == PRV_S && (mstatus & MSTATUS_TSR) == 0));
-        if (!ok) {
-          raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+        let cause: u64 = 0;
+        if (op == Op.MRET) { if (priv != PRV_M) cause = CAUSE_ILLEGAL_INSTRUCTION; }
+        else if (virt) { if (priv == PRV_U || (hstatus & HSTATUS_VTSR) != 0) cause = CAUSE_VIRTUAL_INSTRUCTION; }
+        else if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TSR) != 0)) cause = CAUSE_ILLEGAL_INSTRUCTION;
+        if (cause != 0) {
+          raiseException(cause, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         clearReservation();
@@ -582,8 +593,12 @@ function execBlock(n: i32): i32 {
       }
 
       case Op.WFI: {
-        if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TW) != 0)) {
-          PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+        let cause: u64 = 0;
+        if (priv != PRV_M && (mstatus & MSTATUS_TW) != 0) cause = CAUSE_ILLEGAL_INSTRUCTION;
+        else if (virt) { if (priv == PRV_U || (hstatus & HSTATUS_VTW) != 0) cause = CAUSE_VIRTUAL_INSTRUCTION; }
+        else if (priv == PRV_U) cause = CAUSE_ILLEGAL_INSTRUCTION;
+        if (cause != 0) {
+          PC = p; raiseException(cause, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         if ((mip() & mie) == 0) { stopReason = EXIT_WFI; out = n - left; left = 0; }
@@ -591,8 +606,9 @@ function execBlock(n: i32): i32 {
       }
 
       case Op.SFENCE_VMA: {
-        if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TVM) != 0)) {
-          PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+        let cause = fenceFault(true);
+        if (cause != 0) {
+          PC = p; raiseException(cause, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         // With an address, only that page's translations go (privileged spec 4.2.1).
@@ -611,16 +627,19 @@ function execBlock(n: i32): i32 {
         // next instruction reads the value written (Zicsr, "CSR Instructions";
         // privileged spec, "Hardware Performance Monitor").
         inflight = <u64>(n - left - 1);
-        let old = csrRead(csr, true);
-        let ok = csrOk;
-        if (ok && (isWrite || rs1 != 0)) {
+        let writes = isWrite || rs1 != 0;
+        // Writing a read-only CSR is illegal in every mode, before any virtual-instruction rule.
+        let old = writes && (csr >> 10) == 3 ? 0 : csrRead(csr, true);
+        let ok = writes && (csr >> 10) == 3 ? false : csrOk;
+        let fault = ok || (writes && (csr >> 10) == 3) ? CAUSE_ILLEGAL_INSTRUCTION : csrFault;
+        if (ok && writes) {
           let nv = isWrite ? src : (op == Op.CSRRS || op == Op.CSRRSI) ? old | src : old & ~src;
           inflight = <u64>(n - left);
           ok = csrWrite(csr, nv, true);
         }
         inflight = 0;
         if (!ok) {
-          raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw);
+          raiseException(fault, raw);
           left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
         }
         if (rd != 0) setX(rd, old);
@@ -670,6 +689,18 @@ function execBlock(n: i32): i32 {
         break;
       }
 
+      case Op.HLV_B: case Op.HLV_BU: case Op.HLV_H: case Op.HLV_HU: case Op.HLVX_HU: case Op.HLV_W: case Op.HLV_WU:
+      case Op.HLVX_WU: case Op.HLV_D: case Op.HSV_B: case Op.HSV_H: case Op.HSV_W: case Op.HSV_D:
+      case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: {
+        PC = p;
+        if (!execHyper(op, rd, rs1, rs2, raw)) {
+          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        }
+        fVpn = NO_PAGE;
+        if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        break;
+      }
+
       default: {
         // Floating point (everything else decodes to an F/D op).
         PC = p;
@@ -687,4 +718,16 @@ function execBlock(n: i32): i32 {
   lastPc = lastP;
   lastRaw = lastR;
   return out >= 0 ? out : n - left;
+}
+
+// The exception SFENCE.VMA (or SINVAL.VMA: tvm) raises here, or 0: in U-mode it is
+// illegal, in VU-mode a virtual instruction; mstatus.TVM governs HS-mode and
+// hstatus.VTVM VS-mode (8.6.1... "Virtual Instruction").
+function fenceFault(tvm: bool): u64 {
+  if (virt) {
+    if (priv == PRV_U || (tvm && (hstatus & HSTATUS_VTVM) != 0)) return CAUSE_VIRTUAL_INSTRUCTION;
+    return 0;
+  }
+  if (priv == PRV_U || (tvm && priv == PRV_S && (mstatus & MSTATUS_TVM) != 0)) return CAUSE_ILLEGAL_INSTRUCTION;
+  return 0;
 }

@@ -1,15 +1,15 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
 import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
-import { PC, priv, stopReason, EXIT_STOP } from './state';
+import { PC, priv, virt, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
-import { IRQ_M_TIMER, IRQ_S_TIMER } from '../spec/causes';
+import { IRQ_M_TIMER, IRQ_S_TIMER, IRQ_VS_TIMER } from '../spec/causes';
 import { setRam, addHole, clearHoles, ramSize } from './mmu';
 import { flushTlbAll, updateTlbBases, resetTlb } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc, setHostedCauses, injectSupervisor } from './trap';
 import * as exec from './exec';
 import { clearReservation } from './reservation';
-import { setExtFull } from './decode';
+import { setExtFull, setExtH } from './decode';
 
 export function init(ramBase: u64, size: u64): bool {
   let need = RAM_OFFSET + <usize>size + RAM_PAD;
@@ -36,6 +36,7 @@ export function reset(pc: u64): void {
   csr.mtimecmp = 0xffff_ffff_ffff_ffff;
   csr.mipLines = 0;
   priv = PRV_M;
+  virt = false;
   PC = pc;
   clearReservation();
   exec.resetExec();
@@ -85,6 +86,11 @@ export function skipToNextTimer(): i32 {
   let cmp: u64 = 0xffff_ffff_ffff_ffff;
   if (csr.mie & (<u64>1 << IRQ_M_TIMER)) cmp = csr.mtimecmp;
   if ((csr.menvcfg & MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_S_TIMER)) != 0 && csr.stimecmp < cmp) cmp = csr.stimecmp;
+  // vstimecmp counts guest time (time + htimedelta).
+  if ((csr.menvcfg & csr.henvcfg & MENVCFG_STCE) != 0 && (csr.mie & (<u64>1 << IRQ_VS_TIMER)) != 0) {
+    let host = csr.vstimecmp - csr.htimedelta;
+    if (host < cmp) cmp = host;
+  }
   if (cmp == 0xffff_ffff_ffff_ffff) return 0;
   let now = csr.mtime();
   if (cmp <= now) return 1;
@@ -106,9 +112,13 @@ export function setHostedMCauses(exceptions: u64, interrupts: u64): void { setHo
 export function injectTrap(cause: u64, tval: u64, interrupt: i32): void { injectSupervisor(cause, tval, interrupt != 0); }
 export function exitRecordOffset(): usize { return EXIT_RECORD_OFFSET; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
-// 1: the full profile (RVA22S64 + Sstc + Zicond, the default); 0: bare RV64GC.
-export function setProfile(full: i32): void {
+// Bit 0: the full profile (RVA22S64 + Sstc + Zicond, the default), else bare RV64GC;
+// bit 1: the H extension. Takes effect fully at the next reset.
+export function setProfile(flags: i32): void {
+  let full = flags & 1;
   setExtFull(full != 0);
+  setExtH((flags & 2) != 0);
+  csr.setHext((flags & 2) != 0);
   csr.profileFull = full != 0;
   memory.fill(DC_OFFSET, 0, <usize>DC_ENTRIES << 4);
 }

@@ -39,3 +39,5 @@ export const RAM_OFFSET: usize = 0x400000;
 // Bytes past the end of RAM that stay allocated, so a 4-byte fetch of a
 // compressed instruction at the very end of RAM reads inside linear memory.
 export const RAM_PAD: usize = 0x10000;
+// A decode entry for trap entry's look at the trapping instruction (tinst.ts).
+export const TINST_SCRATCH: usize = DC_SCRATCH + 16;

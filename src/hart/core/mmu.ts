@@ -2,23 +2,24 @@
 // everything a load, store or fetch does when its TLB entry misses.
 // Privileged spec: "Physical Memory Protection", "Sv39", "Sv48".
 import { RAM_OFFSET, MMIO_DATA_OFFSET } from './layout';
-import { priv, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
-import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg } from './csr';
+import { priv, virt, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
+import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg, henvcfg, vsatp, vsstatus, hgatp } from './csr';
 import {
   MCONTROL6_LOAD, MCONTROL6_STORE, MCONTROL6_EXECUTE,
   PRV_M, PRV_S, PRV_U, MSTATUS_SUM, MSTATUS_MXR, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
-  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
 } from '../spec/csr';
 import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT, CAUSE_MISALIGNED_LOAD, CAUSE_MISALIGNED_STORE,
-  CAUSE_BREAKPOINT,
+  CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT, CAUSE_STORE_GUEST_PAGE_FAULT,
+  CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_BREAKPOINT,
 } from '../spec/causes';
 import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_N } from '../spec/pte';
-import { dataPriv, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage } from './tlb';
+import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage, gstageEpoch } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
-import { raiseException } from './trap';
+import { raiseException, setGuestFault } from './trap';
 import { watched, triggerFires, pageWatched } from './trigger';
 
 @external('host', 'mmioRead') declare function hostMmioRead(addr: f64, size: i32): i32;
@@ -111,8 +112,185 @@ const NO_FAULT: u64 = 0xffff_ffff_ffff_ffff;
 function fail(kind: i32, page: bool, va: u64): u64 {
   let cause = faultCause(kind, page);
   if (quiet) quietFault = cause;
-  else raiseException(cause, va);
+  else raiseAddr(cause, va);
   return 0;
+}
+
+// Raises an exception whose tval is va, noting for trap entry that va is a guest
+// virtual address when the access is a V=1 one (also HLV/HSV from V=0).
+function raiseAddr(cause: u64, va: u64): void {
+  if (xVirt) setGuestFault(0, 0, true);
+  raiseException(cause, va);
+}
+
+// ---- H extension: the access being translated ------------------------------------
+
+// Whether the access in progress is translated in two stages (V=1, MPRV with MPV,
+// or HLV/HSV), and for HLV/HSV the privilege (hstatus.SPVP) and HLVX's execute check.
+let xVirt: bool = false;
+let xExec: bool = false;
+let hyperPriv: i32 = -1; // >= 0 while an HLV/HSV runs
+
+export function setHyperAccess(p: i32, exec: bool): void { hyperPriv = p; xExec = exec; }
+
+@inline function accessPriv(): i32 {
+  if (hyperPriv >= 0) { xVirt = true; return hyperPriv; }
+  xVirt = dataVirt();
+  return dataPriv();
+}
+
+// htinst/mtinst for a guest-page fault of an implicit VS-stage page-table access: the
+// pseudoinstructions of a 64-bit read, or write (A/D update), which a nonzero htval
+// makes mandatory (8.6.3... "Transformed Instruction or Pseudoinstruction").
+const TINST_PT_READ: u64 = 0x3000;
+const TINST_PT_WRITE: u64 = 0x3020;
+
+function guestFault(kind: i32, va: u64, gpa: u64, tinst: u64 = 0): u64 {
+  let cause: u64 = kind == ACCESS_FETCH ? CAUSE_FETCH_GUEST_PAGE_FAULT
+    : kind == ACCESS_LOAD ? CAUSE_LOAD_GUEST_PAGE_FAULT : CAUSE_STORE_GUEST_PAGE_FAULT;
+  if (quiet) { quietFault = cause; return 0; }
+  // htval/mtval2 get the GPA shifted right by 2; its low two bits are lost (8.2.8... "htval").
+  setGuestFault(gpa, tinst, true);
+  raiseException(cause, va);
+  return 0;
+}
+
+// Offset mask of the G-stage leaf of the last gStage() call.
+let gLeafMask: u64 = 0xfff;
+
+// G-stage translation (Sv39x4, Sv48x4: 8.5.1) of gpa for an access of the given kind
+// made for guest virtual address va. Every access is checked as a U-mode one; an
+// implicit access (a VS-stage PTE) reads, or writes for A/D, as `implicit`.
+// Returns the physical address, or 0 with the fault raised.
+// G-stage translations of the pages holding VS-stage page tables, for reads: a
+// VS-stage walk reads up to four of them per TLB miss. Entries are like TLB entries
+// (permissions checked, A already set) and go with the TLB (gstageEpoch).
+const PT_CACHE = 4;
+const ptGpn = new StaticArray<u64>(PT_CACHE);
+const ptSpn = new StaticArray<u64>(PT_CACHE);
+const ptEpoch = new StaticArray<u32>(PT_CACHE);
+
+function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: bool): u64 {
+  let mode = hgatp & SATP_MODE;
+  gLeafMask = 0xffff_ffff_ffff_ffff;
+  if (mode == SATP_MODE_BARE) return gpa;
+  let gpn = gpa >> 12;
+  let slot = <i32>(gpn & (PT_CACHE - 1));
+  let cacheable = implicit && !implicitStore;
+  if (cacheable && ptGpn[slot] == gpn && ptEpoch[slot] == gstageEpoch) return (ptSpn[slot] << 12) | (gpa & 0xfff);
+  let tinst: u64 = !implicit ? 0 : implicitStore ? TINST_PT_WRITE : TINST_PT_READ;
+  let levels = mode == HGATP_MODE_SV39X4 ? 3 : 4;
+  let gpaBits: u64 = 14 + 9 * <u64>levels;
+  if ((gpa >> gpaBits) != 0) return guestFault(kind, va, gpa, tinst);
+  let a = (hgatp & SATP_PPN) << 12;
+  let i = levels - 1;
+  let pte: u64 = 0;
+  let pteAddr: u64 = 0;
+  while (true) {
+    let idxMask: u64 = i == levels - 1 ? 0x7ff : 0x1ff; // the root table is 16 KiB
+    pteAddr = a + (((gpa >> (12 + 9 * <u64>i)) & idxMask) << 3);
+    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRV_S)) return fail(kind, false, va);
+    pte = load<u64>(ramHost(pteAddr));
+    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return guestFault(kind, va, gpa, tinst);
+    if (!pteHighBitsOk(pte, menvcfg)) return guestFault(kind, va, gpa, tinst);
+    if ((pte & (PTE_R | PTE_X)) != 0) break;
+    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return guestFault(kind, va, gpa, tinst);
+    i--;
+    a = ((pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff) << 12;
+  }
+  let ok = (pte & PTE_U) != 0;
+  let isStore = implicit ? implicitStore : kind == ACCESS_STORE;
+  if (isStore) ok = ok && (pte & PTE_W) != 0;
+  else if (kind == ACCESS_FETCH && !implicit) ok = ok && (pte & PTE_X) != 0;
+  else if (xExec && !implicit) ok = ok && (pte & PTE_X) != 0;
+  else ok = ok && ((pte & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (pte & PTE_X) != 0));
+  let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
+  let lowBits: u64 = 9 * <u64>i;
+  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
+  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
+  if ((pte & PTE_N) != 0) {
+    if (i != 0 || (ppn & 0xf) != 8) ok = false;
+    mask = 0xffff;
+  }
+  if (!ok) return guestFault(kind, va, gpa, tinst);
+  let want: u64 = PTE_A | (isStore ? PTE_D : 0);
+  if ((pte & want) != want && !quiet) {
+    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    store<u64>(ramHost(pteAddr), pte | want);
+  }
+  gLeafMask = mask;
+  let spa = ((ppn << 12) & ~mask) | (gpa & mask);
+  if (cacheable && !quiet) { ptGpn[slot] = gpn; ptSpn[slot] = spa >> 12; ptEpoch[slot] = gstageEpoch; }
+  return spa;
+}
+
+// Two-stage translation of a V=1 access: VS-stage through vsatp (its PTEs at guest
+// physical addresses), then G-stage through hgatp (8.5).
+function translateGuest(va: u64, kind: i32, p: i32): u64 {
+  let mode = vsatp & SATP_MODE;
+  leafMask = 0xfff;
+  if (mode == SATP_MODE_BARE) {
+    let pa = gStage(va, kind, va, false, false);
+    if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
+    leafMask = gLeafMask;
+    return pa;
+  }
+  let levels = mode == SATP_MODE_SV39 ? 3 : 4;
+  let vaBits: u64 = 12 + 9 * <u64>levels;
+  let top = <i64>va >> (vaBits - 1);
+  if (top != 0 && top != -1) return fail(kind, true, va);
+  let a = (vsatp & SATP_PPN) << 12;
+  let i = levels - 1;
+  let pte: u64 = 0;
+  let pteGpa: u64 = 0;
+  let pteAddr: u64 = 0;
+  while (true) {
+    pteGpa = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
+    pteAddr = gStage(pteGpa, kind, va, false, true);
+    if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
+    if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRV_S)) return fail(kind, false, va);
+    pte = load<u64>(ramHost(pteAddr));
+    if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return fail(kind, true, va);
+    if (!pteHighBitsOk(pte, henvcfg & menvcfg)) return fail(kind, true, va);
+    if ((pte & (PTE_R | PTE_X)) != 0) break;
+    if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return fail(kind, true, va);
+    i--;
+    a = ((pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff) << 12;
+  }
+  let ok: bool;
+  let u = (pte & PTE_U) != 0;
+  let mxr = ((mstatus | vsstatus) & MSTATUS_MXR) != 0;
+  if (kind == ACCESS_FETCH) {
+    ok = (pte & PTE_X) != 0 && (p == PRV_U ? u : !u);
+  } else {
+    ok = p == PRV_U ? u : (!u || (vsstatus & MSTATUS_SUM) != 0);
+    if (kind == ACCESS_LOAD) {
+      if (xExec) ok = ok && (pte & PTE_X) != 0;
+      else ok = ok && ((pte & PTE_R) != 0 || (mxr && (pte & PTE_X) != 0));
+    } else ok = ok && (pte & PTE_W) != 0;
+  }
+  let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
+  let lowBits: u64 = 9 * <u64>i;
+  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
+  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
+  if ((pte & PTE_N) != 0) {
+    if (i != 0 || (ppn & 0xf) != 8) ok = false;
+    mask = 0xffff;
+  }
+  if (!ok) return fail(kind, true, va);
+  let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
+  if ((pte & want) != want && !quiet) {
+    // The A/D write is a store for G-stage purposes.
+    pteAddr = gStage(pteGpa, kind, va, true, true);
+    if (trapped) return 0;
+    if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    store<u64>(ramHost(pteAddr), pte | want);
+  }
+  let gpa = ((ppn << 12) & ~mask) | (va & mask);
+  let pa = gStage(gpa, kind, va, false, false);
+  if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
+  leafMask = mask < gLeafMask ? mask : gLeafMask;
+  return pa;
 }
 
 // Translates va for an access of the given kind at privilege p. On a fault it
@@ -121,6 +299,7 @@ function fail(kind: i32, page: bool, va: u64): u64 {
 export let leafMask: u64 = 0xfff;
 
 export function translate(va: u64, kind: i32, p: i32): u64 {
+  if (xVirt) return translateGuest(va, kind, p);
   let mode = satp & SATP_MODE;
   leafMask = 0xfff;
   if (p == PRV_M || mode == SATP_MODE_BARE) return va;
@@ -139,7 +318,7 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
     pte = load<u64>(ramHost(pteAddr));
     // V clear, or W without R: page fault.
     if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return fail(kind, true, va);
-    if (!pteHighBitsOk(pte)) return fail(kind, true, va);
+    if (!pteHighBitsOk(pte, menvcfg)) return fail(kind, true, va);
     if ((pte & (PTE_R | PTE_X)) != 0) break;
     // Non-leaf: D, A, U, PBMT and N are reserved and must be zero.
     if ((pte & (PTE_D | PTE_A | PTE_U)) != 0 || (pte >> 61) != 0 || i == 0) return fail(kind, true, va);
@@ -178,13 +357,14 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
 }
 
 // Bits 63:54 of a PTE: N (Svnapot), PBMT (Svpbmt) and the reserved bits 60:54.
-function pteHighBitsOk(pte: u64): bool {
+// envcfg: the register whose PBMTE governs this stage (menvcfg, or for VS-stage henvcfg).
+function pteHighBitsOk(pte: u64, envcfg: u64): bool {
   let high = pte >> 54;
   if (high == 0) return true;
   if (!extFull) return false;
   if ((high & 0x7f) != 0) return false;
   let pbmt = (pte >> 61) & 3;
-  if (pbmt != 0 && ((menvcfg & MENVCFG_PBMTE) == 0 || pbmt == 3)) return false;
+  if (pbmt != 0 && ((envcfg & MENVCFG_PBMTE) == 0 || pbmt == 3)) return false;
   return true;
 }
 
@@ -214,21 +394,21 @@ export function loadSlow(va: u64, size: u64): u64 {
     }
     return v;
   }
-  let p = dataPriv();
+  let p = accessPriv();
   let pa = translate(va, ACCESS_LOAD, p);
   if (trapped) return 0;
-  if (!pmpOk(pa, size, ACCESS_LOAD, p)) { raiseException(CAUSE_LOAD_ACCESS, va); return 0; }
+  if (!pmpOk(pa, size, ACCESS_LOAD, p)) { raiseAddr(CAUSE_LOAD_ACCESS, va); return 0; }
   if (isRam(pa, size) && !inHole(pa, size)) {
     let host = ramHost(pa);
-    maybeFill(tlbLoad, va, pa, ACCESS_LOAD, p);
+    if (hyperPriv < 0) maybeFill(tlbLoad, va, pa, ACCESS_LOAD, p);
     if (size == 8) return load<u64>(host);
     if (size == 4) return <u64>load<u32>(host);
     if (size == 2) return <u64>load<u16>(host);
     return <u64>load<u8>(host);
   }
-  if ((pa & (size - 1)) != 0) { raiseException(CAUSE_MISALIGNED_LOAD, va); return 0; }
+  if ((pa & (size - 1)) != 0) { raiseAddr(CAUSE_MISALIGNED_LOAD, va); return 0; }
   mmioTouched = true;
-  if (hostMmioRead(<f64>pa, <i32>size) != 0) { raiseException(CAUSE_LOAD_ACCESS, va); return 0; }
+  if (hostMmioRead(<f64>pa, <i32>size) != 0) { raiseAddr(CAUSE_LOAD_ACCESS, va); return 0; }
   return mmioData();
 }
 
@@ -236,7 +416,7 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
   if (breakpointAt(MCONTROL6_STORE, va, size)) return;
   if ((va & 0xfff) + size > 4096) {
     // Check both pages before writing anything, so a fault leaves memory untouched.
-    let p = dataPriv();
+    let p = accessPriv();
     let second = (va + size) & ~(<u64>0xfff);
     translate(second, ACCESS_STORE, p);
     if (trapped) return;
@@ -246,23 +426,23 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
     }
     return;
   }
-  let p = dataPriv();
+  let p = accessPriv();
   let pa = translate(va, ACCESS_STORE, p);
   if (trapped) return;
-  if (!pmpOk(pa, size, ACCESS_STORE, p)) { raiseException(CAUSE_STORE_ACCESS, va); return; }
+  if (!pmpOk(pa, size, ACCESS_STORE, p)) { raiseAddr(CAUSE_STORE_ACCESS, va); return; }
   if (isRam(pa, size) && !inHole(pa, size)) {
     let host = ramHost(pa);
-    maybeFill(tlbStore, va, pa, ACCESS_STORE, p);
+    if (hyperPriv < 0) maybeFill(tlbStore, va, pa, ACCESS_STORE, p);
     if (size == 8) store<u64>(host, v);
     else if (size == 4) store<u32>(host, <u32>v);
     else if (size == 2) store<u16>(host, <u16>v);
     else store<u8>(host, <u8>v);
     return;
   }
-  if ((pa & (size - 1)) != 0) { raiseException(CAUSE_MISALIGNED_STORE, va); return; }
+  if ((pa & (size - 1)) != 0) { raiseAddr(CAUSE_MISALIGNED_STORE, va); return; }
   mmioTouched = true;
   store<u64>(MMIO_DATA_OFFSET, v);
-  if (hostMmioWrite(<f64>pa, <i32>size) != 0) raiseException(CAUSE_STORE_ACCESS, va);
+  if (hostMmioWrite(<f64>pa, <i32>size) != 0) raiseAddr(CAUSE_STORE_ACCESS, va);
 }
 
 // Translates a fetch of the halfword at va; returns its linear-memory offset, or 0
@@ -270,10 +450,11 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
 // trigger may match (not the upper half of one that straddles two pages).
 export function fetchSlow(va: u64, first: bool = true): usize {
   if (first && breakpointAt(MCONTROL6_EXECUTE, va, 1)) return 0;
+  xVirt = virt;
   let pa = translate(va, ACCESS_FETCH, priv);
   if (trapped) return 0;
   if (!isRam(pa, 2) || inHole(pa, 2) || !pmpOk(pa, 2, ACCESS_FETCH, priv)) {
-    raiseException(CAUSE_FETCH_ACCESS, va);
+    raiseAddr(CAUSE_FETCH_ACCESS, va);
     return 0;
   }
   maybeFill(tlbFetch, va, pa, ACCESS_FETCH, priv);
@@ -300,18 +481,19 @@ export function amoHost(va: u64, size: u64, isLr: bool, isSc: bool): usize {
   let kinds: u64 = isLr ? MCONTROL6_LOAD : isSc ? MCONTROL6_STORE : MCONTROL6_LOAD | MCONTROL6_STORE;
   if (breakpointAt(kinds, va, size)) return 0;
   if ((va & (size - 1)) != 0) {
-    raiseException(isLr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);
+    xVirt = dataVirt();
+    raiseAddr(isLr ? CAUSE_MISALIGNED_LOAD : CAUSE_MISALIGNED_STORE, va);
     return 0;
   }
-  let p = dataPriv();
+  let p = accessPriv();
   let kind = isLr ? ACCESS_LOAD : ACCESS_STORE;
   let pa = translate(va, kind, p);
   if (trapped) return 0;
   let fault: u64 = isLr ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS;
-  if (!pmpOk(pa, size, kind, p) || (!isLr && !pmpOk(pa, size, ACCESS_LOAD, p))) { raiseException(fault, va); return 0; }
+  if (!pmpOk(pa, size, kind, p) || (!isLr && !pmpOk(pa, size, ACCESS_LOAD, p))) { raiseAddr(fault, va); return 0; }
   if (isRam(pa, size) && !inHole(pa, size)) return ramHost(pa);
   // Atomics on device memory are not supported: access fault (PMA "AMONone").
-  raiseException(fault, va);
+  raiseAddr(fault, va);
   return 0;
 }
 
@@ -321,10 +503,17 @@ export const CACHE_BLOCK: u64 = 64;
 
 // Whether the current privilege may execute a CBO instruction (menvcfg/senvcfg
 // CBIE, CBCFE, CBZE; Zicbom/Zicboz specifications).
+export let cboFault: u64 = CAUSE_ILLEGAL_INSTRUCTION;
 export function cboAllowed(op: i32): bool {
   if (priv == PRV_M) return true;
   let field: u64 = op == Op.CBO_ZERO ? ENVCFG_CBZE : op == Op.CBO_INVAL ? ENVCFG_CBIE : ENVCFG_CBCFE;
+  cboFault = CAUSE_ILLEGAL_INSTRUCTION;
   if ((menvcfg & field) == 0) return false;
+  if (virt) {
+    // In V=1, what only henvcfg (or for VU senvcfg) forbids is a virtual instruction.
+    cboFault = CAUSE_VIRTUAL_INSTRUCTION;
+    return (henvcfg & field) != 0 && (priv == PRV_S || (senvcfg & field) != 0);
+  }
   if (priv == PRV_U && (senvcfg & field) == 0) return false;
   return true;
 }
@@ -339,13 +528,13 @@ export function cacheBlockOp(op: i32, va: u64): void {
     return;
   }
   // Faults report rs1 itself, not the block's base (CMO spec, "Cache-Block Operations").
-  let p = dataPriv();
+  let p = accessPriv();
   if (op == Op.CBO_ZERO) {
     let pa = translate(va, ACCESS_STORE, p);
     if (trapped) return;
     let block = pa & ~(CACHE_BLOCK - 1);
     if (!pmpOk(block, CACHE_BLOCK, ACCESS_STORE, p) || !isRam(block, CACHE_BLOCK) || inHole(block, CACHE_BLOCK)) {
-      raiseException(CAUSE_STORE_ACCESS, va);
+      raiseAddr(CAUSE_STORE_ACCESS, va);
       return;
     }
     memory.fill(ramHost(block), 0, <usize>CACHE_BLOCK);
@@ -364,5 +553,12 @@ export function cacheBlockOp(op: i32, va: u64): void {
   quiet = false;
   // Only memory has cache blocks: a device address is an access fault.
   if (allowed && !isRam(pa, 1)) allowed = false;
-  if (!allowed) raiseException(pageFault ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS, va);
+  if (!allowed) {
+    // A guest-page fault found quietly is raised as the store's (CMO spec with H).
+    if (quietFault == CAUSE_STORE_GUEST_PAGE_FAULT || quietFault == CAUSE_LOAD_GUEST_PAGE_FAULT) {
+      translate(va, ACCESS_STORE, p);
+      return;
+    }
+    raiseAddr(pageFault ? CAUSE_STORE_PAGE_FAULT : CAUSE_STORE_ACCESS, va);
+  }
 }

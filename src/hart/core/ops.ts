@@ -23,6 +23,9 @@ export enum Op {
   CZERO_EQZ, CZERO_NEZ,
   // Zihintpause, Zicbom/Zicboz, Svinval.
   PAUSE, CBO_CLEAN, CBO_FLUSH, CBO_INVAL, CBO_ZERO, SINVAL_VMA, SFENCE_W_INVAL, SFENCE_INVAL_IR,
+  // H extension: hypervisor loads and stores, and fences (HINVAL decodes as HFENCE).
+  HLV_B, HLV_BU, HLV_H, HLV_HU, HLVX_HU, HLV_W, HLV_WU, HLVX_WU, HLV_D, HSV_B, HSV_H, HSV_W, HSV_D,
+  HFENCE_VVMA, HFENCE_GVMA,
   FLW, FLD, FLH, FSW, FSD, FSH,
   // Floating point: everything below FP_FIRST needs mstatus.FS != Off.
   FMADD_S, FMSUB_S, FNMSUB_S, FNMADD_S, FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D,

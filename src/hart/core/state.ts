@@ -7,6 +7,8 @@ import { PRV_M } from '../spec/csr';
 // local and stores it here before anything that may trap.
 export let PC: u64 = 0;
 export let priv: i32 = PRV_M;
+// The virtualization mode of the H extension: with priv, V=1 means VS (S) or VU (U).
+export let virt: bool = false;
 
 // Set by raiseException / takeInterrupt; the run loop reloads PC when it sees it.
 export let trapped: bool = false;

@@ -10,28 +10,42 @@
 // every satp write, which guests that never use ASIDs may rely on. SFENCE.VMA drops
 // entries in every slot (it does not look at rs2: flushing more is always allowed).
 // A full flush invalidates the other slots lazily, by generation.
+//
+// With the H extension, V=1 translations (both stages in one entry) live in slots of
+// their own, keyed by VMID, ASID and both translation modes, so that neither leaving
+// the guest for the hypervisor nor switching guests (an hgatp write) flushes anything.
 import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SLOT_BYTES } from './layout';
-import { priv, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
-import { mstatus } from './csr';
-import { PRV_M, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, SATP_ASID, SATP_MODE } from '../spec/csr';
+import { priv, virt, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
+import { mstatus, vsatp, hgatp } from './csr';
+import { PRV_M, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, SATP_ASID, SATP_MODE, HGATP_VMID } from '../spec/csr';
 
 export let tlbLoad: usize = TLB_OFFSET;
 export let tlbStore: usize = TLB_OFFSET;
 export let tlbFetch: usize = TLB_OFFSET;
 
-// Base of the current U and S tables (6 tables: U load/store/fetch, S load/store/fetch).
-let usBase: usize = TLB_OFFSET;
+// Base of the U and S tables (6 tables: U load/store/fetch, S load/store/fetch) of the
+// host's address space (satp) and of the guest's (vsatp and hgatp).
+let hostBase: usize = TLB_OFFSET;
+let guestBase: usize = TLB_OFFSET;
 const NO_KEY: u64 = 0xffff_ffff_ffff_ffff;
+// Guest keys use bits 41:0, host keys (satp's MODE and ASID) bits 63:44.
+const GUEST_KEY: u64 = <u64>1 << 40;
 const slotKey = new StaticArray<u64>(TLB_SLOTS);
 const slotGeneration = new StaticArray<u32>(TLB_SLOTS);
 const slotUsed = new StaticArray<u64>(TLB_SLOTS);
 let generation: u32 = 1;
+// Bumped whenever G-stage translations may have changed (any full flush, an hgatp
+// or vsatp write): mmu.ts's cache of page-table G-stage translations checks it.
+export let gstageEpoch: u32 = 1;
 let useClock: u64 = 0;
-let currentSlot: i32 = -1; // -1: the ASID 0 tables at TLB_OFFSET
+let hostSlot: i32 = -1; // -1: the ASID 0 tables at TLB_OFFSET
+let guestSlot: i32 = -1; // -1: none selected yet
+let guestStale: bool = true; // vsatp or hgatp changed since guestSlot was selected
+let guestFlush: bool = false; // ... and the change was a vsatp write with ASID 0
 
-export function tlbTable(p: i32, kind: i32): usize {
+@inline function tableAt(base: usize, p: i32, kind: i32): usize {
   if (p == PRV_M) return TLB_OFFSET + (6 + <usize>kind) * TLB_BYTES;
-  return usBase + (<usize>p * 3 + <usize>kind) * TLB_BYTES;
+  return base + (<usize>p * 3 + <usize>kind) * TLB_BYTES;
 }
 
 // Privilege that loads and stores are performed with (privileged spec, mstatus.MPRV).
@@ -40,32 +54,34 @@ export function dataPriv(): i32 {
   return priv;
 }
 
+// Whether loads and stores are translated as V=1 ones (V, or MPRV with MPV: 8.2.3... "mstatus").
+export function dataVirt(): bool {
+  if (priv == PRV_M) {
+    return (mstatus & MSTATUS_MPRV) != 0 && (mstatus & MSTATUS_MPV) != 0 && ((mstatus >> MSTATUS_MPP_SHIFT) & 3) != PRV_M;
+  }
+  return virt;
+}
+
 export function updateTlbBases(): void {
   let d = dataPriv();
-  tlbLoad = tlbTable(d, ACCESS_LOAD);
-  tlbStore = tlbTable(d, ACCESS_STORE);
-  tlbFetch = tlbTable(priv, ACCESS_FETCH);
+  let dv = dataVirt();
+  if ((dv || virt) && guestStale) selectGuestSpace();
+  let dBase = dv ? guestBase : hostBase;
+  tlbLoad = tableAt(dBase, d, ACCESS_LOAD);
+  tlbStore = tableAt(dBase, d, ACCESS_STORE);
+  tlbFetch = tableAt(virt ? guestBase : hostBase, priv, ACCESS_FETCH);
 }
 
 @inline function slotBase(i: i32): usize { return TLB_SLOTS_OFFSET + <usize>i * TLB_SLOT_BYTES; }
 
-// satp was written: select the tables of its address space.
-export function selectAddressSpace(satp: u64): void {
-  let asid = satp & SATP_ASID;
-  if (asid == 0) {
-    memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 6);
-    currentSlot = -1;
-    usBase = TLB_OFFSET;
-    updateTlbBases();
-    return;
-  }
-  let key = satp & (SATP_MODE | SATP_ASID);
+// The slot of address space `key` (the least recently used other one takes it when
+// it has none), with its tables valid for this generation.
+function slotFor(key: u64, keep: i32): i32 {
   let pick = -1;
   for (let i = 0; i < TLB_SLOTS; i++) if (slotKey[i] == key) { pick = i; break; }
   if (pick < 0) {
-    // The least recently used slot takes the new address space.
-    pick = 0;
-    for (let i = 1; i < TLB_SLOTS; i++) if (slotUsed[i] < slotUsed[pick]) pick = i;
+    pick = keep == 0 ? 1 : 0;
+    for (let i = 0; i < TLB_SLOTS; i++) if (i != keep && slotUsed[i] < slotUsed[pick]) pick = i;
     slotKey[pick] = key;
     slotGeneration[pick] = 0;
   }
@@ -74,9 +90,42 @@ export function selectAddressSpace(satp: u64): void {
     slotGeneration[pick] = generation;
   }
   slotUsed[pick] = ++useClock;
-  currentSlot = pick;
-  usBase = slotBase(pick);
+  return pick;
+}
+
+// satp was written: select the tables of its address space.
+export function selectAddressSpace(satp: u64): void {
+  let asid = satp & SATP_ASID;
+  if (asid == 0) {
+    memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 6);
+    hostSlot = -1;
+    hostBase = TLB_OFFSET;
+    updateTlbBases();
+    return;
+  }
+  hostSlot = slotFor(satp & (SATP_MODE | SATP_ASID), guestSlot);
+  if (hostSlot == guestSlot) { guestSlot = -1; guestStale = true; }
+  hostBase = slotBase(hostSlot);
   updateTlbBases();
+}
+
+// vsatp (vsatpWrite) or hgatp was written: the guest's tables are chosen again when
+// next used. Like satp with ASID 0, a vsatp write with ASID 0 drops its translations.
+export function guestSpaceChanged(vsatpWrite: bool): void {
+  guestStale = true;
+  gstageEpoch++;
+  if (vsatpWrite && (vsatp & SATP_ASID) == 0) guestFlush = true;
+  updateTlbBases();
+}
+
+function selectGuestSpace(): void {
+  let key = GUEST_KEY | ((hgatp >> 60) << 36) | ((vsatp >> 60) << 32) | (((hgatp & HGATP_VMID) >> 44) << 16) |
+    ((vsatp & SATP_ASID) >> 44);
+  guestSlot = slotFor(key, hostSlot);
+  guestBase = slotBase(guestSlot);
+  if (guestFlush) memory.fill(guestBase, 0xff, TLB_SLOT_BYTES);
+  guestFlush = false;
+  guestStale = false;
 }
 
 // The superpages (and 64 KiB NAPOT pages) the TLBs hold 4 KiB pieces of, so that a
@@ -100,9 +149,14 @@ export function flushTlbAll(): void {
   // An all-ones tag never equals a virtual page number (at most 52 bits).
   memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
   generation++;
-  if (currentSlot >= 0) {
-    memory.fill(slotBase(currentSlot), 0xff, TLB_SLOT_BYTES);
-    slotGeneration[currentSlot] = generation;
+  gstageEpoch++;
+  if (hostSlot >= 0) {
+    memory.fill(slotBase(hostSlot), 0xff, TLB_SLOT_BYTES);
+    slotGeneration[hostSlot] = generation;
+  }
+  if (guestSlot >= 0 && guestSlot != hostSlot) {
+    memory.fill(slotBase(guestSlot), 0xff, TLB_SLOT_BYTES);
+    slotGeneration[guestSlot] = generation;
   }
   superCount = 0;
   superOverflow = false;
@@ -111,8 +165,12 @@ export function flushTlbAll(): void {
 // Forgets every address space (hart reset).
 export function resetTlb(): void {
   for (let i = 0; i < TLB_SLOTS; i++) { slotKey[i] = NO_KEY; slotGeneration[i] = 0; slotUsed[i] = 0; }
-  currentSlot = -1;
-  usBase = TLB_OFFSET;
+  hostSlot = -1;
+  guestSlot = -1;
+  guestStale = true;
+  guestFlush = false;
+  hostBase = TLB_OFFSET;
+  guestBase = TLB_OFFSET;
   flushTlbAll();
   updateTlbBases();
 }

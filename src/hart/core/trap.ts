@@ -1,15 +1,23 @@
 // Trap entry and return (privileged spec: "Machine Trap Delegation Registers",
 // "Machine Trap-Vector Base-Address Register", "Trap-Return Instructions").
-import { PC, priv, trapped, stopReason, EXIT_MTRAP } from './state';
+import { PC, priv, virt, trapped, stopReason, EXIT_MTRAP } from './state';
 import { EXIT_RECORD_OFFSET } from './layout';
-import { mstatus, medeleg, mideleg, mie, mip, mtvec, stvec, mepc, mcause, mtval, sepc, scause, stval } from './csr';
+import {
+  mstatus, medeleg, mideleg, mie, mip, mtvec, stvec, mepc, mcause, mtval, sepc, scause, stval,
+  hExt, hstatus, hedeleg, hideleg, htval, htinst, mtval2, mtinst, vsstatus, vstvec, vsepc, vscause, vstval,
+} from './csr';
 import {
   PRV_M, PRV_S, PRV_U,
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
+  MSTATUS_MPV, MSTATUS_GVA, HSTATUS_SPV, HSTATUS_SPVP, HSTATUS_GVA,
 } from '../spec/csr';
-import { MCAUSE_INTERRUPT, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER } from '../spec/causes';
+import {
+  MCAUSE_INTERRUPT, IRQ_M_EXT, IRQ_M_SOFT, IRQ_M_TIMER, IRQ_S_EXT, IRQ_S_SOFT, IRQ_S_TIMER, IRQ_S_GEXT, IRQ_VS_EXT,
+  IRQ_VS_SOFT, IRQ_VS_TIMER,
+} from '../spec/causes';
 import { updateTlbBases } from './tlb';
 import { clearReservation } from './reservation';
+import { TINST_CAUSES, transformedInstruction } from './tinst';
 
 export let hostedM: bool = false;
 // Hosted M-mode exits only for the causes whose bit is set (exceptions, interrupts);
@@ -47,22 +55,66 @@ export function injectSupervisor(cause: u64, tval: u64, interrupt: bool): void {
   updateTlbBases();
 }
 
+// What the slow paths tell trap entry about the exception they raise next (H
+// extension): the guest physical address of a guest-page fault (for htval/mtval2),
+// the transformed instruction (htinst/mtinst), and whether tval holds a guest
+// virtual address although V=0 (HLV/HSV). Consumed by enter().
+export let pendingGpa: u64 = 0;
+export let pendingTinst: u64 = 0;
+export let pendingGva: bool = false;
+export function setGuestFault(gpa: u64, tinst: u64, gva: bool): void { pendingGpa = gpa; pendingTinst = tinst; pendingGva = gva; }
+
+// Causes whose tval is a virtual address (breakpoint, misaligned, access and page faults).
+const ADDRESS_CAUSES: u64 = 0xb0b0fb;
+
 function enter(cause: u64, tval: u64, interrupt: bool): void {
   trapped = true;
   clearReservation();
   prevCause = trapCause; prevTval = trapTval; prevEpc = trapEpc;
   let full = interrupt ? cause | MCAUSE_INTERRUPT : cause;
   trapCause = full; trapTval = tval; trapEpc = PC;
+  let gpa = pendingGpa, tinst = pendingTinst;
+  let gva = !interrupt && (pendingGva || (virt && ((ADDRESS_CAUSES >> cause) & 1) != 0));
+  // A guest's load or store fault (V=1, or HLV/HSV) gets its transformed instruction.
+  if (gva && tinst == 0 && ((TINST_CAUSES >> cause) & 1) != 0) tinst = transformedInstruction(tval);
+  pendingGpa = 0; pendingTinst = 0; pendingGva = false;
   let deleg = interrupt ? mideleg : medeleg;
   if (priv <= PRV_S && ((deleg >> cause) & 1) != 0) {
+    if (virt && (((interrupt ? hideleg : hedeleg) >> cause) & 1) != 0) {
+      // To VS-mode. VS-level interrupts appear to the guest as supervisor ones (8.4.2).
+      let c = interrupt ? cause - 1 : cause;
+      vscause = interrupt ? c | MCAUSE_INTERRUPT : c;
+      vsepc = PC;
+      vstval = tval;
+      let s = vsstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+      if (vsstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
+      if (priv == PRV_S) s |= MSTATUS_SPP;
+      vsstatus = s;
+      priv = PRV_S;
+      PC = vector(vstvec, c, interrupt);
+      updateTlbBases();
+      return;
+    }
     scause = full;
     sepc = PC;
     stval = tval;
+    if (hExt) {
+      let h = hstatus & ~(HSTATUS_SPV | HSTATUS_GVA);
+      if (virt) {
+        h |= HSTATUS_SPV;
+        h = priv == PRV_S ? h | HSTATUS_SPVP : h & ~HSTATUS_SPVP;
+      }
+      if (gva) h |= HSTATUS_GVA;
+      hstatus = h;
+      htval = gpa >> 2;
+      htinst = tinst;
+    }
     let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
     if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
     if (priv == PRV_S) s |= MSTATUS_SPP;
     mstatus = s;
     priv = PRV_S;
+    virt = false;
     PC = vector(stvec, cause, interrupt);
   } else {
     if (hostedM && ((interrupt ? hostedInterrupts : hostedExceptions) >> cause) & 1) {
@@ -75,11 +127,18 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
     mcause = full;
     mepc = PC;
     mtval = tval;
-    let s = mstatus & ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP);
+    let s = mstatus & ~(MSTATUS_MPIE | MSTATUS_MIE | MSTATUS_MPP | MSTATUS_MPV | MSTATUS_GVA);
     if (mstatus & MSTATUS_MIE) s |= MSTATUS_MPIE;
     s |= <u64>priv << MSTATUS_MPP_SHIFT;
+    if (hExt) {
+      if (virt) s |= MSTATUS_MPV;
+      if (gva) s |= MSTATUS_GVA;
+      mtval2 = gpa >> 2;
+      mtinst = tinst;
+    }
     mstatus = s;
     priv = PRV_M;
+    virt = false;
     PC = vector(mtvec, cause, interrupt);
   }
   updateTlbBases();
@@ -94,7 +153,9 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
 export function raiseException(cause: u64, tval: u64): void { enter(cause, tval, false); }
 
 // Takes the highest-priority pending and enabled interrupt, if any; returns whether
-// one was taken. Priority: MEI, MSI, MTI, SEI, SSI, STI (privileged spec 3.1.9).
+// one was taken. Priority: MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI
+// (privileged spec 3.1.9, 8.4.3). VS-level interrupts that hideleg delegates are
+// taken only in V=1, by VS-mode.
 export function takeInterrupt(): bool {
   let pending = mip() & mie;
   if (pending == 0) return false;
@@ -103,10 +164,17 @@ export function takeInterrupt(): bool {
     enter(pick(m), 0, true);
     return true;
   }
-  let s = pending & mideleg;
-  if (s != 0 && (priv < PRV_S || (priv == PRV_S && (mstatus & MSTATUS_SIE) != 0))) {
+  let s = pending & mideleg & ~hideleg;
+  if (s != 0 && (virt || priv < PRV_S || (priv == PRV_S && (mstatus & MSTATUS_SIE) != 0))) {
     enter(pick(s), 0, true);
     return true;
+  }
+  if (virt) {
+    let vs = pending & mideleg & hideleg;
+    if (vs != 0 && (priv == PRV_U || (vsstatus & MSTATUS_SIE) != 0)) {
+      enter(pick(vs), 0, true);
+      return true;
+    }
   }
   return false;
 }
@@ -117,22 +185,41 @@ function pick(set: u64): u64 {
   if (set & (1 << IRQ_M_TIMER)) return IRQ_M_TIMER;
   if (set & (1 << IRQ_S_EXT)) return IRQ_S_EXT;
   if (set & (1 << IRQ_S_SOFT)) return IRQ_S_SOFT;
-  return IRQ_S_TIMER;
+  if (set & (1 << IRQ_S_TIMER)) return IRQ_S_TIMER;
+  if (set & (1 << IRQ_S_GEXT)) return IRQ_S_GEXT;
+  if (set & (1 << IRQ_VS_EXT)) return IRQ_VS_EXT;
+  if (set & (1 << IRQ_VS_SOFT)) return IRQ_VS_SOFT;
+  return IRQ_VS_TIMER;
 }
 
+// MRET: back to MPP, and to V = MPV when MPP is not M (8.6.4).
 export function mret(): void {
   let mpp = <i32>((mstatus >> MSTATUS_MPP_SHIFT) & 3);
-  let s = mstatus & ~(MSTATUS_MIE | MSTATUS_MPP);
+  let toVirt = mpp != PRV_M && (mstatus & MSTATUS_MPV) != 0;
+  let s = mstatus & ~(MSTATUS_MIE | MSTATUS_MPP | MSTATUS_MPV);
   if (mstatus & MSTATUS_MPIE) s |= MSTATUS_MIE;
   s |= MSTATUS_MPIE;
   if (mpp != PRV_M) s &= ~MSTATUS_MPRV;
   mstatus = s; // MPP becomes U, the least-privileged mode
   priv = mpp;
+  virt = toVirt;
   PC = mepc;
   updateTlbBases();
 }
 
+// SRET: in VS-mode through vsstatus/vsepc; otherwise back to SPP, and to V = SPV.
 export function sret(): void {
+  if (virt) {
+    let spp = (vsstatus & MSTATUS_SPP) != 0 ? PRV_S : PRV_U;
+    let v = vsstatus & ~(MSTATUS_SIE | MSTATUS_SPP);
+    if (vsstatus & MSTATUS_SPIE) v |= MSTATUS_SIE;
+    v |= MSTATUS_SPIE;
+    vsstatus = v;
+    priv = spp;
+    PC = vsepc;
+    updateTlbBases();
+    return;
+  }
   let spp = (mstatus & MSTATUS_SPP) != 0 ? PRV_S : PRV_U;
   let s = mstatus & ~(MSTATUS_SIE | MSTATUS_SPP);
   if (mstatus & MSTATUS_SPIE) s |= MSTATUS_SIE;
@@ -140,6 +227,10 @@ export function sret(): void {
   s &= ~MSTATUS_MPRV; // SRET always returns below M
   mstatus = s;
   priv = spp;
+  if (hExt) {
+    virt = (hstatus & HSTATUS_SPV) != 0;
+    hstatus &= ~HSTATUS_SPV;
+  }
   PC = sepc;
   updateTlbBases();
 }

@@ -163,6 +163,24 @@ export const PMP_NA4 = 0x10;
 export const PMP_NAPOT = 0x18;
 export const PMP_L = 0x80;
 
+// H extension (chapter 8): mstatus.GVA/MPV, hstatus (8.2.1) and hgatp (8.2.10).
+export const MSTATUS_GVA = 0x4000000000;
+export const MSTATUS_MPV = 0x8000000000;
+export const HSTATUS_VSBE = 1 << 5;
+export const HSTATUS_GVA = 1 << 6;
+export const HSTATUS_SPV = 1 << 7;
+export const HSTATUS_SPVP = 1 << 8;
+export const HSTATUS_HU = 1 << 9;
+export const HSTATUS_VGEIN = 0x3f << 12;
+export const HSTATUS_VTVM = 1 << 20;
+export const HSTATUS_VTW = 1 << 21;
+export const HSTATUS_VTSR = 1 << 22;
+export const HSTATUS_VSXL_SHIFT = 32;
+export const HSTATUS_VSXL = 0x300000000;
+export const HGATP_MODE_SV39X4 = 0x8000000000000000;
+export const HGATP_MODE_SV48X4 = 0x9000000000000000;
+export const HGATP_VMID = 0x03fff00000000000;
+
 // Sdtrig trigger module (RISC-V Debug Specification 1.0, "Trigger Module Registers").
 // tdata1.type is bits 63:60; the rest of tdata1 is the type's own register.
 export const TDATA1_TYPE_SHIFT = 60;

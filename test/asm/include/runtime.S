@@ -277,6 +277,8 @@ rt_mtrap:
     bltz s0, rt_m_irq
     li t0, CAUSE_USER_ECALL
     beq s0, t0, 1f
+    li t0, CAUSE_VIRTUAL_SUPERVISOR_ECALL /* RETURN_TO_M from VS (H extension) */
+    beq s0, t0, 1f
     li t0, CAUSE_SUPERVISOR_ECALL
     bne s0, t0, rt_m_report
 1:  li t0, RT_ECALL_TO_M
