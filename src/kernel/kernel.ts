@@ -479,8 +479,9 @@ export function describeFault(cell: Cell, cause: bigint, pc: bigint, tval: bigin
   const isAddressFault = [0n, 1n, 4n, 5n, 6n, 7n, 12n, 13n, 15n].includes(cause);
   if (isAddressFault) {
     const m = cell.vspace.find(tval);
-    const where = m ? `in ${m.what} (mapped ${m.perms || 'none'})` : 'which is not mapped';
-    text += ` (address ${hex(tval)}, ${where})`;
+    // `(address 0x…)` exactly as the issue writes it; what lies there follows.
+    const where = m ? `${m.what}, mapped ${m.perms || 'none'}` : 'not mapped';
+    text += ` (address ${hex(tval)}): ${where}`;
   } else if (cause === 2n) {
     text += ` (instruction ${hex(tval)})`;
   }

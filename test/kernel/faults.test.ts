@@ -37,10 +37,10 @@ test('a fault goes to the handler with cause, pc and address; the handler restar
 });
 
 const unhandled = [
-  { kind: KIND.storeUnmapped, cause: 'store page fault', where: 'which is not mapped' },
-  { kind: KIND.storeText, cause: 'store page fault', where: 'in its program (mapped rx)' },
-  { kind: KIND.execStack, cause: 'instruction page fault', where: 'in its stack (mapped rw)' },
-  { kind: KIND.loadKernel, cause: 'load page fault', where: 'which is not mapped' },
+  { kind: KIND.storeUnmapped, cause: 'store page fault', where: 'not mapped' },
+  { kind: KIND.storeText, cause: 'store page fault', where: 'its program, mapped rx' },
+  { kind: KIND.execStack, cause: 'instruction page fault', where: 'its stack, mapped rw' },
+  { kind: KIND.loadKernel, cause: 'load page fault', where: 'not mapped' },
 ];
 
 for (const { kind, cause, where } of unhandled) {
@@ -58,7 +58,7 @@ for (const { kind, cause, where } of unhandled) {
     assert.ok(m, run.lines.join('\n'));
     const [, addr, pc] = m;
     assert.deepEqual(run.lines, [`lonely| run 1: touching ${addr} at pc ${pc}`, 'survivor| still running']);
-    assert.deepEqual(run.log, [`cell 'lonely' faulted: ${cause} at pc ${pc} (address ${addr}, ${where})`]);
+    assert.deepEqual(run.log, [`cell 'lonely' faulted: ${cause} at pc ${pc} (address ${addr}): ${where}`]);
     assert.equal(run.kernel.cells[0]!.tcb.state, 'stopped');
     assert.equal(run.stats.lonely!.faults, 1);
   });
@@ -98,6 +98,6 @@ for (const passive of [false, true]) {
       `client| call: error=${CV_ILLEGAL_OPERATION} label=2`,
     ]);
     assert.equal(run.log.length, 1);
-    assert.match(run.log[0]!, /^cell 'server' faulted: store page fault at pc 0x[0-9a-f]+ \(address 0x5000000, which is not mapped\)$/);
+    assert.match(run.log[0]!, /^cell 'server' faulted: store page fault at pc 0x[0-9a-f]+ \(address 0x5000000\): not mapped$/);
   });
 }
