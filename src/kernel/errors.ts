@@ -12,18 +12,3 @@ export type KernelError =
 
 export const OK = CV_NO_ERROR;
 export type Result = typeof OK | KernelError;
-
-export const ERROR_NAMES: Readonly<Record<number, string>> = {
-  [CV_NO_ERROR]: 'NoError',
-  [CV_INVALID_ARGUMENT]: 'InvalidArgument',
-  [CV_INVALID_CAPABILITY]: 'InvalidCapability',
-  [CV_ILLEGAL_OPERATION]: 'IllegalOperation',
-  [CV_RANGE_ERROR]: 'RangeError',
-  [CV_ALIGNMENT_ERROR]: 'AlignmentError',
-  [CV_FAILED_LOOKUP]: 'FailedLookup',
-  [CV_TRUNCATED_MESSAGE]: 'TruncatedMessage',
-  [CV_DELETE_FIRST]: 'DeleteFirst',
-  [CV_REVOKE_FIRST]: 'RevokeFirst',
-  [CV_NOT_ENOUGH_MEMORY]: 'NotEnoughMemory',
-  [CV_WOULD_BLOCK]: 'WouldBlock',
-};

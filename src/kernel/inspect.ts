@@ -4,7 +4,7 @@
 // kernel's real objects after boot, so it shows exactly what a run starts from.
 import {
   CV_CAP_BASE_NOTIFY, CV_CAP_BASE_PPCALL, CV_CAP_BASE_IRQ, CV_CAP_BASE_CHILD, CV_CAP_FIRST_FREE,
-  CV_RIGHT_READ, CV_RIGHT_WRITE, CV_RIGHT_GRANT, CV_RIGHT_GRANT_REPLY, CV_BADGE_ID_MASK,
+  CV_RIGHT_READ, CV_RIGHT_WRITE, CV_RIGHT_GRANT, CV_RIGHT_GRANT_REPLY,
 } from './abi/abi.js';
 import type { Cell } from './cell.js';
 import type { Kernel } from './kernel.js';
@@ -135,9 +135,4 @@ export function formatInspection(cells: readonly InspectedCell[]): string {
     }
   }
   return `${out.join('\n')}\n`;
-}
-
-/** The channel id in a badge (protected calls and faults carry one). */
-export function badgeId(badge: bigint): number {
-  return Number(badge & BigInt(CV_BADGE_ID_MASK));
 }

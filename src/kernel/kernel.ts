@@ -5,16 +5,15 @@
 // kernel's own work to virtual time (cost-model.ts), and returns to the thread the
 // scheduler picks, or to the idle loop.
 import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
-import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName, MIP_MTIP, MIP_MEIP } from '../hart/causes.js';
+import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName } from '../hart/causes.js';
 import { CSR_FCSR, CSR_SATP } from '../hart/spec/csr.js';
 import type { MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
 import type { VirtBoard } from '../machine/virt.js';
 import { PLIC_BASE } from '../machine/memory-map.js';
-import { CV_TIMER_CHANNEL } from './abi/abi.js';
 import type { Cell } from './cell.js';
 import { COST, CYCLES_PER_TICK } from './cost-model.js';
-import { A0, A7, cancelIpc, abortReply, sendFault, signal, type IpcHost } from './ipc.js';
+import { cancelIpc, abortReply, sendFault, signal, type IpcHost } from './ipc.js';
 import type { IrqHandler } from './objects/irq-handler.js';
 import type { Timer } from './objects/timer.js';
 import type { Tcb } from './objects/tcb.js';
@@ -456,18 +455,6 @@ export class Kernel implements MTrapHandler, IpcHost {
     return this.cells.map((c) => `${c.name}: ${describeState(this, c)}`);
   }
 
-  /** Whether an interrupt the kernel enabled is pending (the hart would leave the idle loop). */
-  get interruptPending(): boolean {
-    return (this.hart.readCsr('mip') & BigInt(MIP_MTIP | MIP_MEIP)) !== 0n;
-  }
-
-  /** The result registers of the running thread (tests). */
-  resultOf(t: Tcb): { a0: bigint; a7: bigint } {
-    return { a0: t.regs[A0]!, a7: t.regs[A7]! };
-  }
-
-  /** Timer of channel CV_TIMER. */
-  static readonly TIMER_BADGE = 1n << BigInt(CV_TIMER_CHANNEL);
 }
 
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
