@@ -14,24 +14,51 @@ import { A0, A1, A2, A6, A7 } from './ipc.js';
 import type { Kernel } from './kernel.js';
 import type { Tcb } from './objects/tcb.js';
 
-const SYS_CALL = BigInt(CV_SYS_CALL);
-const SYS_REPLY_RECV = BigInt(CV_SYS_REPLY_RECV);
-const SYS_SIGNAL = BigInt(CV_SYS_SIGNAL);
 const WAKE_MESSAGE = BigInt(CV_WAKE_MESSAGE);
 const WAKE_NOTIFICATION = BigInt(CV_WAKE_NOTIFICATION);
 /** Message info bits the fast path does not take: extra caps and unwrapped caps. */
-const CAP_BITS = 0xf80n;
-const LENGTH_MASK = 0x7fn;
-/** Keeps the label, drops everything below it. */
-const LABEL_MASK = ~0xfffn;
-const MAX_FAST_LENGTH = 4n;
+const CAP_BITS = 0xf80;
+const LENGTH_MASK = 0x7f;
+const MAX_FAST_LENGTH = 4;
+
+// Registers are read through Tcb.regs32 (two 32-bit words per register), so that the
+// checks make no bigints: this is the path every round trip takes.
+const lo = (t: Tcb, r: number): number => t.regs32[2 * r]!;
+const hi = (t: Tcb, r: number): number => t.regs32[2 * r + 1]!;
+
+/** A register's value if it is below 2^32, else -1 (no capability pointer is that large). */
+function small(t: Tcb, r: number): number {
+  return hi(t, r) === 0 ? lo(t, r) : -1;
+}
+
+/** The message info of a message the fast path can carry: its length, or -1. */
+function fastLength(t: Tcb): number {
+  const info = lo(t, A1);
+  const len = info & LENGTH_MASK;
+  return (info & CAP_BITS) !== 0 || len > MAX_FAST_LENGTH ? -1 : len;
+}
+
+/**
+ * What the general path writes for a delivered message: the message registers, and the
+ * message info with the label kept and the length alone below it (msgInfo in ipc.ts).
+ */
+function deliver(from: Tcb, to: Tcb, len: number): void {
+  if (len > 0) to.regs.set(from.regs.subarray(A2, A2 + len), A2);
+  to.regs32[2 * A1] = (lo(from, A1) & ~0xfff) | len;
+  to.regs32[2 * A1 + 1] = hi(from, A1);
+}
+
+function zero(t: Tcb, r: number): void {
+  t.regs32[2 * r] = 0;
+  t.regs32[2 * r + 1] = 0;
+}
 
 /** Does the syscall of `t` (the current thread) if the fast path may; false leaves it to the general path. */
 export function tryFastpath(k: Kernel, t: Tcb): boolean {
-  const sys = t.regs[A7]!;
-  if (sys === SYS_CALL) return call(k, t);
-  if (sys === SYS_REPLY_RECV) return replyRecv(k, t);
-  if (sys === SYS_SIGNAL) return signal(k, t);
+  const sys = small(t, A7);
+  if (sys === CV_SYS_CALL) return call(k, t);
+  if (sys === CV_SYS_REPLY_RECV) return replyRecv(k, t);
+  if (sys === CV_SYS_SIGNAL) return signal(k, t);
   return false;
 }
 
@@ -48,12 +75,11 @@ function topReady(k: Kernel): number {
  * timer or refill is due.
  */
 function call(k: Kernel, t: Tcb): boolean {
-  const info = t.regs[A1]!;
-  const len = info & LENGTH_MASK;
-  if ((info & CAP_BITS) !== 0n || len > MAX_FAST_LENGTH) return false;
-  const cptr = t.regs[A0]!;
-  if (cptr >= BigInt(t.cspace.size)) return false;
-  const cap = t.cspace.slots[Number(cptr)];
+  const len = fastLength(t);
+  if (len < 0) return false;
+  const cptr = small(t, A0);
+  if (cptr < 0 || cptr >= t.cspace.size) return false;
+  const cap = t.cspace.slots[cptr];
   if (!cap || cap.object.type !== 'endpoint' || !cap.has(CV_RIGHT_WRITE)) return false;
   const ep = cap.object;
   if (ep.state !== 'recv') return false;
@@ -68,13 +94,11 @@ function call(k: Kernel, t: Tcb): boolean {
 
   // The general path's effects, in its order.
   k.charge(COST.syscall);
-  t.regs[A7] = 0n;
-  const n = Number(len);
-  for (let i = 0; i < n; i++) r.regs[A2 + i] = t.regs[A2 + i]!;
-  r.regs[A1] = (info & LABEL_MASK) | len;
+  zero(t, A7);
+  deliver(t, r, len);
   r.regs[A0] = cap.badge;
   r.regs[A6] = WAKE_MESSAGE;
-  r.regs[A7] = 0n;
+  zero(r, A7);
   k.noteIpc(t);
   ep.dequeue();
   r.blocking = {};
@@ -102,15 +126,14 @@ function call(k: Kernel, t: Tcb): boolean {
  * caller has budget now and a priority above every ready thread's; no timer or refill is due.
  */
 function replyRecv(k: Kernel, s: Tcb): boolean {
-  const info = s.regs[A1]!;
-  const len = info & LENGTH_MASK;
-  if ((info & CAP_BITS) !== 0n || len > MAX_FAST_LENGTH) return false;
-  const rptr = s.regs[A6]!;
-  const eptr = s.regs[A0]!;
-  const size = BigInt(s.cspace.size);
-  if (rptr >= size || eptr >= size) return false;
-  const rcap = s.cspace.slots[Number(rptr)];
-  const ecap = s.cspace.slots[Number(eptr)];
+  const len = fastLength(s);
+  if (len < 0) return false;
+  const rptr = small(s, A6);
+  const eptr = small(s, A0);
+  const size = s.cspace.size;
+  if (rptr < 0 || eptr < 0 || rptr >= size || eptr >= size) return false;
+  const rcap = s.cspace.slots[rptr];
+  const ecap = s.cspace.slots[eptr];
   if (!rcap || rcap.object.type !== 'reply' || !ecap || ecap.object.type !== 'endpoint' || !ecap.has(CV_RIGHT_READ)) return false;
   const reply = rcap.object;
   const ep = ecap.object;
@@ -126,7 +149,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
   if (!sc.ready(now) || c.priority <= topReady(k)) return false;
 
   k.charge(COST.syscall);
-  s.regs[A7] = 0n;
+  zero(s, A7);
   // Reply.
   reply.caller = undefined;
   const donated = reply.donated;
@@ -138,12 +161,10 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
     donated.tcb = c;
   }
   c.blocking = {};
-  const n = Number(len);
-  for (let i = 0; i < n; i++) c.regs[A2 + i] = s.regs[A2 + i]!;
-  c.regs[A1] = (info & LABEL_MASK) | len;
-  c.regs[A0] = 0n;
+  deliver(s, c, len);
+  zero(c, A0);
   c.regs[A6] = WAKE_MESSAGE;
-  c.regs[A7] = 0n;
+  zero(c, A7);
   k.noteIpc(s);
   // Recv: the server blocks on its endpoint with the same Reply.
   s.state = 'blocked-recv';
@@ -163,9 +184,9 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
  * is due.
  */
 function signal(k: Kernel, t: Tcb): boolean {
-  const cptr = t.regs[A0]!;
-  if (cptr >= BigInt(t.cspace.size)) return false;
-  const cap = t.cspace.slots[Number(cptr)];
+  const cptr = small(t, A0);
+  if (cptr < 0 || cptr >= t.cspace.size) return false;
+  const cap = t.cspace.slots[cptr];
   if (!cap || cap.object.type !== 'notification' || !cap.has(CV_RIGHT_WRITE)) return false;
   const n = cap.object;
   const w = n.boundTcb;
@@ -177,14 +198,14 @@ function signal(k: Kernel, t: Tcb): boolean {
   if (!sc.ready(now) || w.priority <= t.priority || w.priority <= topReady(k)) return false;
 
   k.charge(COST.syscall);
-  t.regs[A7] = 0n;
+  zero(t, A7);
   k.noteSignal(t);
   w.blocking.endpoint.remove(w);
   n.word |= cap.badge;
   w.regs[A0] = n.word;
-  w.regs[A1] = 0n;
+  zero(w, A1);
   w.regs[A6] = WAKE_NOTIFICATION;
-  w.regs[A7] = 0n;
+  zero(w, A7);
   n.word = 0n;
   w.blocking = {};
   // The signaller is preempted: first in line again at its own priority.

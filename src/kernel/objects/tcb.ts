@@ -51,6 +51,8 @@ export class Tcb {
   readonly name: string;
   /** x0..x31 (x0 unused), pc, the f registers and fcsr, while not on the hart. */
   readonly regs = new BigUint64Array(REGISTERS);
+  /** The same registers as 32-bit halves (low word of xN at 2N): reading them makes no bigint. */
+  readonly regs32 = new Uint32Array(this.regs.buffer);
   readonly fregs = new BigUint64Array(32);
   pc = 0n;
   fcsr = 0n;
