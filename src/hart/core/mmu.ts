@@ -205,14 +205,8 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
   else if (xExec && !implicit) ok = ok && (pte & PTE_X) != 0;
   else ok = ok && ((pte & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (pte & PTE_X) != 0));
   let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
-  let lowBits: u64 = 9 * <u64>i;
-  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
-  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
-  if ((pte & PTE_N) != 0) {
-    if (i != 0 || (ppn & 0xf) != 8) ok = false;
-    mask = 0xffff;
-  }
-  if (!ok) return guestFault(kind, va, gpa, tinst);
+  let mask = leafOffsetMask(pte, i);
+  if (!ok || mask == 0) return guestFault(kind, va, gpa, tinst);
   let want: u64 = PTE_A | (isStore ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
@@ -270,14 +264,8 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
     } else ok = ok && (pte & PTE_W) != 0;
   }
   let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
-  let lowBits: u64 = 9 * <u64>i;
-  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
-  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
-  if ((pte & PTE_N) != 0) {
-    if (i != 0 || (ppn & 0xf) != 8) ok = false;
-    mask = 0xffff;
-  }
-  if (!ok) return fail(kind, true, va);
+  let mask = leafOffsetMask(pte, i);
+  if (!ok || mask == 0) return fail(kind, true, va);
   let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     // The A/D write is a store for G-stage purposes.
@@ -291,6 +279,17 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
   if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
   leafMask = mask < gLeafMask ? mask : gLeafMask;
   return pa;
+}
+
+// The offset mask of a leaf PTE found at `level` (0xfff for a 4 KiB page), or 0 for a
+// page fault: a superpage's PPN must be aligned to its size, and Svnapot defines only
+// 64 KiB pages (level 0, ppn[3:0] = 0b1000). Both translation stages use it.
+function leafOffsetMask(pte: u64, level: i32): u64 {
+  let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
+  let lowBits: u64 = 9 * <u64>level;
+  if (level > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) return 0;
+  if ((pte & PTE_N) != 0) return level != 0 || (ppn & 0xf) != 8 ? 0 : 0xffff;
+  return (<u64>1 << (12 + lowBits)) - 1;
 }
 
 // Translates va for an access of the given kind at privilege p. On a fault it
@@ -336,16 +335,8 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
     else ok = ok && (pte & PTE_W) != 0;
   }
   let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
-  // A superpage's PPN must be aligned to its size.
-  let lowBits: u64 = 9 * <u64>i;
-  if (ok && i > 0 && (ppn & ((<u64>1 << lowBits) - 1)) != 0) ok = false;
-  let mask: u64 = (<u64>1 << (12 + lowBits)) - 1;
-  if ((pte & PTE_N) != 0) {
-    // Svnapot: only 64 KiB pages (level 0, ppn[3:0] = 0b1000) are defined.
-    if (i != 0 || (ppn & 0xf) != 8) ok = false;
-    mask = 0xffff;
-  }
-  if (!ok) return fail(kind, true, va);
+  let mask = leafOffsetMask(pte, i);
+  if (!ok || mask == 0) return fail(kind, true, va);
   // Hardware A/D update (Svadu-style, as QEMU does): A on any access, D on a store.
   let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
