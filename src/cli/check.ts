@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { formatAdmission } from '../system/admission.js';
 import { formatError } from '../system/description.js';
 import { loadSystem, type SystemHost } from '../system/load.js';
+import { kernelImage, unsupportedByKernel } from '../system/image.js';
+import type { KernelImage } from '../kernel/image.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { fileProblem, type CliIo } from './node-host.js';
@@ -63,4 +65,27 @@ export async function checkCommand(argv: readonly string[], io: CliIo): Promise<
   }
   for (const error of result.errors) io.err(formatError(path, error));
   return EXIT_USAGE;
+}
+
+/**
+ * Reads and checks a description for a command that boots it (run, inspect): the
+ * kernel's image, or undefined after every located error has been printed.
+ */
+export function loadImage(path: string, io: CliIo): KernelImage | undefined {
+  try {
+    readFileSync(path, { flag: 'r' });
+  } catch (err) {
+    throw new UsageError(path, fileProblem(err));
+  }
+  const loaded = loadSystem(path, nodeSystemHost);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) io.err(formatError(path, error));
+    return undefined;
+  }
+  const unsupported = unsupportedByKernel(loaded.system);
+  if (unsupported) {
+    io.err(`cellvisor: ${formatError(path, unsupported)}`);
+    return undefined;
+  }
+  return kernelImage(loaded.system, loaded.admission);
 }

@@ -1,19 +1,15 @@
 // `cellvisor inspect SYSTEM.yaml [--json]`: the image a description boots into — every
 // cell's scheduling, memory and capabilities — read from the kernel's objects after
 // boot, in the description's names.
-import { readFileSync } from 'node:fs';
 import { VirtBoard } from '../machine/virt.js';
 import { BootError, bootImage } from '../kernel/boot.js';
 import { formatInspection, inspectKernel } from '../kernel/inspect.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
-import { formatError } from '../system/description.js';
-import { kernelImage, unsupportedByKernel } from '../system/image.js';
-import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
-import { nodeSystemHost } from './check.js';
+import { loadImage } from './check.js';
 import { EXIT_OK, EXIT_STUCK, EXIT_USAGE } from './exit-codes.js';
-import { compileHart, fileProblem, type CliIo } from './node-host.js';
+import { compileHart, type CliIo } from './node-host.js';
 
 export const INSPECT_HELP = `Usage: cellvisor inspect SYSTEM.yaml [--json]
 
@@ -49,27 +45,14 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
   const [path] = positionals as [string];
   const memory = options.get('memory');
   const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : 128 * 2 ** 20;
-  try {
-    readFileSync(path, { flag: 'r' });
-  } catch (err) {
-    throw new UsageError(path, fileProblem(err));
-  }
-  const loaded = loadSystem(path, nodeSystemHost);
-  if (!loaded.ok) {
-    for (const error of loaded.errors) io.err(formatError(path, error));
-    return EXIT_USAGE;
-  }
-  const unsupported = unsupportedByKernel(loaded.system);
-  if (unsupported) {
-    io.err(`cellvisor: ${formatError(path, unsupported)}`);
-    return EXIT_USAGE;
-  }
+  const image = loadImage(path, io);
+  if (!image) return EXIT_USAGE;
   const wasm = await compileHart(io);
   if (!wasm) return EXIT_STUCK;
   const board = await VirtBoard.create(wasm, { ramSize, console: { write: () => {} } });
   const kernel = new Kernel(board, { output: () => {}, log: () => {} });
   try {
-    bootImage(kernel, kernelImage(loaded.system, loaded.admission));
+    bootImage(kernel, image);
   } catch (err) {
     if (err instanceof BootError || err instanceof OutOfMemory) {
       io.err(`cellvisor: ${path}: ${err.message}`);

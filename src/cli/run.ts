@@ -1,7 +1,6 @@
 // `cellvisor run SYSTEM.yaml`: check the description, build the image, boot the kernel
 // on the virt board and run the cells. Each cell's console lines go to stdout prefixed
 // with its name; the kernel's reports go to stderr.
-import { readFileSync } from 'node:fs';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
@@ -9,14 +8,11 @@ import { VirtBoard } from '../machine/virt.js';
 import { BootError, bootImage } from '../kernel/boot.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
-import { formatError } from '../system/description.js';
-import { kernelImage, unsupportedByKernel } from '../system/image.js';
-import { loadSystem } from '../system/load.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
-import { nodeSystemHost } from './check.js';
+import { loadImage } from './check.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } from './exit-codes.js';
 import { fdSource, openInput } from './host-devices.js';
-import { compileHart, fdSink, fileProblem, type CliIo } from './node-host.js';
+import { compileHart, fdSink, type CliIo } from './node-host.js';
 import { formatStats } from './run-stats.js';
 import { LiveInput, runLive, type Quit } from './live-console.js';
 
@@ -93,22 +89,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const maxTime = str('max-time');
   const stopAtNs = maxTime !== undefined ? parseDuration('--max-time', maxTime) : undefined;
-  try {
-    readFileSync(path, { flag: 'r' });
-  } catch (err) {
-    throw new UsageError(path, fileProblem(err));
-  }
-  const loaded = loadSystem(path, nodeSystemHost);
-  if (!loaded.ok) {
-    for (const error of loaded.errors) io.err(formatError(path, error));
-    return EXIT_USAGE;
-  }
-  const unsupported = unsupportedByKernel(loaded.system);
-  if (unsupported) {
-    io.err(`cellvisor: ${formatError(path, unsupported)}`);
-    return EXIT_USAGE;
-  }
-  const image = kernelImage(loaded.system, loaded.admission);
+  const image = loadImage(path, io);
+  if (!image) return EXIT_USAGE;
 
   const wasm = await compileHart(io);
   if (!wasm) return EXIT_STUCK;
