@@ -26,17 +26,17 @@ void notified(cv_channel ch);
 cv_msginfo protected(cv_channel ch, cv_msginfo msginfo);
 void fault(cv_child child, uint64_t cause, uint64_t pc, uint64_t addr);
 
-/* Channels. */
-void cv_notify(cv_channel ch);
-cv_msginfo cv_ppcall(cv_channel ch, cv_msginfo msginfo);
+/* Channels (cv_notify and cv_ppcall are inline, below). */
+static inline void cv_notify(cv_channel ch);
+static inline cv_msginfo cv_ppcall(cv_channel ch, cv_msginfo msginfo);
 void cv_irq_ack(cv_channel ch);
 
-/* Messages. */
-cv_msginfo cv_msginfo_new(uint64_t label, uint16_t count);
-uint64_t cv_msginfo_get_label(cv_msginfo msginfo);
-uint16_t cv_msginfo_get_count(cv_msginfo msginfo);
-void cv_mr_set(unsigned int mr, uint64_t value);
-uint64_t cv_mr_get(unsigned int mr);
+/* Messages (inline, below). */
+static inline cv_msginfo cv_msginfo_new(uint64_t label, uint16_t count);
+static inline uint64_t cv_msginfo_get_label(cv_msginfo msginfo);
+static inline uint16_t cv_msginfo_get_count(cv_msginfo msginfo);
+static inline void cv_mr_set(unsigned int mr, uint64_t value);
+static inline uint64_t cv_mr_get(unsigned int mr);
 
 /* Console, time and timer. */
 void cv_dbg_puts(const char *s);                     /* the string as is, no newline added */
@@ -63,9 +63,9 @@ struct cv_result {
 	uint64_t error;                              /* a7 */
 };
 
-struct cv_result cv_syscall(uint64_t number, cv_cptr cap, cv_msginfo info, cv_cptr reply);
+static inline struct cv_result cv_syscall(uint64_t number, cv_cptr cap, cv_msginfo info, cv_cptr reply);
 uint64_t cv_last_error(void);
-cv_msginfo cv_call(cv_cptr cap, cv_msginfo info);
+static inline cv_msginfo cv_call(cv_cptr cap, cv_msginfo info);
 void cv_send(cv_cptr cap, cv_msginfo info);
 void cv_nbsend(cv_cptr cap, cv_msginfo info);
 cv_msginfo cv_recv(cv_cptr cap, uint64_t *badge);
@@ -84,5 +84,84 @@ void cv_set_cap(cv_cptr cap);
 void cv_set_receive_slot(cv_cptr slot);
 /* Flushes the cell's buffered stdout (printf) to the kernel's console. */
 void cv_flush(void);
+
+/*
+ * The hot paths, inline: a protected call or a notification is the syscall itself and
+ * a few instructions around it. Message registers 0..3 travel in a2..a5; the IPC
+ * buffer's msg[] is the one place a cell reads and writes them (the kernel writes 4..63
+ * there directly).
+ */
+#define CV__MSG ((uint64_t *)(CV_IPC_BUFFER + CV_IPC_MSG))
+extern uint64_t cv__last_error;
+
+static inline struct cv_result cv_syscall(uint64_t number, cv_cptr cap, cv_msginfo info, cv_cptr reply)
+{
+	register uint64_t a0 asm("a0") = cap;
+	register uint64_t a1 asm("a1") = info.raw;
+	register uint64_t a2 asm("a2") = CV__MSG[0];
+	register uint64_t a3 asm("a3") = CV__MSG[1];
+	register uint64_t a4 asm("a4") = CV__MSG[2];
+	register uint64_t a5 asm("a5") = CV__MSG[3];
+	register uint64_t a6 asm("a6") = reply;
+	register uint64_t a7 asm("a7") = number;
+	asm volatile("ecall"
+		     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
+		     :
+		     : "memory");
+	CV__MSG[0] = a2;
+	CV__MSG[1] = a3;
+	CV__MSG[2] = a4;
+	CV__MSG[3] = a5;
+	cv__last_error = a7;
+	return (struct cv_result){ .badge = a0, .info = { a1 }, .wake = a6, .error = a7 };
+}
+
+static inline cv_msginfo cv_msginfo_new(uint64_t label, uint16_t count)
+{
+	if (count > CV_MSG_MAX_LENGTH)
+		count = CV_MSG_MAX_LENGTH;
+	return (cv_msginfo){ (label << CV_MSG_LABEL_SHIFT) | count };
+}
+
+static inline uint64_t cv_msginfo_get_label(cv_msginfo msginfo)
+{
+	return msginfo.raw >> CV_MSG_LABEL_SHIFT;
+}
+
+static inline uint16_t cv_msginfo_get_count(cv_msginfo msginfo)
+{
+	return msginfo.raw & CV_MSG_LENGTH_MASK;
+}
+
+static inline void cv_mr_set(unsigned int mr, uint64_t value)
+{
+	if (mr < CV_MSG_MAX_LENGTH)
+		CV__MSG[mr] = value;
+}
+
+static inline uint64_t cv_mr_get(unsigned int mr)
+{
+	return mr < CV_MSG_MAX_LENGTH ? CV__MSG[mr] : 0;
+}
+
+static inline cv_msginfo cv_call(cv_cptr cap, cv_msginfo info)
+{
+	return cv_syscall(CV_SYS_CALL, cap, info, 0).info;
+}
+
+static inline void cv_notify(cv_channel ch)
+{
+	if (ch <= CV_MAX_CHANNEL)
+		cv_syscall(CV_SYS_SIGNAL, CV_CAP_BASE_NOTIFY + ch, (cv_msginfo){ 0 }, 0);
+}
+
+static inline cv_msginfo cv_ppcall(cv_channel ch, cv_msginfo msginfo)
+{
+	if (ch > CV_MAX_CHANNEL) {
+		cv__last_error = CV_RANGE_ERROR;
+		return cv_msginfo_new(0, 0);
+	}
+	return cv_call(CV_CAP_BASE_PPCALL + ch, msginfo);
+}
 
 #endif /* CELLVISOR_H */

@@ -9,74 +9,20 @@
 
 #include "cellvisor.h"
 
-#define IPC_BUFFER ((volatile uint64_t *)CV_IPC_BUFFER)
-#define MSG(i) IPC_BUFFER[(CV_IPC_MSG / 8) + (i)]
+#define IPC_BUFFER ((uint64_t *)CV_IPC_BUFFER)
+#define MSG(i) CV__MSG[i]
 
-static uint64_t last_error;
-
-struct cv_result cv_syscall(uint64_t number, cv_cptr cap, cv_msginfo info, cv_cptr reply)
-{
-	register uint64_t a0 asm("a0") = cap;
-	register uint64_t a1 asm("a1") = info.raw;
-	register uint64_t a2 asm("a2") = MSG(0);
-	register uint64_t a3 asm("a3") = MSG(1);
-	register uint64_t a4 asm("a4") = MSG(2);
-	register uint64_t a5 asm("a5") = MSG(3);
-	register uint64_t a6 asm("a6") = reply;
-	register uint64_t a7 asm("a7") = number;
-	asm volatile("ecall"
-		     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
-		     :
-		     : "memory");
-	MSG(0) = a2;
-	MSG(1) = a3;
-	MSG(2) = a4;
-	MSG(3) = a5;
-	last_error = a7;
-	return (struct cv_result){ .badge = a0, .info = { a1 }, .wake = a6, .error = a7 };
-}
+uint64_t cv__last_error;
+#define last_error cv__last_error
 
 uint64_t cv_last_error(void)
 {
 	return last_error;
 }
 
-cv_msginfo cv_msginfo_new(uint64_t label, uint16_t count)
-{
-	if (count > CV_MSG_MAX_LENGTH)
-		count = CV_MSG_MAX_LENGTH;
-	return (cv_msginfo){ (label << CV_MSG_LABEL_SHIFT) | count };
-}
-
-uint64_t cv_msginfo_get_label(cv_msginfo msginfo)
-{
-	return msginfo.raw >> CV_MSG_LABEL_SHIFT;
-}
-
-uint16_t cv_msginfo_get_count(cv_msginfo msginfo)
-{
-	return msginfo.raw & CV_MSG_LENGTH_MASK;
-}
-
-void cv_mr_set(unsigned int mr, uint64_t value)
-{
-	if (mr < CV_MSG_MAX_LENGTH)
-		MSG(mr) = value;
-}
-
-uint64_t cv_mr_get(unsigned int mr)
-{
-	return mr < CV_MSG_MAX_LENGTH ? MSG(mr) : 0;
-}
-
 static cv_msginfo invocation(cv_cptr cap, uint64_t label, uint16_t count)
 {
 	return cv_syscall(CV_SYS_CALL, cap, cv_msginfo_new(label, count), 0).info;
-}
-
-cv_msginfo cv_call(cv_cptr cap, cv_msginfo info)
-{
-	return cv_syscall(CV_SYS_CALL, cap, info, 0).info;
 }
 
 void cv_send(cv_cptr cap, cv_msginfo info)
@@ -169,21 +115,6 @@ void cv_set_receive_slot(cv_cptr slot)
 }
 
 /* ---- the cell API ----------------------------------------------------------- */
-
-void cv_notify(cv_channel ch)
-{
-	if (ch <= CV_MAX_CHANNEL)
-		cv_signal(CV_CAP_BASE_NOTIFY + ch);
-}
-
-cv_msginfo cv_ppcall(cv_channel ch, cv_msginfo msginfo)
-{
-	if (ch > CV_MAX_CHANNEL) {
-		last_error = CV_RANGE_ERROR;
-		return cv_msginfo_new(0, 0);
-	}
-	return cv_call(CV_CAP_BASE_PPCALL + ch, msginfo);
-}
 
 void cv_irq_ack(cv_channel ch)
 {
@@ -307,7 +238,8 @@ void __cv_main(void)
 	bool have_reply = false;
 	cv_msginfo reply = { 0 };
 	for (;;) {
-		cv_flush();
+		if (out_len != 0)
+			cv_flush();
 		struct cv_result r = have_reply
 			? cv_syscall(CV_SYS_REPLY_RECV, CV_CAP_INPUT_ENDPOINT, reply, CV_CAP_REPLY)
 			: cv_syscall(CV_SYS_RECV, CV_CAP_INPUT_ENDPOINT, (cv_msginfo){ 0 }, CV_CAP_REPLY);

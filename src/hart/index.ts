@@ -57,6 +57,12 @@ export interface TrapInfo {
 }
 
 export const DEFAULT_RAM_BASE = 0x8000_0000;
+
+/**
+ * A thread context block (saveContext/loadContext): byte offsets of x0..x31, f0..f31,
+ * pc, fcsr, satp and flags (bit 0: the f registers were used), and its length.
+ */
+export const THREAD_CONTEXT = { x: 0x000, f: 0x100, pc: 0x200, fcsr: 0x208, satp: 0x210, flags: 0x218, bytes: 0x220 } as const;
 const PAGE = 4096;
 const SIZE_MASK: Readonly<Record<AccessSize, bigint>> = {
   1: 0xffn, 2: 0xffffn, 4: 0xffff_ffffn, 8: 0xffff_ffff_ffff_ffffn,
@@ -216,6 +222,28 @@ export class Hart {
   /** Hosted M-mode: traps into M become HartExit.MTrap instead of entering M. */
   setHostedM(on: boolean): void {
     this.#raw.setHostedM(on ? 1 : 0);
+  }
+
+  /**
+   * Saves x1..x31, pc and, if they were written since the last loadContext, the f
+   * registers and fcsr into the thread context at physical address `pa`
+   * (CONTEXT_BYTES long, layout in docs/hart-seam.md). For a kernel that hosts M-mode.
+   */
+  saveContext(pa: number): void {
+    if (this.#raw.saveContext(pa) === 0) throw new RangeError(`thread context at 0x${pa.toString(16)} is not in RAM`);
+  }
+
+  /**
+   * Puts the thread context at `pa` on the hart, in U-mode: registers, pc, its satp
+   * (written only if it differs) and its FP state (moved only if the hart holds another's).
+   */
+  loadContext(pa: number): void {
+    if (this.#raw.loadContext(pa) === 0) throw new RangeError(`thread context at 0x${pa.toString(16)} is not in RAM`);
+  }
+
+  /** After writing `f` or fcsr from the host while contexts are in use (loadContext). */
+  fpRegistersChanged(): void {
+    this.#raw.fpRegistersChanged();
   }
 
   /** The trap behind the last MTrap or TrapLoop exit (read from the exit record: no call). */

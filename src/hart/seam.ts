@@ -48,6 +48,11 @@ export interface RawHartExports {
   fRegsOffset(): number;
   mmioDataOffset(): number;
   ramOffset(): number;
+  /** Thread contexts in RAM (CONTEXT_BYTES at a physical address, 8-aligned): 0 if not in RAM. */
+  saveContext(pa: number): number;
+  loadContext(pa: number): number;
+  /** The host wrote the f registers or fcsr: the hart no longer knows whose they are. */
+  fpRegistersChanged(): void;
 }
 
 type ExportName = Exclude<keyof RawHartExports, 'memory'>;
@@ -59,6 +64,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
+  'saveContext', 'loadContext', 'fpRegistersChanged',
 ];
 
 export class HartModuleError extends Error {

@@ -26,7 +26,7 @@ import { IrqHandler } from './objects/irq-handler.js';
 import { Notification } from './objects/notification.js';
 import { Reply } from './objects/reply.js';
 import { SchedContext } from './objects/sched-context.js';
-import { Tcb } from './objects/tcb.js';
+import { CONTEXT_WORDS, Tcb } from './objects/tcb.js';
 import { PowerControl, Timer } from './objects/timer.js';
 import { VSpace } from './objects/vspace.js';
 import { nsToCycles, CYCLES_PER_TICK } from './cost-model.js';
@@ -208,7 +208,10 @@ function buildCell(
     ? new SchedContext(ic.name, ticks(ic.budgetNs!), ticks(ic.periodNs!), false, now)
     : new SchedContext(ic.name, ROUND_ROBIN_TICKS, ROUND_ROBIN_TICKS, true, now);
   const timer = new Timer(`the timer of '${ic.name}'`, notification, 1n << BigInt(CV_TIMER_CHANNEL));
-  const tcb = new Tcb({ name: ic.name, priority: ic.priority, mcp: ic.priority, cspace, vspace, ipcBuffer, owner: index });
+  // The TCB's register context lives in kernel memory, where the hart saves and loads it.
+  const contextPa = frames.allocate(1, `the TCB of cell '${ic.name}'`);
+  const context = { pa: contextPa, words: new BigUint64Array(hart.ram.buffer, hart.ram.byteOffset + (contextPa - hart.ramBase), CONTEXT_WORDS) };
+  const tcb = new Tcb({ name: ic.name, priority: ic.priority, mcp: ic.priority, cspace, vspace, ipcBuffer, owner: index, context });
   tcb.sc = sc;
   tcb.ownSc = sc;
   sc.tcb = tcb;
@@ -268,6 +271,8 @@ export function reloadCell(kernel: Kernel, cell: Cell): void {
   t.regs.fill(0n);
   t.fregs.fill(0n);
   t.fcsr = 0n;
+  // The hart may hold this context's old FP values as its own (loadContext moves them lazily).
+  hart.fpRegistersChanged();
   t.pc = cell.elf.entry;
   t.regs[2] = BigInt(CV_STACK_TOP);
 }

@@ -52,7 +52,6 @@ export class Kernel implements MTrapHandler, IpcHost {
   /** mtime as of this kernel entry (the kernel takes no guest time until it returns). */
   #now = 0n;
   #cycleDebt = 0;
-  #loadedSatp = -1n;
   #outcome: RunOutcome | undefined;
   /** The run ends with a 'time-limit' outcome once mtime reaches this. */
   stopAt: bigint | undefined;
@@ -170,6 +169,10 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   #save(t: Tcb): void {
     const hart = this.hart;
+    if (t.context.pa >= 0) {
+      hart.saveContext(t.context.pa);
+      return;
+    }
     t.regs.set(hart.x);
     t.fregs.set(hart.f);
     t.pc = hart.pc;
@@ -178,25 +181,24 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   #load(t: Tcb): void {
     const hart = this.hart;
+    if (t.context.pa >= 0) {
+      // One call: registers, pc, U-mode, satp if it differs, FP state if the hart holds another's.
+      hart.loadContext(t.context.pa);
+      return;
+    }
     hart.x.set(t.regs);
     hart.f.set(t.fregs);
     hart.writeCsr(CSR_FCSR, t.fcsr);
+    hart.fpRegistersChanged();
     hart.pc = t.pc;
     hart.priv = Priv.U;
-    const satp = t.vspace.satp;
-    if (satp !== this.#loadedSatp) {
-      hart.writeCsr(CSR_SATP, satp);
-      this.#loadedSatp = satp;
-    }
+    hart.writeCsr(CSR_SATP, t.vspace.satp);
   }
 
   #loadIdle(): void {
     this.hart.pc = this.idlePc;
     this.hart.priv = Priv.S;
-    if (this.#loadedSatp !== 0n) {
-      this.hart.writeCsr(CSR_SATP, 0n);
-      this.#loadedSatp = 0n;
-    }
+    this.hart.writeCsr(CSR_SATP, 0n);
   }
 
   // ---- time ------------------------------------------------------------------

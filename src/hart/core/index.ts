@@ -10,6 +10,7 @@ import { hostedM, trapCause, trapTval, trapEpc, setHostedCauses, injectSuperviso
 import * as exec from './exec';
 import { clearReservation } from './reservation';
 import { setExtFull, setExtH } from './decode';
+import { saveContext as save, loadContext as load_, forgetFpOwner } from './context';
 
 export function init(ramBase: u64, size: u64): bool {
   let need = RAM_OFFSET + <usize>size + RAM_PAD;
@@ -41,9 +42,16 @@ export function reset(pc: u64): void {
   clearReservation();
   exec.resetExec();
   resetTlb();
+  forgetFpOwner();
 }
 
 export function run(budget: i64): i32 { return exec.run(budget); }
+
+// Thread contexts in guest RAM (context.ts): a hosted-M kernel's context switch.
+// (Addresses as f64: the host passes a number, not a BigInt.)
+export function saveContext(pa: f64): bool { return save(<u64>pa); }
+export function loadContext(pa: f64): bool { return load_(<u64>pa); }
+export function fpRegistersChanged(): void { forgetFpOwner(); }
 
 export function getPc(): u64 { return PC; }
 export function setPc(v: u64): void { PC = v & ~(<u64>1); }

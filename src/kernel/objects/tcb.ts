@@ -17,6 +17,7 @@ import type { Notification } from './notification.js';
 import type { Reply } from './reply.js';
 import type { SchedContext } from './sched-context.js';
 import type { VSpace } from './vspace.js';
+import { THREAD_CONTEXT } from '../../hart/index.js';
 
 export type ThreadState =
   | 'inactive' | 'ready' | 'running'
@@ -46,16 +47,32 @@ export interface TcbOps {
 
 export const REGISTERS = 32;
 
+/**
+ * A thread's saved context: the hart's thread-context block (src/hart, docs/hart-seam.md)
+ * as 64-bit words — x0..x31, f0..f31, pc, fcsr, satp, flags. The kernel places it in RAM
+ * (`pa`), so the hart saves and loads it in one call each; a TCB made without one keeps
+ * its own (pa = -1) and the kernel copies.
+ */
+export interface ThreadContext {
+  readonly words: BigUint64Array;
+  readonly pa: number;
+}
+
+export const CONTEXT_WORDS = THREAD_CONTEXT.bytes / 8;
+const PC_WORD = THREAD_CONTEXT.pc / 8;
+const FCSR_WORD = THREAD_CONTEXT.fcsr / 8;
+const SATP_WORD = THREAD_CONTEXT.satp / 8;
+
 export class Tcb {
   readonly type = 'tcb' as const;
   readonly name: string;
-  /** x0..x31 (x0 unused), pc, the f registers and fcsr, while not on the hart. */
-  readonly regs = new BigUint64Array(REGISTERS);
+  /** The saved context (valid while the thread is not on the hart). */
+  readonly context: ThreadContext;
+  /** x0..x31 (x0 unused), while not on the hart. */
+  readonly regs: BigUint64Array;
   /** The same registers as 32-bit halves (low word of xN at 2N): reading them makes no bigint. */
-  readonly regs32 = new Uint32Array(this.regs.buffer);
-  readonly fregs = new BigUint64Array(32);
-  pc = 0n;
-  fcsr = 0n;
+  readonly regs32: Uint32Array;
+  readonly fregs: BigUint64Array;
   state: ThreadState = 'inactive';
   blocking: Blocking = {};
   priority: number;
@@ -76,6 +93,7 @@ export class Tcb {
 
   constructor(init: {
     name: string; priority: number; mcp: number; cspace: CNode; vspace: VSpace; ipcBuffer: number; owner: number;
+    context?: ThreadContext;
   }) {
     this.name = init.name;
     this.priority = init.priority;
@@ -84,7 +102,20 @@ export class Tcb {
     this.vspace = init.vspace;
     this.ipcBuffer = init.ipcBuffer;
     this.owner = init.owner;
+    const context = init.context ?? { words: new BigUint64Array(CONTEXT_WORDS), pa: -1 };
+    if (context.words.length !== CONTEXT_WORDS) throw new RangeError(`a thread context is ${CONTEXT_WORDS} words`);
+    this.context = context;
+    const w = context.words;
+    this.regs = w.subarray(0, REGISTERS);
+    this.regs32 = new Uint32Array(w.buffer, w.byteOffset, 2 * REGISTERS);
+    this.fregs = w.subarray(THREAD_CONTEXT.f / 8, THREAD_CONTEXT.f / 8 + 32);
+    w[SATP_WORD] = init.vspace.satp;
   }
+
+  get pc(): bigint { return this.context.words[PC_WORD]!; }
+  set pc(v: bigint) { this.context.words[PC_WORD] = v; }
+  get fcsr(): bigint { return this.context.words[FCSR_WORD]!; }
+  set fcsr(v: bigint) { this.context.words[FCSR_WORD] = v; }
 
   get blocked(): boolean {
     return this.state.startsWith('blocked');
