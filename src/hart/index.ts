@@ -178,6 +178,13 @@ export class Hart {
   get mtimecmp(): bigint { return u64(this.#raw.getMtimecmp()); }
   set mtimecmp(v: bigint) { this.#raw.setMtimecmp(v); }
 
+  /** mtime as a number of ticks (exact below 2^53 ticks: 28 years of virtual time). */
+  get mtimeTicks(): number { return this.#raw.getMtimeTicks(); }
+  set mtimeTicks(v: number) { this.#raw.setMtimeTicks(v); }
+
+  /** mtimecmp from a number of ticks; Infinity (or anything ≥ 2^64) is never. */
+  set mtimecmpTicks(v: number) { this.#raw.setMtimecmpTicks(v); }
+
   /** One mtime tick per `n` retired instructions. */
   setInsnsPerTick(n: number): void {
     this.#raw.setInsnsPerTick(n);

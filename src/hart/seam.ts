@@ -53,6 +53,10 @@ export interface RawHartExports {
   loadContext(pa: number): number;
   /** The host wrote the f registers or fcsr: the hart no longer knows whose they are. */
   fpRegistersChanged(): void;
+  /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
+  getMtimeTicks(): number;
+  setMtimeTicks(value: number): void;
+  setMtimecmpTicks(value: number): void;
 }
 
 type ExportName = Exclude<keyof RawHartExports, 'memory'>;
@@ -64,7 +68,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks',
 ];
 
 export class HartModuleError extends Error {

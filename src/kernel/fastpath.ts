@@ -87,7 +87,7 @@ function call(k: Kernel, t: Tcb): boolean {
   const reply = r.blocking.reply;
   if (!reply || reply.caller) return false;
   const sc = r.sc ?? t.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !k.quietAt(now)) return false;
   sc.unblock(now); // idempotent: the general path's wake() does the same
   if (!sc.ready(now) || r.priority <= topReady(k)) return false;
@@ -143,7 +143,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
   const cell = k.cellOf(s);
   if (cell.passive && s.sc !== undefined && s.sc === s.ownSc) return false;
   const sc = reply.donated ?? c.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !k.quietAt(now)) return false;
   sc.unblock(now);
   if (!sc.ready(now) || c.priority <= topReady(k)) return false;
@@ -192,7 +192,7 @@ function signal(k: Kernel, t: Tcb): boolean {
   const w = n.boundTcb;
   if (!w || w.state !== 'blocked-recv' || !w.blocking.endpoint) return false;
   const sc = w.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !t.sc || !k.quietAt(now)) return false;
   sc.unblock(now);
   if (!sc.ready(now) || w.priority <= t.priority || w.priority <= topReady(k)) return false;

@@ -82,6 +82,12 @@ export function getMtime(): u64 { return csr.mtime(); }
 export function setMtime(v: u64): void { csr.mtimeOffset = v - csr.cycles / csr.insnsPerTick; }
 export function getMtimecmp(): u64 { return csr.mtimecmp; }
 export function setMtimecmp(v: u64): void { csr.mtimecmp = v; }
+// The same as numbers (f64), for a host that keeps time in numbers: no BigInt crosses.
+// Times below 2^53 ticks (28 years at 10 MHz) are exact; a compare value at or past
+// 2^64 (or +Infinity) means never.
+export function getMtimeTicks(): f64 { return <f64>csr.mtime(); }
+export function setMtimeTicks(v: f64): void { setMtime(<u64>v); }
+export function setMtimecmpTicks(v: f64): void { csr.mtimecmp = v >= 18446744073709551615.0 ? 0xffff_ffff_ffff_ffff : <u64>v; }
 export function setInsnsPerTick(n: i32): void {
   if (n <= 0) return;
   let now = csr.mtime();
