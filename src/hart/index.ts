@@ -152,6 +152,14 @@ export class Hart {
     return this.#raw.run(budget) as HartExit;
   }
 
+  /** run() with a number budget (no BigInt crosses; budgets are far below 2^53). */
+  runFor(budget: number): HartExit {
+    return this.#raw.runBudget(budget) as HartExit;
+  }
+
+  /** Instructions retired since reset, as a number (exact below 2^53). */
+  get instretCount(): number { return this.#raw.instretCount(); }
+
   get pc(): bigint { return u64(this.#raw.getPc()); }
   set pc(v: bigint) { this.#raw.setPc(v); }
 

@@ -57,6 +57,9 @@ export interface RawHartExports {
   getMtimeTicks(): number;
   setMtimeTicks(value: number): void;
   setMtimecmpTicks(value: number): void;
+  /** run() with the budget as a number; instret as a number (exact below 2^53). */
+  runBudget(budget: number): number;
+  instretCount(): number;
 }
 
 type ExportName = Exclude<keyof RawHartExports, 'memory'>;
@@ -69,6 +72,7 @@ const EXPORTS: readonly ExportName[] = [
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
   'saveContext', 'loadContext', 'fpRegistersChanged', 'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks',
+  'runBudget', 'instretCount',
 ];
 
 export class HartModuleError extends Error {

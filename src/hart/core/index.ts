@@ -46,6 +46,10 @@ export function reset(pc: u64): void {
 }
 
 export function run(budget: i64): i32 { return exec.run(budget); }
+// The same with the budget as a number, and instret as one (exact below 2^53): a host
+// loop that counts in numbers makes no BigInt per exit.
+export function runBudget(budget: f64): i32 { return exec.run(<i64>budget); }
+export function instretCount(): f64 { return <f64>csr.retired; }
 
 // Thread contexts in guest RAM (context.ts): a hosted-M kernel's context switch.
 // (Addresses as f64: the host passes a number, not a BigInt.)
