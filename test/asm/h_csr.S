@@ -186,6 +186,10 @@ TEST_BEGIN
     VTRY "hstatus in U", PRV_U, 0, csrr s4, CSR_HSTATUS
     VTRY "hstatus in HS", PRV_S, 0, csrr s4, CSR_HSTATUS
     VTRY "satp in VS", PRV_S, 1, csrr s4, satp
+    /* a reserved MODE written to satp in VS-mode is ignored: vsatp keeps its value */
+    li s6, (15 << 60) | 0x12345
+    VTRY "satp := reserved MODE in VS", PRV_S, 1, csrw satp, s6
+    PCSR "vsatp after", CSR_VSATP
     VTRY "sfence.vma in VS", PRV_S, 1, sfence.vma
     li t0, HSTATUS_VTVM
     csrw CSR_HSTATUS, t0
