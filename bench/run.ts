@@ -24,6 +24,7 @@ import { boot, planBoot, type NamedFile } from '../src/firmware/boot.js';
 import { Machine } from '../src/machine/machine.js';
 import { describeOutcome, type RunOutcome } from '../src/machine/outcome.js';
 import { VirtBoard } from '../src/machine/virt.js';
+import type { CpuProfile } from '../src/hart/profile.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HART_WASM = join(ROOT, 'build/hart.wasm');
@@ -45,8 +46,11 @@ interface ElfWorkload {
   readonly name: string;
   readonly elf: string;
   readonly what: string;
-  /** The speed cellvisor should reach, in MIPS (the project's targets). */
-  readonly targetMips: number;
+  /** The speed cellvisor should reach, in MIPS (the project's targets), if it has one. */
+  readonly targetMips?: number;
+  /** cellvisor's CPU profile and QEMU's -cpu, when the guest needs more than the defaults. */
+  readonly cpu?: CpuProfile;
+  readonly qemuCpu?: string;
 }
 
 interface LinuxWorkload {
@@ -64,6 +68,15 @@ type Workload = ElfWorkload | LinuxWorkload;
 const WORKLOADS: readonly Workload[] = [
   { kind: 'elf', name: 'bench', elf: 'build/bench/bench.elf', what: 'M-mode, no translation', targetMips: 150 },
   { kind: 'elf', name: 'bench-sv39', elf: 'build/bench/bench-sv39.elf', what: 'S-mode, Sv39, 4 KiB pages', targetMips: 100 },
+  {
+    kind: 'elf', name: 'bench-vs', elf: 'build/bench/bench-vs.elf', what: 'VS-mode, Sv39 over Sv39x4, 4 KiB pages',
+    targetMips: 100, cpu: 'rva22h', qemuCpu: 'rv64,h=true',
+  },
+  { kind: 'elf', name: 'bench-tlb-sv39', elf: 'build/bench/bench-tlb-sv39.elf', what: 'S-mode, Sv39: a TLB miss per load' },
+  {
+    kind: 'elf', name: 'bench-tlb-vs', elf: 'build/bench/bench-tlb-vs.elf', what: 'VS-mode, both stages: a TLB miss per load',
+    cpu: 'rva22h', qemuCpu: 'rv64,h=true',
+  },
   {
     kind: 'linux', name: 'linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
     what: 'Linux 6.1 boot to power-off', targetRatio: 8,
@@ -103,10 +116,11 @@ function outcomeFailure(outcome: RunOutcome): string | undefined {
   return outcome.kind === 'exit' && outcome.code === 0 ? undefined : describeOutcome(outcome);
 }
 
-async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array): Promise<CellvisorRun> {
+async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: CpuProfile): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const started = performance.now();
   const machine = await Machine.create(hart, { ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) } });
+  if (cpu) machine.hart.setProfile(cpu);
   machine.boot(machine.loadElf(elf).entry);
   const outcome = machine.run({ maxInsns: MAX_INSNS });
   const seconds = (performance.now() - started) / 1000;
@@ -136,7 +150,8 @@ async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, in
   return { seconds, output, failure, retired: board.machine.retired };
 }
 
-const qemuElfArgs = (elf: string): string[] => ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
+const qemuElfArgs = (elf: string, cpu?: string): string[] =>
+  ['-M', 'spike', ...(cpu ? ['-cpu', cpu] : []), '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
 
 const qemuLinuxArgs = (w: LinuxWorkload): string[] => [
   '-M', 'virt', '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
@@ -201,8 +216,9 @@ const fmt = {
 
 function targetCell(workload: Workload, cMips: number | undefined, ratio: number | undefined): string {
   const mark = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+  if (workload.kind === 'elf' && workload.targetMips === undefined) return '—';
   return workload.kind === 'elf'
-    ? `≥${workload.targetMips} MIPS${mark(cMips === undefined ? undefined : cMips >= workload.targetMips)}`
+    ? `≥${workload.targetMips} MIPS${mark(cMips === undefined ? undefined : cMips >= (workload.targetMips ?? 0))}`
     : `≤${workload.targetRatio}× QEMU${mark(ratio === undefined ? undefined : ratio <= workload.targetRatio)}`;
 }
 
@@ -281,8 +297,17 @@ ${table(rows)}
 - **Workload**: guests/bench/bench.c, an integer mix of sorting (quicksort, merge sort),
   hashing (CRC-32, FNV-1a, a multiply-rotate mix), a 64×64 integer matrix multiply and
   string work (word counting in a hash table, substring search, number formatting).
-  The same object file is linked twice: \`bench\` runs in M-mode without translation,
-  \`bench-sv39\` in S-mode under identity-mapped Sv39 page tables (guests/lib/sv39.c).
+  The same object file is linked three times: \`bench\` runs in M-mode without translation,
+  \`bench-sv39\` in S-mode under identity-mapped Sv39 page tables (guests/lib/sv39.c), and
+  \`bench-vs\` as a virtual machine's supervisor (H extension, profile \`rva22h\`; QEMU
+  \`-cpu rv64,h=true\`): VS-mode under the same Sv39 tables as VS-stage, over an identity
+  Sv39x4 G-stage with 4 KiB pages (VMID 1; guests/lib/vs-sv39.c), so that each of its TLB
+  misses walks both stages.
+- **TLB misses**: guests/bench/tlb.c reads one word from each 4 KiB page of an 8 MiB
+  array in turn, 4000 times over, so that every load misses cellvisor's 1024-entry
+  direct-mapped TLB (about a dozen instructions per miss); \`bench-tlb-sv39\` runs it in
+  S-mode under Sv39, \`bench-tlb-vs\` in VS-mode over the G-stage as \`bench-vs\` does. The
+  second's time over the first's is what a guest's TLB miss costs over a host's.
   Both printed the same checksum on cellvisor and on QEMU (${sums}).
 - **Linux**: the guest of guests/linux/ (Linux 6.1 \`Image\` and its busybox
   \`initramfs.cpio.gz\`) with the kernel command line \`${LINUX_APPEND}\`: the kernel
@@ -298,13 +323,13 @@ ${table(rows)}
 - **Wall s** is the best of ${runs} run${runs === 1 ? '' : 's'}, end to end: for cellvisor, in-process from
   creating the machine (hart.wasm already compiled) through loading the ELF to the exit;
   for QEMU, the whole \`${QEMU} -M spike -bios none -nographic -monitor none -kernel ELF\` process
-  (TCG, no -icount). For Linux, cellvisor boots a VirtBoard (${mib} MiB, hosted SBI firmware,
+  (\`-cpu rv64,h=true\` added for bench-vs; TCG, no -icount). For Linux, cellvisor boots a VirtBoard (${mib} MiB, hosted SBI firmware,
   default CPU profile), timed from creating the board through placing the Image, initrd and
   device tree to the power-off; QEMU is the whole
   \`${QEMU} -M virt -m ${mib}M -nographic -bios default -kernel Image -initrd initramfs.cpio.gz -append "${LINUX_APPEND}"\`
   process, OpenSBI included. The runs alternate between the two.
 - **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is.
-- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39; the Linux boot to
+- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the
   same instructions in S-mode (perf: \`cpu_get_tb_cpu_state\`, which it calls on every
@@ -345,7 +370,11 @@ function runner(workload: Workload): Runner | string {
   if (workload.kind === 'elf') {
     const elfPath = join(ROOT, workload.elf);
     const elf = readFileSync(elfPath);
-    return { cellvisor: (hart) => runCellvisorElf(hart, elf), qemuArgs: qemuElfArgs(elfPath), check: () => [] };
+    return {
+      cellvisor: (hart) => runCellvisorElf(hart, elf, workload.cpu),
+      qemuArgs: qemuElfArgs(elfPath, workload.qemuCpu),
+      check: () => [],
+    };
   }
   const files = linuxFiles(workload);
   if (typeof files === 'string') return files;

@@ -56,6 +56,16 @@ export interface TrapInfo {
   readonly epc: bigint;
 }
 
+/** Where Hart.injectTrap puts a trap taken while V=1, and what HS-mode is told of it. */
+export interface InjectOptions {
+  /** 'VS' (the default) keeps the trap inside the guest; 'HS' takes it to the hypervisor. */
+  readonly into?: 'VS' | 'HS';
+  /** The guest physical address of a guest-page fault (htval gets it shifted right by 2). */
+  readonly gpa?: bigint;
+  /** htinst: the transformed instruction, or 0. */
+  readonly tinst?: bigint;
+}
+
 export const DEFAULT_RAM_BASE = 0x8000_0000;
 
 /**
@@ -276,12 +286,19 @@ export class Hart {
   }
 
   /**
-   * Takes an exception (or with `interrupt` an interrupt) into S-mode as if it had been
-   * delegated: scause, sepc (the current pc), stval, sstatus, pc = stvec's vector. For a
-   * host that emulates something for the guest's supervisor. Nothing happens in M-mode.
+   * Takes an exception (or with `interrupt` an interrupt) into a supervisor as if it had
+   * been delegated there, for a host that emulates something for it. With V=0 into
+   * S-mode (HS-mode with H): scause, sepc (the current pc), stval, sstatus, pc = stvec's
+   * vector; with H also hstatus.SPV/SPVP/GVA, htval and htinst as a trap from V=1 to HS
+   * sets them (`gpa`, `tinst`). With V=1 (a guest runs) into the guest's VS-mode:
+   * vscause, vsepc, vstval, vsstatus, pc = vstvec's vector, V stays 1; `cause` is the one
+   * the guest sees (a VS-level interrupt by its supervisor number: 5 for a timer).
+   * `into: 'HS'` takes it from V=1 into HS-mode instead (V := 0). Nothing happens in M-mode.
    */
-  injectTrap(cause: bigint, tval: bigint, interrupt = false): void {
-    this.#raw.injectTrap(cause, BigInt.asIntN(64, tval), interrupt ? 1 : 0);
+  injectTrap(cause: bigint, tval: bigint, interrupt = false, options: InjectOptions = {}): void {
+    const flags = (interrupt ? 1 : 0) | (options.into === 'HS' ? 2 : 0);
+    this.#raw.injectTrap(cause, BigInt.asIntN(64, tval), flags, BigInt.asIntN(64, options.gpa ?? 0n),
+      BigInt.asIntN(64, options.tinst ?? 0n));
   }
 
   /** The last retired instruction; `insn` holds 16 bits for a compressed one. */

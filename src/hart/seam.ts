@@ -29,8 +29,12 @@ export interface RawHartExports {
   setHostedM(on: number): void;
   /** Hosted M-mode exits only for causes whose bit is set (bit n = cause n). */
   setHostedMCauses(exceptions: bigint, interrupts: bigint): void;
-  /** Takes an exception (interrupt = 0) or interrupt into S-mode, as if delegated. */
-  injectTrap(cause: bigint, tval: bigint, interrupt: number): void;
+  /**
+   * Takes an exception or interrupt into S-mode, as if delegated: into VS-mode when V=1,
+   * unless flags bit 1; flags bit 0: an interrupt. gpa and tinst: htval (gpa >> 2) and
+   * htinst of a trap into HS-mode.
+   */
+  injectTrap(cause: bigint, tval: bigint, flags: number, gpa: bigint, tinst: bigint): void;
   /** Where the exit record (cause, tval, epc: 3 × u64) lies in linear memory. */
   exitRecordOffset(): number;
   setHartId(id: bigint): void;

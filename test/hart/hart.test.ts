@@ -194,6 +194,70 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.readCsr('sstatus') & 0x100n, 0x100n, 'SPP = S');
   });
 
+  it('injects a trap into a guest (V=1) through VS-mode, or into HS-mode when asked, with H', async () => {
+    const MRET = 0x30200073;
+    const ECALL = 0x00000073;
+    const program = new Array<number>(0x400 / 4).fill(JSELF);
+    program[0] = MRET; // M: into the guest at mepc
+    program[0x100 / 4] = NOP; // the guest (VS)
+    program[0x104 / 4] = ECALL; // cause 10 from VS
+    program[0x200 / 4] = ECALL; // vstvec: still V=1, so cause 10 again
+    program[0x300 / 4] = ECALL; // stvec: HS-mode, cause 9
+    const { hart } = await hartWith(program);
+    hart.setProfile('rva22h');
+    hart.reset(BigInt(BASE));
+    openPmp(hart);
+    hart.setHostedM(true);
+    hart.writeCsr('mstatus', (1n << 11n) | (1n << 39n)); // MPP = S, MPV = 1
+    hart.writeCsr('mepc', BigInt(BASE + 0x100));
+    hart.writeCsr('vstvec', BigInt(BASE + 0x200) | 1n); // vectored
+    hart.writeCsr('vsstatus', 2n); // SIE
+    hart.writeCsr('stvec', BigInt(BASE + 0x300));
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 10n, tval: 0n, epc: BigInt(BASE + 0x104) }, 'the guest runs in VS-mode');
+
+    // The host injects a load page fault into the guest's supervisor.
+    hart.injectTrap(13n, 0x1234n);
+    assert.equal(hart.priv, Priv.S);
+    assert.equal(hart.pc, BigInt(BASE + 0x200), 'vstvec, not stvec');
+    assert.equal(hart.readCsr('vscause'), 13n);
+    assert.equal(hart.readCsr('vsepc'), BigInt(BASE + 0x104));
+    assert.equal(hart.readCsr('vstval'), 0x1234n);
+    assert.equal(hart.readCsr('vsstatus') & 0x122n, 0x120n, 'vsstatus: SIE cleared, SPIE set, SPP = S');
+    assert.equal(hart.readCsr('scause'), 0n, 'HS-mode sees nothing');
+    assert.equal(hart.readCsr('sepc'), 0n);
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 10n, tval: 0n, epc: BigInt(BASE + 0x200) }, 'V stays 1');
+
+    // A VS timer interrupt, given by the number the guest sees (5).
+    hart.pc = BigInt(BASE + 0x104);
+    hart.injectTrap(5n, 0n, true);
+    assert.equal(hart.readCsr('vscause'), (1n << 63n) | 5n);
+    assert.equal(hart.pc, BigInt(BASE + 0x200 + 4 * 5), 'the vstvec vector of interrupt 5');
+
+    // The hypervisor's own: a guest-page fault into HS-mode, as if from the guest.
+    hart.pc = BigInt(BASE + 0x104);
+    hart.priv = Priv.S;
+    hart.injectTrap(21n, 0x5000n, false, { into: 'HS', gpa: 0x8000_1234n, tinst: 0x3000n });
+    assert.equal(hart.pc, BigInt(BASE + 0x300), 'stvec');
+    assert.equal(hart.readCsr('scause'), 21n);
+    assert.equal(hart.readCsr('sepc'), BigInt(BASE + 0x104));
+    assert.equal(hart.readCsr('stval'), 0x5000n);
+    assert.equal(hart.readCsr('htval'), 0x8000_1234n >> 2n);
+    assert.equal(hart.readCsr('htinst'), 0x3000n);
+    assert.equal(hart.readCsr('hstatus') & 0x1c0n, 0x1c0n, 'hstatus: SPV, SPVP (from VS) and GVA set');
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 9n, tval: 0n, epc: BigInt(BASE + 0x300) }, 'V = 0: HS-mode');
+
+    // From V=0, into HS-mode: hstatus.SPV and GVA are cleared, as a trap from V=0 does.
+    hart.pc = BigInt(BASE + 0x304);
+    hart.priv = Priv.U;
+    hart.injectTrap(2n, 0n);
+    assert.equal(hart.pc, BigInt(BASE + 0x300));
+    assert.equal(hart.readCsr('hstatus') & 0xc0n, 0n, 'SPV and GVA cleared');
+    assert.equal(hart.readCsr('htval'), 0n);
+  });
+
   it('takes a trigger (Sdtrig) breakpoint in U-mode as an MTrap exit when M-mode is hosted', async () => {
     // x1 = BASE + 0x800; U: addi, sd x0 -> 0(x1) (watched by trigger 1), ld 8(x1), j .
     const { hart } = await hartWith([addi(2, 0, 1), sd(0, 1, 0), ld(3, 1, 8), JSELF]);

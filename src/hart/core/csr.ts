@@ -561,7 +561,9 @@ function hWrite(n: u32, v: u64): void {
       let mode = v & SATP_MODE;
       // Unlike satp, an unsupported MODE is legalised, not ignored (8.2.10): to Bare.
       if (mode != SATP_MODE_BARE && mode != HGATP_MODE_SV39X4 && mode != HGATP_MODE_SV48X4) mode = SATP_MODE_BARE;
-      hgatp = mode | (v & (HGATP_VMID | HGATP_PPN));
+      // The paged modes' root table is 16 KiB aligned: PPN[1:0] read as zero (8.2.10).
+      let ppn = mode == SATP_MODE_BARE ? HGATP_PPN : HGATP_PPN & ~(<u64>3);
+      hgatp = mode | (v & (HGATP_VMID | ppn));
       guestSpaceChanged(false);
       break;
     }

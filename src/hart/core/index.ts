@@ -127,7 +127,10 @@ export function addMmioHole(start: u64, len: u64): bool {
 export function requestStop(): void { stopReason = EXIT_STOP; }
 export function setHostedM(on: i32): void { hostedM = on != 0; }
 export function setHostedMCauses(exceptions: u64, interrupts: u64): void { setHostedCauses(exceptions, interrupts); }
-export function injectTrap(cause: u64, tval: u64, interrupt: i32): void { injectSupervisor(cause, tval, interrupt != 0); }
+// flags: bit 0, an interrupt; bit 1, into HS-mode even from V=1 (trap.ts, injectSupervisor).
+export function injectTrap(cause: u64, tval: u64, flags: i32, gpa: u64, tinst: u64): void {
+  injectSupervisor(cause, tval, (flags & 1) != 0, (flags & 2) != 0, gpa, tinst);
+}
 export function exitRecordOffset(): usize { return EXIT_RECORD_OFFSET; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
 // Bit 0: the full profile (RVA22S64 + Sstc + Zicond, the default), else bare RV64GC;
