@@ -27,7 +27,16 @@ static void say(const char *s) { syscall3(SYS_write, 1, (long)s, (long)length(s)
 
 struct utsname { char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65]; };
 
-void _start(void) {
+/* No crt0 sets gp, which the linker uses for small data (relaxation): _start does. */
+asm(".globl _start\n"
+    "_start:\n"
+    ".option push\n"
+    ".option norelax\n"
+    "  la gp, __global_pointer$\n"
+    ".option pop\n"
+    "  j init_main\n");
+
+void init_main(void) {
   static struct utsname u;
   syscall3(SYS_uname, (long)&u, 0, 0);
   say("kvm-nested: init up (");
