@@ -211,7 +211,7 @@ function differing(a: State, b: State): Map<string, string> {
 }
 
 describe('the hand-off to an S-mode kernel', { skip: needOpenSbi }, () => {
-  for (const profile of ['rva22', 'rva22h', 'rv64gc'] as const) {
+  for (const profile of ['rva22', 'rv64gc'] as const) {
     it(`is OpenSBI fw_dynamic's, but for the documented differences (--cpu ${profile})`, async () => {
       const hosted = await handOff({ kind: 'hosted' }, profile);
       const opensbi = await handOff({ kind: 'file', name: 'fw_dynamic.bin', bytes: readFileSync(FW_DYNAMIC) }, profile);

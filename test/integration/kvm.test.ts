@@ -4,8 +4,8 @@
 // timer interrupts and pokes kvmhost's MMIO device, and (2) the same Linux Image,
 // nested, to its init's first line. /init runs kvmhost when the kernel command line
 // says cellvisor.kvm=bare or cellvisor.kvm=linux (guests/linux/rootfs/init); for the
-// nested Linux the Image is on the virtio disk. The same runs on QEMU (-cpu rv64,h=true)
-// are the reference.
+// nested Linux the Image is on the virtio disk. cellvisor runs them on its default
+// profile, which has H. The same runs on QEMU (-cpu rv64,h=true) are the reference.
 //
 // Needs build/guests/linux/Image and initramfs.cpio.gz (guests/linux/build-all.sh).
 
@@ -20,9 +20,11 @@ const LINUX = join(ROOT, 'build', 'guests', 'linux');
 const IMAGE = join(LINUX, 'Image');
 const INITRD = join(LINUX, 'initramfs.cpio.gz');
 const QEMU = 'qemu-system-riscv64';
+const FW_DYNAMIC = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';
 
 const needLinux: string | false = needHart
   || (existsSync(IMAGE) && existsSync(INITRD) ? false : 'build/guests/linux/Image not built (run guests/linux/build-all.sh)');
+const needOpenSbi: string | false = needLinux || (existsSync(FW_DYNAMIC) ? false : `${FW_DYNAMIC} not installed (Debian package opensbi)`);
 const needQemu: string | false = needLinux
   || (spawnSync(QEMU, ['--version']).status === 0 ? false : `${QEMU} not installed (Debian package qemu-system-misc)`);
 
@@ -45,9 +47,10 @@ interface Run {
   readonly err: string;
 }
 
-function cellvisor(mode: Mode): Run {
+/** `cellvisor machine` on the default profile (which has H), with the hosted firmware unless `bios` says otherwise. */
+function cellvisor(mode: Mode, bios: string[] = []): Run {
   const args = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'machine', '--max-insns', MAX_INSNS, '--input', '/dev/null',
-    '--cpu', 'rva22h', '-m', '256M', '--kernel', IMAGE, '--initrd', INITRD, '--append', `console=ttyS0 cellvisor.kvm=${mode}`];
+    ...bios, '-m', '256M', '--kernel', IMAGE, '--initrd', INITRD, '--append', `console=ttyS0 cellvisor.kvm=${mode}`];
   if (mode === 'linux') args.push('--drive', `${imageDisk()},ro`);
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 900_000, maxBuffer: 64 << 20 });
   return { status: r.status, out: r.stdout.replace(/\r+\n/g, '\n'), err: r.stderr };
@@ -111,6 +114,13 @@ describe('KVM on the H extension', { skip: needLinux }, () => {
 
   it('runs the same Linux Image nested on cellvisor, to its init\'s first line', () => {
     assertNested(cellvisor('linux'));
+  });
+
+  it('runs the bare-metal guest on cellvisor under OpenSBI fw_dynamic.bin, which delegates the guests\' traps itself', { skip: needOpenSbi }, () => {
+    const run = cellvisor('bare', ['--bios', FW_DYNAMIC]);
+    assert.match(run.out, /^OpenSBI v\d+\.\d+/m, tail(run));
+    assertKvmUp(run, /kvm \[\d+\]: using Sv48x4 G-stage page table format/);
+    assertBare(run);
   });
 
   it('runs the bare-metal guest on QEMU -cpu rv64,h=true, the reference', { skip: needQemu }, () => {
