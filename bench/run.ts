@@ -6,7 +6,8 @@
 //
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
-//   npm run bench -- --only bench     one workload (bench, bench-sv39, linux, kernel)
+//   npm run bench -- --only bench     one workload (bench, bench-sv39, linux, kvm-bare, kvm-linux,
+//                                     kernel)
 //   npm run bench -- --no-write       leave docs/bench.md alone
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
@@ -23,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { boot, planBoot, type NamedFile } from '../src/firmware/boot.js';
 import { Machine } from '../src/machine/machine.js';
 import { describeOutcome, type RunOutcome } from '../src/machine/outcome.js';
+import { MemoryBlockBackend } from '../src/machine/devices/block-backend.js';
 import { VirtBoard } from '../src/machine/virt.js';
 import type { CpuProfile } from '../src/hart/profile.js';
 
@@ -40,6 +42,14 @@ const LINUX_DIR = 'build/guests/linux';
 const LINUX_APPEND = 'console=ttyS0 cellvisor.autopoweroff';
 /** What the Linux guest prints on reaching userland (guests/linux/rootfs/init), and the kernel at power-off. */
 const LINUX_MARKERS = ['cellvisor-guest: userland up', 'reboot: Power down'];
+/** What the KVM rows must print besides (guests/linux/progs/kvmhost.c, kvm/bare.c, kvm/nested-init.c). */
+const KVM_MARKERS: Readonly<Record<string, readonly string[]>> = {
+  // Both cellvisor's default profile and QEMU 7.2's default CPU have H: the host boot initialises KVM.
+  linux: ['kvm [1]: hypervisor extension available'],
+  'kvm-bare': ['bare: 10 timer interrupts', 'bare: mmio wrote 0x0123456789abcdef, read 0xefcdab8967452301',
+    'cellvisor-guest: kvmhost exited with status 0'],
+  'kvm-linux': ['kvm-nested: init up (Linux 6.1.', 'cellvisor-guest: kvmhost exited with status 0'],
+};
 
 interface ElfWorkload {
   readonly kind: 'elf';
@@ -61,6 +71,12 @@ interface LinuxWorkload {
   readonly what: string;
   /** cellvisor's wall time should be at most this many times QEMU's. */
   readonly targetRatio: number;
+  /** The kernel command line; default LINUX_APPEND. */
+  readonly append?: string;
+  /** QEMU with -cpu rv64,h=true (cellvisor's default profile has H anyway). */
+  readonly hypervisor?: boolean;
+  /** The Image itself as a read-only virtio disk (kvmhost reads the nested kernel from /dev/vda). */
+  readonly imageDisk?: boolean;
 }
 
 type Workload = ElfWorkload | LinuxWorkload;
@@ -80,6 +96,16 @@ const WORKLOADS: readonly Workload[] = [
   {
     kind: 'linux', name: 'linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
     what: 'Linux 6.1 boot to power-off', targetRatio: 8,
+  },
+  {
+    kind: 'linux', name: 'kvm-bare', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: 'Linux boot, then KVM runs the bare-metal guest', targetRatio: 8, hypervisor: true,
+    append: 'console=ttyS0 cellvisor.kvm=bare',
+  },
+  {
+    kind: 'linux', name: 'kvm-linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: 'Linux boot, then KVM boots the same Image nested to its init', targetRatio: 8, hypervisor: true,
+    append: 'console=ttyS0 cellvisor.kvm=linux', imageDisk: true,
   },
 ];
 
@@ -133,14 +159,15 @@ async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: 
  * does it (128 MiB, hosted SBI firmware, default CPU profile), without console input:
  * the guest powers itself off (cellvisor.autopoweroff). Timed from creating the board.
  */
-async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
+async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const warnings: string[] = [];
   const started = performance.now();
   const board = await VirtBoard.create(hart, {
     ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line),
+    drive: w.imageDisk ? new MemoryBlockBackend(imageDisk(kernel.bytes), true) : undefined,
   });
-  const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: LINUX_APPEND }, RAM_SIZE,
+  const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: w.append ?? LINUX_APPEND }, RAM_SIZE,
     (chosen) => board.deviceTree(chosen));
   boot(board, plan);
   const outcome = board.machine.run({ maxInsns: LINUX_MAX_INSNS });
@@ -153,9 +180,17 @@ async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, in
 const qemuElfArgs = (elf: string, cpu?: string): string[] =>
   ['-M', 'spike', ...(cpu ? ['-cpu', cpu] : []), '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
 
-const qemuLinuxArgs = (w: LinuxWorkload): string[] => [
-  '-M', 'virt', '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
-  '-kernel', join(ROOT, w.image), '-initrd', join(ROOT, w.initrd), '-append', LINUX_APPEND,
+/** The Image padded to whole sectors: the disk of the kvm-linux row. */
+function imageDisk(image: Uint8Array): Uint8Array {
+  const disk = new Uint8Array(Math.ceil(image.length / 512) * 512);
+  disk.set(image);
+  return disk;
+}
+
+const qemuLinuxArgs = (w: LinuxWorkload, disk: string | undefined): string[] => [
+  '-M', 'virt', ...(w.hypervisor ? ['-cpu', 'rv64,h=true'] : []), '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
+  '-kernel', join(ROOT, w.image), '-initrd', join(ROOT, w.initrd), '-append', w.append ?? LINUX_APPEND,
+  ...(disk ? ['-drive', `file=${disk},format=raw,if=none,id=image,readonly=on`, '-device', 'virtio-blk-device,drive=image'] : []),
 ];
 
 // QEMU's console goes to a file, not a pipe: Node's pipes are Unix sockets, and QEMU
@@ -314,6 +349,19 @@ ${table(rows)}
   boots, \`/init\` mounts the kernel file systems, prints \`cellvisor-guest: userland up\`
   and, asked to by \`cellvisor.autopoweroff\`, powers off at once (\`poweroff -f\`, SBI
   SRST). Both sides printed that banner and the kernel's \`reboot: Power down\`.
+- **KVM** (\`kvm-bare\`, \`kvm-linux\`): the same Image and initramfs, with H (cellvisor's default
+  profile; QEMU \`-cpu rv64,h=true\`, which its default CPU has too, so the \`linux\` row's
+  kernel initialises KVM on both sides), and \`cellvisor.kvm=bare\` or \`cellvisor.kvm=linux\`
+  on the command line: \`/init\` runs \`kvmhost\` (guests/linux/progs/kvmhost.c), a small
+  KVM host program on \`/dev/kvm\`, and powers off when it is done. \`kvm-bare\`: the
+  bare-metal guest (guests/linux/kvm/bare.c) prints through the SBI console, takes ten 10 ms
+  timer interrupts and round-trips a value through kvmhost's MMIO device. \`kvm-linux\`: the
+  Image, read by kvmhost from the virtio disk (the Image itself, \`-drive ...,readonly=on\`
+  for QEMU), boots nested in 64 MiB with \`console=hvc0 earlycon=sbi\` (every console
+  character an SBI exit to kvmhost) to its \`/init\`'s first line, \`kvm-nested: init up\`,
+  and powers off. Both sides printed those lines. The nested part is the difference to the
+  \`linux\` row: its instructions (VS and VU-mode included; the hart counts them all) and
+  its time.
 - **Instructions retired** is cellvisor's instret at the guest's HTIF exit; QEMU runs the
   same program, so the same count is used for its MIPS. For Linux it is the count from the
   kernel's first instruction to the power-off; cellvisor's hosted firmware (M-mode, in
@@ -378,10 +426,16 @@ function runner(workload: Workload): Runner | string {
   }
   const files = linuxFiles(workload);
   if (typeof files === 'string') return files;
+  let disk: string | undefined;
+  if (workload.imageDisk) {
+    disk = join(mkdtempSync(join(tmpdir(), 'cellvisor-bench-disk-')), 'image.img');
+    writeFileSync(disk, imageDisk(files.kernel.bytes));
+  }
+  const markers = KVM_MARKERS[workload.name] ?? [];
   return {
-    cellvisor: (hart) => runCellvisorLinux(hart, files.kernel, files.initrd),
-    qemuArgs: qemuLinuxArgs(workload),
-    check: missingMarkers,
+    cellvisor: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd),
+    qemuArgs: qemuLinuxArgs(workload, disk),
+    check: (output) => [...missingMarkers(output), ...markers.filter((m) => !output.includes(m)).map((m) => `printed no '${m}'`)],
   };
 }
 

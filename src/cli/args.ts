@@ -98,8 +98,8 @@ export function parseCpu(flag: string, text: string): CpuProfile {
 }
 
 export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
-                  rv64gc is the plain 2019 baseline, rva22 adds RVA22S64, Sstc, Zicond,
-                  rva22h adds the H extension (work in progress)`;
+                  rv64gc is the plain 2019 baseline; rva22 adds RVA22S64, Sstc, Zicond
+                  and the H extension (hypervisor: KVM runs); rva22h is the same as rva22`;
 
 /** Where the guest's RTC starts (`--rtc`): the host's clock, the board's fixed date, or a given date. */
 export type RtcBase =

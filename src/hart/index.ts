@@ -148,6 +148,8 @@ export class Hart {
       throw new HartModuleError('hart.wasm memory is smaller than the RAM it was asked to allocate');
     }
     const hart = new Hart(raw, ramBase, ramSize);
+    // The module starts as the full profile without H; the table says what the default is.
+    hart.setProfile(DEFAULT_PROFILE);
     hart.reset(BigInt(ramBase));
     return hart;
   }

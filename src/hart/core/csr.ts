@@ -331,7 +331,8 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_FRM: if (checkPriv && !fsOn()) break; return frm;
     case CSR_FCSR: if (checkPriv && !fsOn()) break; return (<u64>frm << 5) | fflags;
     case CSR_CYCLE: if (checkPriv && !counterAllowed(n)) break; return mcycle();
-    case CSR_TIME: if (checkPriv && !counterAllowed(n)) break; return mtime();
+    // In V mode time reads as guest time (8.2.5): what vstimecmp counts and KVM's guests set timers by.
+    case CSR_TIME: if (checkPriv && !counterAllowed(n)) break; return virt ? mtime() + htimedelta : mtime();
     case CSR_INSTRET: if (checkPriv && !counterAllowed(n)) break; return minstret();
     case CSR_SSTATUS: return readStatus() & SSTATUS_MASK;
     case CSR_SIE: return mie & mideleg & ~H_INTERRUPTS;
