@@ -30,6 +30,7 @@ import { Tcb } from './objects/tcb.js';
 import { PowerControl, Timer } from './objects/timer.js';
 import { VSpace } from './objects/vspace.js';
 import { nsToCycles, CYCLES_PER_TICK } from './cost-model.js';
+import { bootVm, setUpHypervisor, VmBootError } from './vm/boot.js';
 
 /** A periodic cell's ELF may define this uint64_t: boot sets it to the admission bound. */
 export const RESPONSE_BOUND_SYMBOL = 'cv_response_bound_ns';
@@ -57,11 +58,21 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
   setUpHart(kernel, usePbmt);
   kernel.readClock();
 
-  // The idle loop: wfi; j .-4 — run in S-mode, untranslated.
+  // The idle loop: wfi; j .-4 — run in S-mode, untranslated. After it, the `mret` with
+  // which the kernel enters and leaves V-mode.
   const idle = frames.allocate(1, 'the idle loop');
   hart.writeU32(idle, 0x10500073);
   hart.writeU32(idle + 4, 0xffdff06f);
+  hart.writeU32(idle + 8, 0x30200073);
   kernel.idlePc = BigInt(idle);
+  kernel.mretPc = BigInt(idle + 8);
+  const vms = image.vms ?? [];
+  if (vms.length > 0) {
+    if (!PROFILES[hart.profile].hypervisor) {
+      throw new BootError(`virtual machines need a hart with the H extension; the board's is '${hart.profile}' (use rva22h)`);
+    }
+    setUpHypervisor(kernel, usePbmt);
+  }
 
   const regionAddr = new Map<string, { paddr: number; size: number; device: boolean }>();
   for (const r of image.regions) {
@@ -112,9 +123,24 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
     }
   });
 
+  vms.forEach((ivm, index) => {
+    let vm;
+    try {
+      vm = bootVm(kernel, frames, ivm, index, kernel.consoleInput);
+    } catch (e) {
+      if (e instanceof VmBootError) throw new BootError(e.message);
+      throw e;
+    }
+    kernel.vms.push(vm);
+  });
+
   for (const cell of kernel.cells) {
     cell.tcb.state = 'blocked-send';
     kernel.wake(cell.tcb);
+  }
+  for (const vm of kernel.vms) {
+    vm.tcb.state = 'blocked-send';
+    kernel.wake(vm.tcb);
   }
 }
 
@@ -129,6 +155,7 @@ function setUpHart(kernel: Kernel, usePbmt: boolean): void {
   const counters = BigInt(COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
   hart.writeCsr('mcounteren', counters);
   hart.writeCsr('scounteren', counters);
+  kernel.hostScounteren = counters;
   if (usePbmt) hart.writeCsr('menvcfg', BigInt(MENVCFG_PBMTE));
   // PMP: one entry over all of memory; isolation comes from the page tables.
   hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);

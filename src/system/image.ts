@@ -2,7 +2,7 @@
 // same cells, regions and channels, with the admission test's bounds attached. The
 // kernel builds every object, capability and page table from it; `cellvisor inspect`
 // shows the result.
-import type { KernelImage, ImageCell } from '../kernel/image.js';
+import type { KernelImage, ImageCell, ImageVm } from '../kernel/image.js';
 import { responseBound, type Admission } from './admission.js';
 import type { LocatedError, Perms, SystemDescription } from './description.js';
 
@@ -25,7 +25,27 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
     irqs: c.irqs.map((i) => ({ source: i.source, id: i.id })),
     responseBoundNs: admission ? responseBound(admission, c.name) : undefined,
   }));
+  const vms = system.vms.map((vm): ImageVm => ({
+    name: vm.name,
+    kernel: { name: vm.kernel.path, bytes: vm.kernel.bytes },
+    initrd: vm.initrd ? { name: vm.initrd.path, bytes: vm.initrd.bytes } : undefined,
+    bootargs: vm.bootargs,
+    memory: vm.memory,
+    priority: vm.priority,
+    budgetNs: vm.schedulingContext?.budgetNs,
+    periodNs: vm.schedulingContext?.periodNs,
+    onFault: vm.onFault,
+    poweroff: vm.poweroff,
+    devices: vm.devices.map((d) => {
+      switch (d.type) {
+        case 'console': return { type: 'console' as const };
+        case 'block': return { type: 'block' as const, file: { name: d.file.path, bytes: d.file.bytes }, readonly: d.readonly };
+        default: return { type: 'net' as const, link: d.link, mac: d.mac };
+      }
+    }),
+  }));
   return {
+    vms,
     regions: system.regions.map((r) => ({ name: r.name, size: r.size, physAddr: r.device?.physAddr })),
     cells,
     channels: system.channels.map((ch) => ({
@@ -38,14 +58,18 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
 }
 
 /**
- * Why the kernel cannot boot this description yet, if it cannot: virtual machines need
- * the hart's H extension (issue 14). `cellvisor run` and `inspect` stop on it.
+ * Why the kernel cannot boot this description yet, if it cannot: the parts of a VM that
+ * are checked but not built yet (networking, shared memory and channels into a VM).
+ * `cellvisor run` and `inspect` stop on the first, in the description's words.
  */
 export function unsupportedByKernel(system: SystemDescription): LocatedError | undefined {
-  const [vm] = system.vms;
-  if (!vm) return undefined;
-  return {
-    pos: vm.pos,
-    message: 'virtual machines need the hypervisor extension, which the board does not have yet (issue 14); accepted today: cells',
-  };
+  for (const vm of system.vms) {
+    const net = vm.devices.find((d) => d.type === 'net');
+    if (net) return { pos: net.pos, message: `VM '${vm.name}': net devices are not supported by the kernel yet; accepted today: console and block devices` };
+    const [map] = vm.maps;
+    if (map) return { pos: map.pos, message: `VM '${vm.name}': maps into a VM are not supported by the kernel yet; accepted today: a VM without maps` };
+  }
+  const [channel] = system.vmChannels;
+  if (channel) return { pos: channel.pos, message: 'channels with a VM end are not supported by the kernel yet; accepted today: channels between cells' };
+  return undefined;
 }
