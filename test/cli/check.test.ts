@@ -141,13 +141,13 @@ describe('descriptions with VMs', () => {
   });
 
   for (const command of ['run', 'inspect']) {
-    it(`cellvisor ${command} stops with one line and status 2: the board has no H extension yet`, () => {
+    it(`cellvisor ${command} stops with one line and status 2 at what the kernel cannot build yet (a net device)`, () => {
       const dir = project(`vms-${command}`, fixture('good/vms.yaml'), vmFiles);
       const r = cellvisor(dir, command, 'system.yaml');
       assert.equal(r.status, 2);
       assert.equal(r.stdout, '');
-      // At the first VM (line 20, column 5 of the fixture).
-      assert.equal(r.stderr, 'cellvisor: system.yaml:20:5: virtual machines need the hypervisor extension, which the board does not have yet (issue 14); accepted today: cells\n');
+      // At the first VM's net device (line 34, column 9 of the fixture).
+      assert.equal(r.stderr, "cellvisor: system.yaml:34:9: VM 'linux': net devices are not supported by the kernel yet; accepted today: console and block devices\n");
     });
   }
 

@@ -1,0 +1,141 @@
+// Virtual machines under the kernel, through `cellvisor run` as a user runs them: Linux
+// 6.1 (build/guests/linux) boots in VS-mode to a shell on the SBI console (hvc0), runs
+// commands typed from a script, and powers off; beside it a periodic cell keeps its
+// output coming; a VM's own shutdown ends the run only with `poweroff: true`.
+//
+// Needs build/guests/linux/Image and initramfs.cpio.gz (guests/linux/build-all.sh).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { cellElf, CELL_BUILD, needCells } from '../helpers/cells.js';
+import { ROOT } from '../helpers/tools.js';
+
+const LINUX = join(ROOT, 'build', 'guests', 'linux');
+const IMAGE = join(LINUX, 'Image');
+const INITRD = join(LINUX, 'initramfs.cpio.gz');
+const PROMPT = 'root@cellvisor-guest:/# ';
+const need: string | false = needCells || (existsSync(IMAGE) && existsSync(INITRD) ? false : 'build/guests/linux not built (guests/linux/build-all.sh)');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cellvisor(args: string[], input: string[] = []): Run {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: ROOT, encoding: 'utf8', timeout: 600_000, input: input.map((l) => `${l}\n`).join(''), maxBuffer: 64 << 20,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A description in a scratch directory. */
+function description(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cellvisor-vm-'));
+  const path = join(dir, 'system.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+function linuxVm(extra: { bootargs?: string; poweroff?: boolean; priority?: number; more?: string } = {}): string {
+  return [
+    '  - name: linux',
+    `    kernel: ${IMAGE}`,
+    `    initrd: ${INITRD}`,
+    `    bootargs: ${extra.bootargs ?? 'console=hvc0 earlycon=sbi'}`,
+    '    memory: 128MiB',
+    `    priority: ${extra.priority ?? 50}`,
+    `    poweroff: ${extra.poweroff ?? true}`,
+    extra.more ?? '',
+  ].join('\n');
+}
+
+/** The output of `command` typed at the prompt, up to the next prompt. */
+function outputOf(run: Run, command: string): string {
+  const start = run.stdout.indexOf(`${PROMPT}${command}\r\n`);
+  assert.ok(start >= 0, `no '${command}' at a prompt; output ends:\n${run.stdout.slice(-3000)}\n${run.stderr}`);
+  const from = start + PROMPT.length + command.length + 2;
+  const end = run.stdout.indexOf(PROMPT, from);
+  return run.stdout.slice(from, end < 0 ? undefined : end).replaceAll('\r\n', '\n');
+}
+
+describe('virtual machines', { skip: need }, () => {
+  it('boots Linux in a VM to a shell on hvc0, runs scripted commands and powers off (status 0)', () => {
+    const path = description(`vms:\n${linuxVm()}\n`);
+    const run = cellvisor(['run', path, '--console', 'linux', '--input', '-', '--max-time', '60s'], [
+      'uname -a',
+      'cat /proc/cpuinfo',
+      'echo $((6 * 7)) > /tmp/x; cat /tmp/x',
+      'poweroff',
+    ]);
+    assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-3000)}`);
+    // The attached console is unprefixed.
+    assert.doesNotMatch(run.stdout, /^linux\| /m);
+    assert.match(outputOf(run, 'uname -a'), /^Linux cellvisor-guest 6\.1\.\d+ .* riscv64 GNU\/Linux\n$/);
+    const cpuinfo = outputOf(run, 'cat /proc/cpuinfo');
+    // The guest is told the ISA without H (no nested virtualisation), with Sstc for its timer.
+    assert.match(cpuinfo, /^isa\t+: rv64imafdc_/m);
+    assert.doesNotMatch(cpuinfo, /^isa\t+: rv64[a-z]*h/m);
+    assert.match(cpuinfo, /sstc/);
+    assert.equal(outputOf(run, 'echo $((6 * 7)) > /tmp/x; cat /tmp/x'), '42\n');
+    assert.match(run.stdout, /reboot: Power down/);
+    assert.equal(run.stderr, '');
+  });
+
+  it('runs a periodic cell beside the VM: its output keeps coming while Linux boots; the VM\'s poweroff ends the run', async () => {
+    await cellElf('ticker');
+    const path = description([
+      'cells:',
+      '  - name: ticker',
+      `    elf: ${join(CELL_BUILD, 'ticker.elf')}`,
+      '    priority: 100',
+      '    budget: 1ms',
+      '    period: 10ms',
+      'vms:',
+      linuxVm({ bootargs: 'console=hvc0 cellvisor.autopoweroff' }),
+      '',
+    ].join('\n'));
+    const run = cellvisor(['run', path, '--max-time', '60s']);
+    assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-3000)}`);
+    const lines = run.stdout.split('\n');
+    const ticks = lines.filter((l) => l.startsWith('ticker| tick '));
+    const linux = lines.filter((l) => l.startsWith('linux| '));
+    assert.ok(linux.some((l) => l.includes('cellvisor-guest: autopoweroff')), run.stdout.slice(-3000));
+    // Every 100 ms of virtual time, on time, from the start until Linux powered off.
+    const up = lines.findIndex((l) => l.includes('Run /init as init process'));
+    assert.ok(ticks.length >= 5, `${ticks.length} ticks`);
+    assert.ok(lines.slice(0, up).some((l) => l.startsWith('ticker| tick ')), 'ticks while Linux boots');
+    ticks.forEach((l, i) => {
+      const m = /^ticker\| tick (\d+) at (\d+) ms$/.exec(l);
+      assert.ok(m, l);
+      assert.equal(Number(m[1]), i + 1);
+      // Released every 10 ms: the 10th release of each group within a period of its time.
+      const ms = Number(m[2]);
+      assert.ok(ms >= 100 * (i + 1) && ms < 100 * (i + 1) + 10, l);
+    });
+  });
+
+  it('a VM without poweroff: true powers off alone; the cell beside it runs on to --max-time', async () => {
+    await cellElf('ticker');
+    const path = description([
+      'cells:',
+      '  - name: ticker',
+      `    elf: ${join(CELL_BUILD, 'ticker.elf')}`,
+      '    priority: 100',
+      '    budget: 1ms',
+      '    period: 10ms',
+      'vms:',
+      linuxVm({ bootargs: 'console=hvc0 cellvisor.autopoweroff', poweroff: false }),
+      '',
+    ].join('\n'));
+    const run = cellvisor(['run', path, '--max-time', '4s']);
+    assert.equal(run.status, 4, `status; stderr:\n${run.stderr}`);
+    assert.match(run.stderr, /^cellvisor: VM 'linux' powered off$/m);
+    assert.match(run.stdout, /^linux\| cellvisor-guest: autopoweroff$/m);
+    const last = run.stdout.split('\n').filter((l) => l.startsWith('ticker| tick ')).at(-1);
+    assert.match(last ?? '', /^ticker\| tick (39|40) at /);
+  });
+});
