@@ -49,6 +49,8 @@ export interface KernelHost {
 }
 
 const MPP = BigInt(MSTATUS_MPP);
+/** A VM restarted after a crash runs again after this pause (100 ms of virtual time). */
+export const VM_RESTART_DELAY_TICKS = 1_000_000n;
 const MPV = BigInt(MSTATUS_MPV);
 
 export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
@@ -155,6 +157,29 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     } else {
       this.fault(prev, trap.cause, trap.epc, trap.tval);
     }
+    this.#expireTimers(now);
+    if (this.#outcome) return this.#outcome;
+    this.#exit(prev);
+    return undefined;
+  }
+
+  /**
+   * A guest whose trap handler traps again at once, with no instruction retired: it can
+   * never make progress, so it has crashed (stopped or restarted per on_fault). Anywhere
+   * else it is the kernel's bug and ends the run.
+   */
+  handleTrapLoop(trap: TrapInfo): RunOutcome | undefined {
+    const prev = this.current;
+    if (!prev?.vm) {
+      return { kind: 'trap-loop', pc: trap.epc, cause: trap.cause, tval: trap.tval, mtvec: this.hart.readCsr('mtvec') };
+    }
+    this.counters.entries++;
+    this.#save(prev);
+    const now = this.hart.mtime;
+    this.#now = now;
+    this.#account(now);
+    this.charge(COST.trap);
+    this.crash(prev.vm, `a trap loop: ${causeName(trap.cause)} at pc 0x${trap.epc.toString(16)} traps again at its handler`, trap);
     this.#expireTimers(now);
     if (this.#outcome) return this.#outcome;
     this.#exit(prev);
@@ -348,7 +373,7 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
   quietAt(now: bigint): boolean {
     if (this.#outcome) return false;
     for (const timer of this.timers) if (timer.deadline !== undefined && timer.deadline <= now) return false;
-    for (const vm of this.vms) if (vm.tcb.state === 'blocked-wfi' && vm.vcpu.wakeable(now)) return false;
+    for (const vm of this.vms) if (vm.tcb.state === 'blocked-wfi' && this.#vmWakes(vm, now)) return false;
     for (const t of this.sched.throttled) {
       const r = t.sc?.nextRelease();
       if (r !== undefined && r <= now) return false;
@@ -385,7 +410,7 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     }
     for (const vm of this.vms) {
       if (vm.tcb.state !== 'blocked-wfi') continue;
-      const d = vm.vcpu.timerDeadline();
+      const d = vm.resumeAt ?? vm.vcpu.timerDeadline();
       if (d !== undefined && d < deadline) deadline = d;
     }
     // The time limit only matters while something could still run: when nothing can,
@@ -400,7 +425,10 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
 
   #expireTimers(now: bigint): void {
     for (const vm of this.vms) {
-      if (vm.tcb.state === 'blocked-wfi' && vm.vcpu.wakeable(now)) this.wake(vm.tcb);
+      if (vm.tcb.state === 'blocked-wfi' && this.#vmWakes(vm, now)) {
+        vm.resumeAt = undefined;
+        this.wake(vm.tcb);
+      }
     }
     for (const timer of this.timers) {
       if (timer.deadline === undefined || timer.deadline > now) continue;
@@ -560,13 +588,18 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     now: () => this.hart.mtime,
     externalInterrupt: (vm, level) => {
       vm.vcpu.setExternal(level);
-      if (level && vm.tcb.state === 'blocked-wfi' && vm.vcpu.wakeable(this.now())) this.wake(vm.tcb);
+      if (level && vm.tcb.state === 'blocked-wfi' && vm.resumeAt === undefined && vm.vcpu.wakeable(this.now())) this.wake(vm.tcb);
     },
     panicked: (vm, event) => {
       vm.panicEvent = event;
     },
     log: (line) => this.host.log(line),
     };
+  }
+
+  /** A sleeping vCPU's wake-up is due: its restart pause is over, or (in WFI) an interrupt is pending. */
+  #vmWakes(vm: VirtualMachine, now: bigint): boolean {
+    return vm.resumeAt !== undefined ? vm.resumeAt <= now : vm.vcpu.wakeable(now);
   }
 
   sleep(vm: VirtualMachine): void {
@@ -622,8 +655,13 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
       for (const line of vm.console.recent) this.host.log(`  | ${line}`);
     }
     vm.panicEvent = 0;
-    if (vm.image.onFault === 'restart') this.reboot(vm);
-    else {
+    if (vm.image.onFault === 'restart') {
+      // It boots again after a pause, so a guest that crashes at once cannot flood the
+      // log or spend the hart on boots.
+      this.reboot(vm);
+      this.block(vm.tcb, 'blocked-wfi');
+      vm.resumeAt = this.now() + VM_RESTART_DELAY_TICKS;
+    } else {
       this.#stopVcpu(vm);
       vm.state = 'stopped';
     }
@@ -678,6 +716,7 @@ export function describeFault(cell: Cell, cause: bigint, pc: bigint, tval: bigin
 function describeVm(vm: VirtualMachine): string {
   if (vm.state === 'off') return 'VM powered off';
   if (vm.state === 'stopped') return 'VM stopped after a crash';
+  if (vm.resumeAt !== undefined) return 'VM restarts after a crash';
   return vm.tcb.state === 'blocked-wfi' ? 'VM waits for an interrupt (WFI) with none armed' : 'VM is ready';
 }
 

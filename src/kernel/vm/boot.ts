@@ -91,7 +91,13 @@ export function bootVm(kernel: Kernel, frames: FrameAllocator, image: ImageVm, i
   try {
     vm.boot();
   } catch (e) {
-    if (e instanceof LayoutError) throw new VmBootError(`VM '${image.name}': ${e.subject}: ${e.message}`);
+    if (e instanceof LayoutError) {
+      // The boot layout speaks of the board's -m option; a VM's RAM is its `memory`.
+      const message = e.subject === '-m'
+        ? `${e.message.replace(/; give more memory with -m$/, '').replace(/of RAM/, 'of guest memory')}; accepted: more memory for the VM`
+        : `${e.subject}: ${e.message}`;
+      throw new VmBootError(`VM '${image.name}': ${message}`);
+    }
     throw e;
   }
   return vm;

@@ -73,6 +73,8 @@ export class VirtualMachine {
   };
   /** running; stopped after a fault; off after its own shutdown. */
   state: VmState = 'running';
+  /** After a crash with on_fault: restart, the vCPU runs again at this mtime. */
+  resumeAt: bigint | undefined;
   /** pvpanic events the guest reported during this exit (the kernel acts on them after it). */
   panicEvent = 0;
   /** The emulated devices at their guest physical addresses. */
