@@ -85,6 +85,27 @@ describe('virtual machines', { skip: need }, () => {
     assert.equal(run.stderr, '');
   });
 
+  it('gives the VM its virtio devices: a console (hvc1, to the same place as hvc0) and a read-only disk from a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cellvisor-vm-disk-'));
+    const disk = new Uint8Array(64 * 1024);
+    disk.set(new TextEncoder().encode('cellvisor-disk-image-ok'), 4096);
+    writeFileSync(join(dir, 'disk.img'), disk);
+    const path = join(dir, 'system.yaml');
+    writeFileSync(path, `vms:\n${linuxVm({ more: '    devices:\n      - { type: console }\n      - { type: block, file: disk.img, readonly: true }' })}\n`);
+    const run = cellvisor(['run', path, '--console', 'linux', '--input', '-', '--max-time', '60s'], [
+      'echo through-virtio-console > /dev/hvc1',
+      'cat /sys/block/vda/size /sys/block/vda/ro',
+      'tail -c +4097 /dev/vda | head -c 23; echo',
+      'echo x > /dev/vda || echo refused',
+      'poweroff',
+    ]);
+    assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-3000)}`);
+    assert.match(outputOf(run, 'echo through-virtio-console > /dev/hvc1'), /^through-virtio-console\n/);
+    assert.equal(outputOf(run, 'cat /sys/block/vda/size /sys/block/vda/ro'), '128\n1\n');
+    assert.equal(outputOf(run, 'tail -c +4097 /dev/vda | head -c 23; echo'), 'cellvisor-disk-image-ok\n');
+    assert.match(outputOf(run, 'echo x > /dev/vda || echo refused'), /refused\n$/);
+  });
+
   it('runs a periodic cell beside the VM: its output keeps coming while Linux boots; the VM\'s poweroff ends the run', async () => {
     await cellElf('ticker');
     const path = description([

@@ -9,8 +9,8 @@ import type { ConsoleLines } from '../../machine/console-feed.js';
 
 /** Lines kept for a fault report. */
 const RECENT_LINES = 8;
-/** Empty getchar polls with no output in between that count as "the guest waits for input". */
-export const POLLS_PER_LINE = 4;
+/** Empty getchar polls with no output in between that count as "the guest waits for input" (Linux's hvc polls about every 100 ms while idle). */
+export const POLLS_PER_LINE = 16;
 
 export interface ConsoleOutput {
   /** A whole line, without its newline. */

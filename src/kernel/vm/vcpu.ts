@@ -11,7 +11,7 @@ import {
   CSR_HVIP, CSR_SENVCFG, CSR_SCOUNTEREN,
 } from '../../hart/spec/csr.js';
 import { MIP_VSEIP, MIP_VSSIP, MIP_VSTIP } from '../../hart/causes.js';
-import { MSTATUS_SIE as SIE, MSTATUS_SPIE as SPIE, MSTATUS_SPP as SPP } from '../../hart/spec/csr.js';
+import { COUNTEREN_CY, COUNTEREN_IR, COUNTEREN_TM, MSTATUS_SIE as SIE, MSTATUS_SPIE as SPIE, MSTATUS_SPP as SPP } from '../../hart/spec/csr.js';
 
 const MSTATUS_SIE = BigInt(SIE);
 const MSTATUS_SPIE = BigInt(SPIE);
@@ -25,6 +25,7 @@ const SAVED = [
 ] as const;
 const VSIE = 1;
 const VSTIMECMP = 8;
+const SCOUNTEREN = 10;
 const HVIP = SAVED.length - 1;
 
 // vsie has the guest's (supervisor) layout: SSIE 1, STIE 5, SEIE 9; hvip the VS one: 2, 6, 10.
@@ -51,6 +52,9 @@ export class VCpu {
     this.priv = Priv.S;
     this.csrs.fill(0n);
     this.csrs[VSTIMECMP] = NEVER;
+    // As SBI firmware leaves it: U-mode may read cycle, time and instret (Linux's vDSO
+    // reads time; Linux 6.1 sets scounteren itself only with its SBI PMU driver).
+    this.csrs[SCOUNTEREN] = BigInt(COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
     if (this.loaded) this.load();
   }
 
