@@ -18,7 +18,8 @@ import {
 } from './abi/abi.js';
 import { newStats, type Cell } from './cell.js';
 import type { Kernel } from './kernel.js';
-import type { KernelImage, ImageCell } from './image.js';
+import type { KernelImage, ImageCell, ImageAnyEnd } from './image.js';
+import type { VirtualMachine } from './vm/vm.js';
 import { FrameAllocator, PAGE_SIZE } from './memory.js';
 import { CNode } from './objects/cnode.js';
 import { Endpoint } from './objects/endpoint.js';
@@ -126,13 +127,43 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
   vms.forEach((ivm, index) => {
     let vm;
     try {
-      vm = bootVm(kernel, frames, ivm, index, kernel.consoleInput);
+      vm = bootVm(kernel, frames, ivm, index, kernel.consoleInput, regionAddr);
     } catch (e) {
       if (e instanceof VmBootError) throw new BootError(e.message);
       throw e;
     }
     kernel.vms.push(vm);
   });
+
+  // Channels with a VM end: a cell notifies the VM through the VM's notification (badge:
+  // the VM's channel id, raising that uio interrupt); the VM's doorbell signals the other
+  // end's notification with the other end's id, as a cell's cv_notify would.
+  const vmNamed = (name: string): VirtualMachine => {
+    const vm = kernel.vms.find((v) => v.name === name);
+    if (!vm) throw new BootError(`no VM is named '${name}'`);
+    return vm;
+  };
+  const endOf = (e: ImageAnyEnd): { notification: Notification; id: number; name: string; cell?: Cell; vm?: VirtualMachine } => {
+    if ('vm' in e) {
+      const vm = vmNamed(e.vm);
+      return { notification: vm.notification, id: e.id, name: vm.name, vm };
+    }
+    const cell = cellNamed(e.cell);
+    return { notification: cell.notification, id: e.id, name: cell.name, cell };
+  };
+  for (const ch of image.vmChannels ?? []) {
+    const a = endOf(ch.a);
+    const b = endOf(ch.b);
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const badge = 1n << BigInt(to.id);
+      if (from.cell) {
+        from.cell.cspace.install(CV_CAP_BASE_NOTIFY + from.id, to.notification, CV_RIGHT_WRITE, badge);
+        (from.cell.channelNames as Map<number, string>).set(from.id, to.name);
+      } else {
+        from.vm!.peers.set(from.id, { notification: to.notification, badge });
+      }
+    }
+  }
 
   for (const cell of kernel.cells) {
     cell.tcb.state = 'blocked-send';

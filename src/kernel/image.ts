@@ -84,7 +84,12 @@ export interface ImageVm {
   /** The guest's own shutdown (SBI system reset) ends the whole run. */
   readonly poweroff: boolean;
   readonly devices: readonly ImageVmDevice[];
+  /** Regions mapped into guest physical memory; with `uioChannel`, shown to Linux as generic-uio. */
+  readonly maps?: readonly { readonly region: string; readonly gpa: number; readonly perms: string; readonly uioChannel?: number }[];
 }
+
+/** One end of a channel with a VM at one end at least. */
+export type ImageAnyEnd = { readonly cell: string; readonly id: number } | { readonly vm: string; readonly id: number };
 
 export interface KernelImage {
   readonly regions: readonly ImageRegion[];
@@ -92,4 +97,6 @@ export interface KernelImage {
   readonly channels: readonly ImageChannel[];
   /** Virtual machines, scheduled beside the cells (absent: none). */
   readonly vms?: readonly ImageVm[];
+  /** Channels with a VM end: notifications both ways (into a VM as its uio interrupt). */
+  readonly vmChannels?: readonly { readonly a: ImageAnyEnd; readonly b: ImageAnyEnd }[];
 }

@@ -8,7 +8,7 @@ import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
 import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName } from '../hart/causes.js';
 import {
   CSR_FCSR, CSR_SATP, CSR_MEPC, CSR_MSTATUS, CSR_MEDELEG, CSR_HGATP, CSR_VSIE, CSR_HVIP, CSR_MTVAL2, CSR_MTINST, CSR_SENVCFG, CSR_SCOUNTEREN,
-  MSTATUS_MPP, MSTATUS_MPV, MSTATUS_MPP_SHIFT,
+  MSTATUS_MPP, MSTATUS_MPV, MSTATUS_MPP_SHIFT, MSTATUS_MIE, MSTATUS_MPIE,
 } from '../hart/spec/csr.js';
 import type { MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
@@ -52,6 +52,8 @@ const MPP = BigInt(MSTATUS_MPP);
 /** A VM restarted after a crash runs again after this pause (100 ms of virtual time). */
 export const VM_RESTART_DELAY_TICKS = 1_000_000n;
 const MPV = BigInt(MSTATUS_MPV);
+const MIE = BigInt(MSTATUS_MIE);
+const MPIE = BigInt(MSTATUS_MPIE);
 
 export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
   readonly hart: Hart;
@@ -317,7 +319,9 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
 
   #mret(priv: Priv, virtual: boolean, pc: bigint): void {
     const hart = this.hart;
-    const mstatus = hart.readCsr(CSR_MSTATUS) & ~(MPP | MPV);
+    // MIE and MPIE clear: no interrupt is taken in M-mode at the trampoline (it would be
+    // an exit at the mret, not in the thread); below M they are taken whatever MIE says.
+    const mstatus = hart.readCsr(CSR_MSTATUS) & ~(MPP | MPV | MIE | MPIE);
     hart.writeCsr(CSR_MSTATUS, mstatus | (BigInt(priv) << BigInt(MSTATUS_MPP_SHIFT)) | (virtual ? MPV : 0n));
     hart.writeCsr(CSR_MEPC, pc);
     hart.priv = Priv.M;
@@ -592,6 +596,10 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     },
     panicked: (vm, event) => {
       vm.panicEvent = event;
+    },
+    doorbell: (vm, channel) => {
+      const peer = vm.peers.get(channel);
+      if (peer) signal(this, peer.notification, peer.badge, undefined);
     },
     log: (line) => this.host.log(line),
     };

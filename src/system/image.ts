@@ -2,9 +2,9 @@
 // same cells, regions and channels, with the admission test's bounds attached. The
 // kernel builds every object, capability and page table from it; `cellvisor inspect`
 // shows the result.
-import type { KernelImage, ImageCell, ImageVm } from '../kernel/image.js';
+import type { KernelImage, ImageCell, ImageVm, ImageAnyEnd } from '../kernel/image.js';
 import { responseBound, type Admission } from './admission.js';
-import type { LocatedError, Perms, SystemDescription } from './description.js';
+import type { AnyChannelEnd, LocatedError, Perms, SystemDescription } from './description.js';
 
 function perms(p: Perms): string {
   return `${p.read ? 'r' : ''}${p.write ? 'w' : ''}${p.execute ? 'x' : ''}`;
@@ -43,9 +43,12 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
         default: return { type: 'net' as const, link: d.link, mac: d.mac };
       }
     }),
+    maps: vm.maps.map((m) => ({ region: m.region.name, gpa: m.gpa, perms: perms(m.perms), uioChannel: m.uio?.channel })),
   }));
+  const end = (e: AnyChannelEnd): ImageAnyEnd => ('vm' in e ? { vm: e.vm.name, id: e.id } : { cell: e.cell.name, id: e.id });
   return {
     vms,
+    vmChannels: system.vmChannels.map((ch) => ({ a: end(ch.a), b: end(ch.b) })),
     regions: system.regions.map((r) => ({ name: r.name, size: r.size, physAddr: r.device?.physAddr })),
     cells,
     channels: system.channels.map((ch) => ({
@@ -59,17 +62,13 @@ export function kernelImage(system: SystemDescription, admission?: Admission): K
 
 /**
  * Why the kernel cannot boot this description yet, if it cannot: the parts of a VM that
- * are checked but not built yet (networking, shared memory and channels into a VM).
+ * are checked but not built yet (networking).
  * `cellvisor run` and `inspect` stop on the first, in the description's words.
  */
 export function unsupportedByKernel(system: SystemDescription): LocatedError | undefined {
   for (const vm of system.vms) {
     const net = vm.devices.find((d) => d.type === 'net');
     if (net) return { pos: net.pos, message: `VM '${vm.name}': net devices are not supported by the kernel yet; accepted today: console and block devices` };
-    const [map] = vm.maps;
-    if (map) return { pos: map.pos, message: `VM '${vm.name}': maps into a VM are not supported by the kernel yet; accepted today: a VM without maps` };
   }
-  const [channel] = system.vmChannels;
-  if (channel) return { pos: channel.pos, message: 'channels with a VM end are not supported by the kernel yet; accepted today: channels between cells' };
   return undefined;
 }

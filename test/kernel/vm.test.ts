@@ -106,6 +106,46 @@ describe('virtual machines', { skip: need }, () => {
     assert.match(outputOf(run, 'echo x > /dev/vda || echo refused'), /refused\n$/);
   });
 
+  it('connects Linux user space and a cell through a channel: a generic-uio device, 10,000 messages each verified', async () => {
+    await cellElf('pong');
+    const path = description([
+      'memory_regions:',
+      '  - { name: ring, size: 4KiB }',
+      'cells:',
+      '  - name: pong',
+      `    elf: ${join(CELL_BUILD, 'pong.elf')}`,
+      '    priority: 100',
+      '    maps:',
+      '      - { region: ring, vaddr: 0x4000000, perms: rw, setvar: ring_base }',
+      'vms:',
+      linuxVm({
+        bootargs: 'console=hvc0 uio_pdrv_genirq.of_id=generic-uio',
+        more: '    maps:\n      - { region: ring, gpa: 0x90000000, perms: rw, uio: { channel: 2 } }',
+      }),
+      'channels:',
+      '  - a: { cell: pong, id: 1 }',
+      '    b: { vm: linux, id: 2 }',
+      '',
+    ].join('\n'));
+    const run = cellvisor(['run', path, '--console', 'linux', '--input', '-', '--max-time', '120s'], [
+      'cat /sys/class/uio/uio0/name',
+      'cat /sys/class/uio/uio0/maps/*/addr',
+      'cat /sys/class/uio/uio0/maps/*/size',
+      'cvping ring 10000',
+      'poweroff',
+    ]);
+    assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-3000)}`);
+    // Named after the region; map 0 the region, map 1 the register page of channel 2.
+    assert.equal(outputOf(run, 'cat /sys/class/uio/uio0/name'), 'ring\n');
+    assert.equal(outputOf(run, 'cat /sys/class/uio/uio0/maps/*/addr'), '0x0000000090000000\n0x0000000010102000\n');
+    assert.equal(outputOf(run, 'cat /sys/class/uio/uio0/maps/*/size'), '0x0000000000001000\n0x0000000000001000\n');
+    // The cell's lines come in between, prefixed with its name.
+    const ping = outputOf(run, 'cvping ring 10000').split('\n');
+    assert.deepEqual(ping.filter((l) => !l.startsWith('pong| ')), ['cvping: 10000 messages, every reply verified', '']);
+    assert.deepEqual(ping.filter((l) => l.startsWith('pong| ')), Array.from({ length: 10 }, (_, i) => `pong| ${1000 * (i + 1)} answered`));
+    assert.match(run.stdout, /^pong\| ready$/m);
+  });
+
   it('runs a periodic cell beside the VM: its output keeps coming while Linux boots; the VM\'s poweroff ends the run', async () => {
     await cellElf('ticker');
     const path = description([

@@ -18,6 +18,7 @@ import type { ImageVm } from '../image.js';
 import type { Kernel } from '../kernel.js';
 import type { FrameAllocator } from '../memory.js';
 import { CNode } from '../objects/cnode.js';
+import { Notification } from '../objects/notification.js';
 import { SchedContext } from '../objects/sched-context.js';
 import { Tcb } from '../objects/tcb.js';
 import { VmConsole } from './console.js';
@@ -64,7 +65,10 @@ export function setUpHypervisor(kernel: Kernel, usePbmt: boolean): void {
   hart.writeCsr(CSR_HCOUNTEREN, BigInt(COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR));
 }
 
-export function bootVm(kernel: Kernel, frames: FrameAllocator, image: ImageVm, index: number, input: ConsoleLines | undefined): VirtualMachine {
+export function bootVm(
+  kernel: Kernel, frames: FrameAllocator, image: ImageVm, index: number, input: ConsoleLines | undefined,
+  regions: ReadonlyMap<string, { paddr: number; size: number; device: boolean }>,
+): VirtualMachine {
   const hart = kernel.hart;
   const ramHpa = frames.allocateAligned(image.memory / PAGE, MEGAPAGE, `the memory of VM '${image.name}'`);
   const gstage = new GStage(`VM '${image.name}'`, hart, frames, index + 1);
@@ -86,8 +90,15 @@ export function bootVm(kernel: Kernel, frames: FrameAllocator, image: ImageVm, i
     attached && host.raw ? { line: () => {}, raw: host.raw } : { line: (text) => host.output(image.name, text) },
     attached ? input : undefined,
   );
-  const vm = new VirtualMachine({ index, image, tcb, vcpu: new VCpu(hart), gstage, ramHpa, console, platform: kernel.vmPlatform });
+  const notification = new Notification(`the notification of VM '${image.name}'`);
+  const vm = new VirtualMachine({ index, image, tcb, vcpu: new VCpu(hart), gstage, ramHpa, console, platform: kernel.vmPlatform, notification });
   tcb.vm = vm;
+  for (const m of image.maps ?? []) {
+    const r = regions.get(m.region);
+    if (!r || r.device) throw new VmBootError(`VM '${image.name}' maps region '${m.region}', which is no RAM region`);
+    gstage.map({ gpa: m.gpa, hpa: r.paddr, size: r.size, perms: m.perms, what: `region '${m.region}'` });
+    if (m.uioChannel !== undefined) vm.uio.push({ channel: m.uioChannel, region: m.region, gpa: m.gpa, size: r.size });
+  }
   try {
     vm.boot();
   } catch (e) {

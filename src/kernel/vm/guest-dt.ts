@@ -14,6 +14,14 @@ import {
   PLIC_BASE, PLIC_NDEV, PLIC_SOURCES, RAM_BASE, RTC_BASE, RTC_IRQ, VIRTIO_BASE, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
 } from '../../machine/memory-map.js';
 
+/**
+ * The register page of a uio map (its map 1): the doorbell of channel c is the 32-bit
+ * word at offset 0 of UIO_DOORBELL_BASE + c * 0x1000. Its interrupt is PLIC source
+ * UIO_IRQ_BASE + c. QEMU virt has its fw_cfg here, which a VM's board does not.
+ */
+export const UIO_DOORBELL_BASE = 0x1010_0000;
+export const UIO_IRQ_BASE = 32;
+
 /** QEMU's pvpanic-mmio: one byte register; the guest writes 1 when it panics. */
 export const PVPANIC_BASE = 0x10_2000;
 export const PVPANIC_SIZE = 0x1000;

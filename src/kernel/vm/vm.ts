@@ -21,7 +21,8 @@ import type { ImageVm } from '../image.js';
 import type { Tcb } from '../objects/tcb.js';
 import { VmConsole } from './console.js';
 import type { GStage } from './gstage.js';
-import { guestDeviceTree, PVPANIC_BASE, PVPANIC_SIZE } from './guest-dt.js';
+import { guestDeviceTree, PVPANIC_BASE, PVPANIC_SIZE, UIO_DOORBELL_BASE, UIO_IRQ_BASE } from './guest-dt.js';
+import type { Notification } from '../objects/notification.js';
 import type { VCpu } from './vcpu.js';
 
 const NS_PER_TICK = 100n;
@@ -52,11 +53,23 @@ export interface VmPlatform {
   externalInterrupt(vm: VirtualMachine, level: boolean): void;
   /** The guest reported a panic through pvpanic. */
   panicked(vm: VirtualMachine, event: number): void;
+  /** The guest rang the doorbell of its channel `channel`. */
+  doorbell(vm: VirtualMachine, channel: number): void;
   /** A board warning (a virtio driver that broke its device). */
   log(line: string): void;
 }
 
 export type VmState = 'running' | 'stopped' | 'off';
+
+/** A region shown to Linux as a generic-uio device whose interrupt is channel `channel`. */
+export interface UioMap {
+  readonly channel: number;
+  readonly region: string;
+  readonly gpa: number;
+  readonly size: number;
+}
+
+const PAGE = 0x1000;
 
 export class VirtualMachine {
   readonly index: number;
@@ -82,10 +95,16 @@ export class VirtualMachine {
   plic!: Plic;
   rtc!: GoldfishRtc;
   readonly virtio: VirtioMmio[] = [];
+  readonly uio: UioMap[] = [];
+  /** Channel id → what its doorbell signals (the other end's notification and badge). */
+  readonly peers = new Map<number, { readonly notification: Notification; readonly badge: bigint }>();
+  /** What the cells (or other VMs) signal to reach this VM: bit c raises channel c's uio interrupt. */
+  readonly notification: Notification;
   readonly #platform: VmPlatform;
 
   constructor(init: {
     index: number; image: ImageVm; tcb: Tcb; vcpu: VCpu; gstage: GStage; ramHpa: number; console: VmConsole; platform: VmPlatform;
+    notification: Notification;
   }) {
     this.index = init.index;
     this.name = init.image.name;
@@ -96,6 +115,17 @@ export class VirtualMachine {
     this.ramHpa = init.ramHpa;
     this.console = init.console;
     this.#platform = init.platform;
+    this.notification = init.notification;
+    // Each signal raises the uio interrupt of every channel in the word; a channel with no
+    // uio map has nothing to raise. The PLIC keeps it pending while Linux has it disabled.
+    this.notification.signalled = (n) => {
+      const word = n.word;
+      n.word = 0n;
+      if (this.state !== 'running') return;
+      for (const u of this.uio) {
+        if ((word >> BigInt(u.channel)) & 1n) this.plic.line(UIO_IRQ_BASE + u.channel).set(true);
+      }
+    };
   }
 
   get hart(): Hart {
@@ -122,7 +152,19 @@ export class VirtualMachine {
     const plan = planBoot(
       { bios: { kind: 'hosted' }, kernel: this.image.kernel, initrd: this.image.initrd, append: this.image.bootargs },
       this.image.memory,
-      (chosen) => guestDeviceTree({ profile: this.#platform.profile, memory: this.image.memory, virtioSlots: slots, chosen }),
+      (chosen) => guestDeviceTree({
+        profile: this.#platform.profile, memory: this.image.memory, virtioSlots: slots, chosen,
+        extra: (soc, plic) => {
+          for (const u of this.uio) {
+            // generic-uio names the device after its node: /sys/class/uio/uioN/name is the region's name.
+            soc.addChild(`${u.region}@${u.gpa.toString(16)}`)
+              .string('compatible', 'generic-uio')
+              .u64('reg', u.gpa, u.size, UIO_DOORBELL_BASE + u.channel * PAGE, PAGE)
+              .u32('interrupt-parent', plic)
+              .u32('interrupts', UIO_IRQ_BASE + u.channel);
+          }
+        },
+      }),
     );
     for (const chunk of plan.kernelChunks) hart.writeBytes(this.ramAddress(chunk.addr, chunk.size)!, chunk.data);
     if (plan.initrd && this.image.initrd) hart.writeBytes(this.ramAddress(plan.initrd.start, 0)!, this.image.initrd.bytes);
@@ -149,6 +191,15 @@ export class VirtualMachine {
     this.rtc = new GoldfishRtc({ nowNs: () => epoch + platform.now() * NS_PER_TICK }, this.plic.line(RTC_IRQ));
     bus.map('rtc', RTC_BASE, RTC_SIZE, this.rtc);
     bus.map('pvpanic', PVPANIC_BASE, PVPANIC_SIZE, this.#pvpanic());
+    for (const u of this.uio) {
+      bus.map(`uio doorbell ${u.channel}`, UIO_DOORBELL_BASE + u.channel * PAGE, PAGE, {
+        read: () => 0n,
+        write: (offset) => {
+          if (offset < 4) platform.doorbell(this, u.channel);
+          return true;
+        },
+      });
+    }
     const memory = new RamGuestMemory(platform.hart.ram.subarray(this.ramHpa - platform.hart.ramBase, this.ramHpa - platform.hart.ramBase + this.image.memory), RAM_BASE);
     this.virtio.length = 0;
     this.image.devices.forEach((d, n) => {
