@@ -50,7 +50,8 @@ at --max-time.
 Exit status:
   status  a cell's cv_poweroff(status) (low 8 bits)
   0       every cell waits and none faulted without a fault handler
-  1       every cell waits and a cell faulted without a fault handler
+  1       every cell waits and a cell faulted without a fault handler (or a VM
+          crashed and was stopped)
   2       bad command line or description (the errors say where)
   3       the kernel could not run the system (see the message)
   4       --max-time was reached
@@ -164,8 +165,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         return EXIT_INSN_LIMIT;
       case 'idle':
       case 'wait': {
-        const faulted = kernel.cells.filter((c) => c.tcb.state === 'stopped');
-        io.err('cellvisor: every cell waits and nothing is left that could wake one:');
+        const faulted = [...kernel.cells.filter((c) => c.tcb.state === 'stopped'), ...kernel.vms.filter((vm) => vm.state === 'stopped')];
+        io.err(`cellvisor: every ${kernel.vms.length > 0 ? 'cell and VM' : 'cell'} waits and nothing is left that could wake one:`);
         for (const line of kernel.waitReport()) io.err(`  ${line}`);
         return faulted.length > 0 ? 1 : EXIT_OK;
       }
