@@ -29,6 +29,8 @@ import type { VirtualMachine, VmPlatform } from './vm/vm.js';
 import type { ConsoleLines } from '../machine/console-feed.js';
 import type { CpuProfile } from '../hart/profile.js';
 import type { VCpu } from './vm/vcpu.js';
+import { VirtualSwitch } from './vm/switch.js';
+import type { NetBackend } from '../machine/devices/net-backend.js';
 import { VM_MEDELEG } from './vm/boot.js';
 
 const NEVER = (1n << 64n) - 1n;
@@ -60,6 +62,9 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
   readonly board: VirtBoard;
   readonly cells: Cell[] = [];
   readonly vms: VirtualMachine[] = [];
+  /** The links between VMs' net devices, by name. */
+  readonly links = new Map<string, VirtualSwitch>();
+  readonly #netPorts = new Map<string, NetBackend>();
   readonly sched = new Scheduler();
   readonly timers: Timer[] = [];
   readonly irqs = new Map<number, IrqHandler>();
@@ -596,6 +601,20 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     },
     panicked: (vm, event) => {
       vm.panicEvent = event;
+    },
+    netPort: (vm, link) => {
+      const key = `${vm.name}\0${link}`;
+      let port = this.#netPorts.get(key);
+      if (!port) {
+        let sw = this.links.get(link);
+        if (!sw) {
+          sw = new VirtualSwitch(link);
+          this.links.set(link, sw);
+        }
+        port = sw.port(vm.name, () => vm.state === 'running');
+        this.#netPorts.set(key, port);
+      }
+      return port;
     },
     doorbell: (vm, channel) => {
       const peer = vm.peers.get(channel);

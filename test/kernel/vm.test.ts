@@ -163,6 +163,26 @@ describe('virtual machines', { skip: need }, () => {
     assert.ok(Number(report[1]) < 3007, report[0]);
   });
 
+  it('joins two VMs on a link (examples/two-linux): ping, and a 1 MiB TCP transfer with a matching SHA-256', () => {
+    // Typed ahead while a command still runs (the guest polls its console quietly in
+    // between), so the checks look for lines, not for prompts.
+    const run = cellvisor(['run', join(ROOT, 'examples/two-linux/system.yaml'), '--console', 'a', '--input', '-', '--max-time', '120s'], [
+      'ping -c 3 10.0.0.2',
+      'seq 1 200000 | head -c 1048576 > /tmp/f; sha256sum /tmp/f',
+      'nc 10.0.0.2 5000 < /tmp/f',
+      'sleep 5',
+      'poweroff',
+    ]);
+    assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-3000)}`);
+    assert.match(run.stdout, /^3 packets transmitted, 3 packets received, 0% packet loss\r?$/m);
+    const sent = /^([0-9a-f]{64}) {2}\/tmp\/f\r?$/m.exec(run.stdout);
+    assert.ok(sent, run.stdout.slice(-3000));
+    const received = /^b\| (?:.*# )?cellvisor-guest: received (\d+) bytes, sha256 ([0-9a-f]{64})$/m.exec(run.stdout);
+    assert.ok(received, run.stdout.slice(-3000));
+    assert.equal(received[1], '1048576');
+    assert.equal(received[2], sent[1]);
+  });
+
   it('runs a periodic cell beside the VM: its output keeps coming while Linux boots; the VM\'s poweroff ends the run', async () => {
     await cellElf('ticker');
     const path = description([

@@ -12,6 +12,9 @@ import { RamGuestMemory } from '../../machine/devices/guest-memory.js';
 import { Plic, PLIC_SIZE } from '../../machine/devices/plic.js';
 import { VirtioBlk } from '../../machine/devices/virtio-blk.js';
 import { VirtioConsole } from '../../machine/devices/virtio-console.js';
+import { VirtioNet } from '../../machine/devices/virtio-net.js';
+import type { NetBackend } from '../../machine/devices/net-backend.js';
+import { macFromName } from './switch.js';
 import { VIRTIO_MMIO_SIZE, VIRTIO_VENDOR_QEMU, VirtioMmio, type VirtioDevice } from '../../machine/devices/virtio-mmio.js';
 import { planBoot } from '../../machine/loader/boot-layout.js';
 import { PLIC_BASE, PLIC_SOURCES, RAM_BASE, RTC_BASE, RTC_IRQ, VIRTIO_BASE, VIRTIO_IRQ_BASE, VIRTIO_STRIDE } from '../../machine/memory-map.js';
@@ -53,6 +56,8 @@ export interface VmPlatform {
   externalInterrupt(vm: VirtualMachine, level: boolean): void;
   /** The guest reported a panic through pvpanic. */
   panicked(vm: VirtualMachine, event: number): void;
+  /** This VM's port on link `link` (the same one each time it is asked). */
+  netPort(vm: VirtualMachine, link: string): NetBackend;
   /** The guest rang the doorbell of its channel `channel`. */
   doorbell(vm: VirtualMachine, channel: number): void;
   /** A board warning (a virtio driver that broke its device). */
@@ -211,8 +216,9 @@ export class VirtualMachine {
         case 'block':
           device = new VirtioBlk(new MemoryBlockBackend(d.file.bytes, d.readonly), { serial: `${this.name}-vd${String.fromCharCode(97 + n)}` });
           break;
-        default:
-          throw new Error(`VM '${this.name}': a ${d.type} device is not supported yet`);
+        case 'net':
+          device = new VirtioNet(platform.netPort(this, d.link), { mac: d.mac ? Uint8Array.from(d.mac) : macFromName(this.name, d.link) });
+          break;
       }
       const base = VIRTIO_BASE + n * VIRTIO_STRIDE;
       const transport = new VirtioMmio(device, memory, this.plic.line(VIRTIO_IRQ_BASE + n), {
