@@ -37,6 +37,28 @@ const words = (...insns: number[]): Uint8Array => {
 
 const T0 = 5;
 const T1 = 6;
+const A0 = 10;
+const A1 = 11;
+const A2 = 12;
+const A6 = 16;
+const A7 = 17;
+const ECALL = 0x00000073;
+const GREETING = 'hello through DBCN\n';
+/** DBCN write of GREETING (guest physical, after the code), then SRST shutdown with reason `reason`. */
+const dbcnThenShutdown = (reason: number): Uint8Array => {
+  const code = [
+    lui(A7, 0x44424), addi(A7, A7, 0x34e), addi(A6, 0, 0), addi(A0, 0, GREETING.length),
+    auipc(A1, 0), addi(A1, A1, 4 * 10), addi(A2, 0, 0), ECALL,
+    lui(A7, 0x53525), addi(A7, A7, 0x354), addi(A0, 0, 0), addi(A1, 0, reason), ECALL,
+  ];
+  // The string follows the 13 instructions and a `j .`: 10 words after the auipc (the 5th).
+  const bytes = words(...code, JSELF);
+  // A raw binary is whole instructions: padded to 4 bytes.
+  const out = new Uint8Array(Math.ceil((bytes.length + GREETING.length) / 4) * 4);
+  out.set(bytes);
+  out.set(new TextEncoder().encode(GREETING), 4 * 14);
+  return out;
+};
 /** Loads from guest physical 0x40000000, which no VM has. */
 const UNMAPPED_LOAD = words(lui(T0, 0x40000), lw(T1, T0, 0x10), JSELF);
 /** stvec at an illegal instruction: the handler of the illegal instruction is one. */
@@ -78,6 +100,21 @@ function assertTicksOnTime(stdout: string, n: number): void {
     assert.ok(Number(m[2]) >= 100 * (i + 1) && Number(m[2]) < 100 * (i + 1) + 10, l);
   });
 }
+
+describe('SBI for a bare guest', { skip: needCells }, () => {
+  for (const [reason, status] of [[0, 0], [1, 1]] as const) {
+    it(`prints through DBCN and ends the run with SRST shutdown (reason ${reason}: status ${status})`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cellvisor-vm-sbi-'));
+      writeFileSync(join(dir, 'guest.bin'), dbcnThenShutdown(reason));
+      const path = join(dir, 'system.yaml');
+      writeFileSync(path, 'vms:\n  - name: raw\n    kernel: guest.bin\n    memory: 8MiB\n    priority: 10\n    poweroff: true\n');
+      const run = cellvisor(['run', path, '--max-time', '1s']);
+      assert.equal(run.status, status, run.stderr);
+      assert.equal(run.stdout, `raw| ${GREETING}`);
+      assert.equal(run.stderr, '');
+    });
+  }
+});
 
 describe('VM crashes', { skip: needCells }, () => {
   it('a guest loading from an unmapped guest physical address is stopped, with a register dump; the cell runs on', async () => {
