@@ -34,7 +34,8 @@ Options:
                   shown unprefixed, as it comes, and the terminal's input (or --input)
                   goes to it (a VM's SBI console, hvc0); everyone else's output stays
                   prefixed. Without it, input goes to the board's UART.
-  --stats         after the run, print per cell: virtual CPU time, budget exhaustions,
+  --stats         after the run, print per cell (and per VM: exits, SBI calls, MMIO,
+                  WFIs, crashes, restarts): virtual CPU time, budget exhaustions,
                   syscalls, IPCs, notifications, faults, releases and the worst
                   observed response time of periodic cells (all virtual: two runs
                   print the same)

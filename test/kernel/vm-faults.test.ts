@@ -119,7 +119,7 @@ describe('SBI for a bare guest', { skip: needCells }, () => {
 describe('VM crashes', { skip: needCells }, () => {
   it('a guest loading from an unmapped guest physical address is stopped, with a register dump; the cell runs on', async () => {
     await cellElf('ticker');
-    const run = cellvisor(['run', system(UNMAPPED_LOAD, 'stop'), '--max-time', '1s']);
+    const run = cellvisor(['run', system(UNMAPPED_LOAD, 'stop'), '--max-time', '1s', '--stats']);
     assert.equal(run.status, 4, run.stderr);
     const log = run.stderr.split('\n');
     assert.equal(log[0], "cellvisor: VM 'bad' crashed: load from guest physical 0x40000010, which is not mapped; stopping it");
@@ -128,6 +128,9 @@ describe('VM crashes', { skip: needCells }, () => {
     assert.match(log[2]!, /^cellvisor: {3}guest sepc 0x0 {2}scause 0x0 /);
     assert.equal(run.stderr.match(/crashed/g)?.length, 1);
     assertTicksOnTime(run.stdout, 9);
+    // --stats: one exit (the fault), one crash, no restart.
+    assert.match(run.stdout, /^VM +cpu time +exhausted +exits +sbi calls +mmio +wfi +crashes +restarts$/m);
+    assert.match(run.stdout, /^bad +[\d.]+ us +0 +1 +0 +0 +0 +1 +0$/m);
   });
 
   it('a guest in a trap loop is restarted each time with on_fault: restart; the cell runs on', async () => {
