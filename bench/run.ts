@@ -7,7 +7,7 @@
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
 //   npm run bench -- --only bench     one workload (bench, bench-sv39, linux, kvm-bare, kvm-linux,
-//                                     kernel)
+//                                     kernel, linux-vm)
 //   npm run bench -- --no-write       leave docs/bench.md alone
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
@@ -15,6 +15,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { buildCells, kernelOps, kernelTable, OPS, type KernelOpRow } from './kernel.js';
+import { vmBoot, vmSection, vmTable, type VmBootRow } from './vm.js';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -315,7 +316,9 @@ ${kernelTable(ops)}
 `;
 }
 
-function report(rows: readonly Row[], command: string, runs: number, load: number, ops: readonly KernelOpRow[] = []): string {
+function report(
+  rows: readonly Row[], command: string, runs: number, load: number, ops: readonly KernelOpRow[] = [], vm?: VmBootRow,
+): string {
   const date = new Date().toISOString().slice(0, 10);
   const elfRows = rows.filter((r) => r.workload.kind === 'elf');
   const sums = [...new Set(elfRows.map((r) => (r.qemu ? checksum(r.qemu.output) : undefined)))].join(', ');
@@ -390,7 +393,7 @@ ${table(rows)}
   favour cellvisor.
 - Times are wall-clock on a shared machine: other work running at the same time slows
   both sides, so compare the ratio more than the absolute numbers.
-${kernelSection(ops)}`;
+${kernelSection(ops)}${vmSection(vm)}`;
 }
 
 /** The files of the Linux row, or why it cannot run. */
@@ -460,7 +463,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const workloads = WORKLOADS.filter((w) => values.only === undefined || w.name === values.only);
-  if (workloads.length === 0 && values.only !== 'kernel') {
+  if (workloads.length === 0 && values.only !== 'kernel' && values.only !== 'linux-vm') {
     console.error(`bench: no workload ${values.only}; there are ${WORKLOADS.map((w) => w.name).join(', ')}`);
     return 2;
   }
@@ -523,8 +526,18 @@ async function main(): Promise<number> {
     else ops = await kernelOps(hart, ROOT, runs);
   }
 
+  let vmRow: VmBootRow | undefined;
+  const linux = WORKLOADS.find((w): w is LinuxWorkload => w.kind === 'linux');
+  if (hart && linux && (values.only === undefined || values.only === 'linux-vm')) {
+    const files = linuxFiles(linux);
+    if (typeof files === 'string') console.error(`bench: linux-vm skipped: ${files}`);
+    else vmRow = await vmBoot(hart, files.kernel, files.initrd, runs);
+  }
+
   console.log(table(rows));
   if (ops.length > 0) console.log(`\n${kernelTable(ops)}`);
+  if (vmRow) console.log(`\n${vmTable(vmRow)}`);
+  if (vmRow?.failure) console.error(`bench: linux-vm: ${vmRow.failure}`);
   const problems = rows.flatMap((r) => r.problems.map((p) => `${r.workload.name}: ${p}`));
   for (const p of problems) console.error(`bench: ${p}`);
   for (const r of rows) if (r.skipped) console.error(`bench: ${r.workload.name} skipped: ${r.skipped}`);
@@ -533,13 +546,13 @@ async function main(): Promise<number> {
   if (!values['no-write']) {
     if (complete) {
       const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-      writeFileSync(REPORT, report(rows, command, runs, load, ops));
+      writeFileSync(REPORT, report(rows, command, runs, load, ops, vmRow));
       console.log(`\nwritten to ${relative(ROOT, REPORT)}`);
     } else {
       console.log(`\n${relative(ROOT, REPORT)} left alone: only a complete run of every workload on both sides is recorded`);
     }
   }
-  return problems.length === 0 && hart && haveQemu ? 0 : 1;
+  return problems.length === 0 && !vmRow?.failure && hart && haveQemu ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -3,7 +3,8 @@
 // boot, in the description's names.
 import { VirtBoard } from '../machine/virt.js';
 import { BootError, bootImage } from '../kernel/boot.js';
-import { formatInspection, inspectKernel } from '../kernel/inspect.js';
+import { formatInspection, formatVms, inspectKernel, inspectVms } from '../kernel/inspect.js';
+import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
 import { parseArgs, parseRamSize, UsageError } from './args.js';
@@ -16,12 +17,15 @@ export const INSPECT_HELP = `Usage: cellvisor inspect SYSTEM.yaml [--json]
 Check a system description and show the image it boots into: for every cell its
 priority and scheduling context, its address space (virtual range, size, rights,
 the physical memory behind it, and what it is: program, stack, IPC buffer or a named
-region) and every capability in its CSpace (slot, role, object, rights, badge).
+region) and every capability in its CSpace (slot, role, object, rights, badge); for
+every VM its priority and scheduling, its guest RAM and where it lies, its G-stage
+table and VMID, and its devices at their guest physical addresses.
 
 Options:
   --json          print the same as JSON
   -m, --memory SIZE
-                  RAM of the board (default 128M), as for 'cellvisor run'
+                  RAM of the board (default 128M, or the VMs' memory plus 64M),
+                  as for 'cellvisor run'
   -h, --help      show this help
 
 Exit status: 0, or 2 for a bad command line or description.
@@ -44,12 +48,14 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
   }
   const [path] = positionals as [string];
   const memory = options.get('memory');
-  const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : 128 * 2 ** 20;
   const image = loadImage(path, io);
   if (!image) return EXIT_USAGE;
+  const vmMemory = (image.vms ?? []).reduce((n, vm) => n + vm.memory, 0);
+  const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : Math.max(128 * 2 ** 20, vmMemory + 64 * 2 ** 20);
   const wasm = await compileHart(io);
   if (!wasm) return EXIT_STUCK;
-  const board = await VirtBoard.create(wasm, { ramSize, console: { write: () => {} } });
+  const profile = vmMemory > 0 ? 'rva22h' : DEFAULT_PROFILE;
+  const board = await VirtBoard.create(wasm, { ramSize, console: { write: () => {} }, profile });
   const kernel = new Kernel(board, { output: () => {}, log: () => {} });
   try {
     bootImage(kernel, image);
@@ -61,6 +67,8 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
     throw err;
   }
   const cells = inspectKernel(kernel);
-  io.out(options.has('json') ? `${JSON.stringify({ system: path, cells }, null, 2)}\n` : formatInspection(cells));
+  const vms = inspectVms(kernel);
+  if (options.has('json')) io.out(`${JSON.stringify({ system: path, cells, ...(vms.length > 0 ? { vms } : {}) }, null, 2)}\n`);
+  else io.out(formatInspection(cells) + formatVms(vms));
   return EXIT_OK;
 }

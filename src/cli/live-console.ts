@@ -94,9 +94,12 @@ export class LiveInput {
     return this.#queue.length > 0;
   }
 
-  /** Moves everything that arrived into the UART's receive backlog. */
-  deliverTo(uart: Uart16550): void {
-    for (const chunk of this.#queue) uart.receive(chunk);
+  /** Moves everything that arrived into the UART's receive backlog (or to `deliver`). */
+  deliverTo(uart: Uart16550, deliver?: (bytes: Uint8Array) => void): void {
+    for (const chunk of this.#queue) {
+      if (deliver) deliver(chunk);
+      else uart.receive(chunk);
+    }
     this.#queue = [];
   }
 
@@ -150,10 +153,12 @@ export async function runLive(
   board: VirtBoard,
   options: Pick<RunOptions, 'maxInsns' | 'trace'>,
   input: LiveInput,
+  /** Where input goes instead of the UART (a VM's console, attached with --console). */
+  deliver?: (bytes: Uint8Array) => void,
 ): Promise<RunOutcome | Quit> {
   const machine = board.machine;
   for (;;) {
-    input.deliverTo(board.uart);
+    input.deliverTo(board.uart, deliver);
     const outcome = machine.run({ ...options, yieldAfter: SLICE, idle: 'return' });
     if (input.quit) return { kind: 'quit' };
     if (outcome.kind === 'yield') {

@@ -1,5 +1,5 @@
-// `cellvisor run --stats`: the kernel's per-cell statistics, all in virtual time, so
-// that two runs of the same system print the same table.
+// `cellvisor run --stats`: the kernel's per-cell (and per-VM) statistics, all in virtual
+// time, so that two runs of the same system print the same tables.
 import type { Kernel } from '../kernel/kernel.js';
 
 const NS_PER_TICK = 100n;
@@ -19,12 +19,24 @@ export function formatStats(kernel: Kernel): string {
       String(s.notifications), String(s.faults), String(s.releases), c.periodic && s.releases > 0 ? time(s.worstResponse) : '-',
     ];
   });
+  const total = kernel.hart.mtime * NS_PER_TICK;
+  const out = [`statistics after ${(Number(total) / 1e6).toFixed(3)} ms of virtual time, ${kernel.board.machine.retired} instructions:`];
+  if (rows.length > 0) out.push(...table(header, rows));
+  if (kernel.vms.length > 0) {
+    const vmHeader = ['VM', 'cpu time', 'exhausted', 'exits', 'sbi calls', 'mmio', 'wfi', 'crashes', 'restarts'];
+    const vmRows = kernel.vms.map((vm) => {
+      const v = vm.stats;
+      return [vm.name, time(v.cpuTicks), String(v.budgetExhaustions), String(v.exits), String(v.sbiCalls), String(v.mmio),
+        String(v.wfis), String(v.faults), String(v.restarts)];
+    });
+    out.push(...table(vmHeader, vmRows));
+  }
+  return [...out, ''].join('\n');
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: readonly string[]): string =>
     r.map((v, i) => (i === 0 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
-  const total = kernel.hart.mtime * NS_PER_TICK;
-  return [
-    `statistics after ${(Number(total) / 1e6).toFixed(3)} ms of virtual time, ${kernel.board.machine.retired} instructions:`,
-    line(header), ...rows.map(line), '',
-  ].join('\n');
+  return [line(header), ...rows.map(line)];
 }

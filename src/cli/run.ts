@@ -1,7 +1,7 @@
 // `cellvisor run SYSTEM.yaml`: check the description, build the image, boot the kernel
 // on the virt board and run the cells. Each cell's console lines go to stdout prefixed
 // with its name; the kernel's reports go to stderr.
-import { DEFAULT_PROFILE } from '../hart/profile.js';
+import { DEFAULT_PROFILE, type CpuProfile } from '../hart/profile.js';
 import { ConsoleLines } from '../machine/console-feed.js';
 import { describeOutcome, type RunOutcome } from '../machine/outcome.js';
 import { VirtBoard } from '../machine/virt.js';
@@ -30,21 +30,29 @@ Options:
                   by real time, so the same input gives the same run; without it the
                   console is live (what is typed or piped arrives as it comes, and an
                   idle system waits for its next timer in real time)
-  --stats         after the run, print per cell: virtual CPU time, budget exhaustions,
+  --console NAME  attach the console of VM or cell NAME to the terminal: its output is
+                  shown unprefixed, as it comes, and the terminal's input (or --input)
+                  goes to it (a VM's SBI console, hvc0); everyone else's output stays
+                  prefixed. Without it, input goes to the board's UART.
+  --stats         after the run, print per cell (and per VM: exits, SBI calls, MMIO,
+                  WFIs, crashes, restarts): virtual CPU time, budget exhaustions,
                   syscalls, IPCs, notifications, faults, releases and the worst
                   observed response time of periodic cells (all virtual: two runs
                   print the same)
   -m, --memory SIZE
-                  RAM of the board (default 128M)
+                  RAM of the board (default 128M, more when VMs need it: their
+                  memory plus 64M)
   -h, --help      show this help
 
-The run ends when a cell calls cv_poweroff(status), when every cell waits with
-nothing left that could wake it, or at --max-time.
+The run ends when a cell calls cv_poweroff(status), when a VM with poweroff: true
+shuts down, when every cell and VM waits with nothing left that could wake it, or
+at --max-time.
 
 Exit status:
   status  a cell's cv_poweroff(status) (low 8 bits)
   0       every cell waits and none faulted without a fault handler
-  1       every cell waits and a cell faulted without a fault handler
+  1       every cell waits and a cell faulted without a fault handler (or a VM
+          crashed and was stopped)
   2       bad command line or description (the errors say where)
   3       the kernel could not run the system (see the message)
   4       --max-time was reached
@@ -54,11 +62,14 @@ const OPTIONS = [
   { long: 'max-time', takesValue: true },
   { long: 'input', takesValue: true },
   { long: 'stats', takesValue: false },
+  { long: 'console', takesValue: true },
   { long: 'memory', short: 'm', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
 const DEFAULT_RAM_SIZE = 128 * 2 ** 20;
+/** What the board needs beside its VMs' memory by default: the cells, page tables, the kernel's own. */
+const RAM_BESIDE_VMS = 64 * 2 ** 20;
 const NS_PER_TICK = 100n;
 
 /** "10s", "500ms", "250us", "100ns"; a bare number is seconds. */
@@ -86,11 +97,21 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     return typeof v === 'string' ? v : undefined;
   };
   const memory = str('memory');
-  const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const maxTime = str('max-time');
   const stopAtNs = maxTime !== undefined ? parseDuration('--max-time', maxTime) : undefined;
   const image = loadImage(path, io);
   if (!image) return EXIT_USAGE;
+  const vms = image.vms ?? [];
+  const vmMemory = vms.reduce((n, vm) => n + vm.memory, 0);
+  const ramSize = memory !== undefined ? parseRamSize('-m', memory) : Math.max(DEFAULT_RAM_SIZE, vmMemory + RAM_BESIDE_VMS);
+  // VMs need the H extension, which only the rva22h profile has until it is the default.
+  const profile: CpuProfile = vms.length > 0 ? 'rva22h' : DEFAULT_PROFILE;
+  const attached = str('console');
+  if (attached !== undefined && !image.cells.some((c) => c.name === attached) && !vms.some((vm) => vm.name === attached)) {
+    const names = [...image.cells.map((c) => c.name), ...vms.map((vm) => vm.name)];
+    throw new UsageError('--console', `'${attached}' is no cell or VM of ${path}; accepted: ${names.join(', ')}`);
+  }
+  const attachedVm = vms.some((vm) => vm.name === attached);
 
   const wasm = await compileHart(io);
   if (!wasm) return EXIT_STUCK;
@@ -101,11 +122,15 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   // Cells' lines and the UART's bytes share stdout, written synchronously and in order.
   const stdout = fdSink(1);
   const encoder = new TextEncoder();
-  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE });
+  // Scripted input goes to the attached VM's console, else to the UART.
+  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input: attachedVm ? undefined : input, log, profile });
   const kernel = new Kernel(board, {
-    output: (cell, line) => stdout.write(encoder.encode(`${cell}| ${line}\n`)),
+    output: (cell, line) => stdout.write(encoder.encode(cell === attached ? `${line}\n` : `${cell}| ${line}\n`)),
     log,
+    attached,
+    raw: (text) => stdout.write(encoder.encode(text)),
   });
+  if (attachedVm) kernel.consoleInput = input;
   try {
     bootImage(kernel, image);
   } catch (err) {
@@ -120,11 +145,12 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const live = input ? undefined : new LiveInput(process.stdin, (text) => process.stderr.write(text));
   let outcome: RunOutcome | Quit;
   try {
-    outcome = live ? await runLive(board, {}, live) : board.machine.run();
+    const deliver = attachedVm ? (bytes: Uint8Array): void => kernel.consoleReceive(attached!, bytes) : undefined;
+    outcome = live ? await runLive(board, {}, live, deliver) : board.machine.run();
   } finally {
     live?.close();
   }
-  for (const c of kernel.cells) kernel.flushOutput(c);
+  kernel.flushAll();
   if (options.has('stats')) stdout.write(encoder.encode(formatStats(kernel)));
   return finish(outcome);
 
@@ -140,8 +166,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
         return EXIT_INSN_LIMIT;
       case 'idle':
       case 'wait': {
-        const faulted = kernel.cells.filter((c) => c.tcb.state === 'stopped');
-        io.err('cellvisor: every cell waits and nothing is left that could wake one:');
+        const faulted = [...kernel.cells.filter((c) => c.tcb.state === 'stopped'), ...kernel.vms.filter((vm) => vm.state === 'stopped')];
+        io.err(`cellvisor: every ${kernel.vms.length > 0 ? 'cell and VM' : 'cell'} waits and nothing is left that could wake one:`);
         for (const line of kernel.waitReport()) io.err(`  ${line}`);
         return faulted.length > 0 ? 1 : EXIT_OK;
       }

@@ -18,7 +18,8 @@ import {
 } from './abi/abi.js';
 import { newStats, type Cell } from './cell.js';
 import type { Kernel } from './kernel.js';
-import type { KernelImage, ImageCell } from './image.js';
+import type { KernelImage, ImageCell, ImageAnyEnd } from './image.js';
+import type { VirtualMachine } from './vm/vm.js';
 import { FrameAllocator, PAGE_SIZE } from './memory.js';
 import { CNode } from './objects/cnode.js';
 import { Endpoint } from './objects/endpoint.js';
@@ -30,6 +31,7 @@ import { CONTEXT_WORDS, Tcb } from './objects/tcb.js';
 import { PowerControl, Timer } from './objects/timer.js';
 import { VSpace } from './objects/vspace.js';
 import { nsToCycles, CYCLES_PER_TICK } from './cost-model.js';
+import { bootVm, setUpHypervisor, VmBootError } from './vm/boot.js';
 
 /** A periodic cell's ELF may define this uint64_t: boot sets it to the admission bound. */
 export const RESPONSE_BOUND_SYMBOL = 'cv_response_bound_ns';
@@ -57,11 +59,21 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
   setUpHart(kernel, usePbmt);
   kernel.readClock();
 
-  // The idle loop: wfi; j .-4 — run in S-mode, untranslated.
+  // The idle loop: wfi; j .-4 — run in S-mode, untranslated. After it, the `mret` with
+  // which the kernel enters and leaves V-mode.
   const idle = frames.allocate(1, 'the idle loop');
   hart.writeU32(idle, 0x10500073);
   hart.writeU32(idle + 4, 0xffdff06f);
+  hart.writeU32(idle + 8, 0x30200073);
   kernel.idlePc = BigInt(idle);
+  kernel.mretPc = BigInt(idle + 8);
+  const vms = image.vms ?? [];
+  if (vms.length > 0) {
+    if (!PROFILES[hart.profile].hypervisor) {
+      throw new BootError(`virtual machines need a hart with the H extension; the board's is '${hart.profile}' (use rva22h)`);
+    }
+    setUpHypervisor(kernel, usePbmt);
+  }
 
   const regionAddr = new Map<string, { paddr: number; size: number; device: boolean }>();
   for (const r of image.regions) {
@@ -112,9 +124,54 @@ export function bootImage(kernel: Kernel, image: KernelImage): void {
     }
   });
 
+  vms.forEach((ivm, index) => {
+    let vm;
+    try {
+      vm = bootVm(kernel, frames, ivm, index, kernel.consoleInput, regionAddr);
+    } catch (e) {
+      if (e instanceof VmBootError) throw new BootError(e.message);
+      throw e;
+    }
+    kernel.vms.push(vm);
+  });
+
+  // Channels with a VM end: a cell notifies the VM through the VM's notification (badge:
+  // the VM's channel id, raising that uio interrupt); the VM's doorbell signals the other
+  // end's notification with the other end's id, as a cell's cv_notify would.
+  const vmNamed = (name: string): VirtualMachine => {
+    const vm = kernel.vms.find((v) => v.name === name);
+    if (!vm) throw new BootError(`no VM is named '${name}'`);
+    return vm;
+  };
+  const endOf = (e: ImageAnyEnd): { notification: Notification; id: number; name: string; cell?: Cell; vm?: VirtualMachine } => {
+    if ('vm' in e) {
+      const vm = vmNamed(e.vm);
+      return { notification: vm.notification, id: e.id, name: vm.name, vm };
+    }
+    const cell = cellNamed(e.cell);
+    return { notification: cell.notification, id: e.id, name: cell.name, cell };
+  };
+  for (const ch of image.vmChannels ?? []) {
+    const a = endOf(ch.a);
+    const b = endOf(ch.b);
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const badge = 1n << BigInt(to.id);
+      if (from.cell) {
+        from.cell.cspace.install(CV_CAP_BASE_NOTIFY + from.id, to.notification, CV_RIGHT_WRITE, badge);
+        (from.cell.channelNames as Map<number, string>).set(from.id, to.name);
+      } else {
+        from.vm!.peers.set(from.id, { notification: to.notification, badge });
+      }
+    }
+  }
+
   for (const cell of kernel.cells) {
     cell.tcb.state = 'blocked-send';
     kernel.wake(cell.tcb);
+  }
+  for (const vm of kernel.vms) {
+    vm.tcb.state = 'blocked-send';
+    kernel.wake(vm.tcb);
   }
 }
 
@@ -129,6 +186,7 @@ function setUpHart(kernel: Kernel, usePbmt: boolean): void {
   const counters = BigInt(COUNTEREN_CY | COUNTEREN_TM | COUNTEREN_IR);
   hart.writeCsr('mcounteren', counters);
   hart.writeCsr('scounteren', counters);
+  kernel.hostScounteren = counters;
   if (usePbmt) hart.writeCsr('menvcfg', BigInt(MENVCFG_PBMTE));
   // PMP: one entry over all of memory; isolation comes from the page tables.
   hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);

@@ -55,8 +55,48 @@ export interface ImageChannel {
   readonly grant?: boolean;
 }
 
+export interface ImageFile {
+  /** The path as the description resolved it, for messages. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** A virtio device of a VM, in a virtio-mmio slot of its board (slot = index in the list). */
+export type ImageVmDevice =
+  | { readonly type: 'console' }
+  | { readonly type: 'block'; readonly file: ImageFile; readonly readonly: boolean }
+  | { readonly type: 'net'; readonly link: string; readonly mac?: readonly number[] };
+
+/** A virtual machine: an S-mode guest (Linux) on one vCPU, in VS mode behind a G-stage table. */
+export interface ImageVm {
+  readonly name: string;
+  /** A Linux Image, an RV64 ELF or a raw S-mode binary (src/machine/loader/boot-layout.ts). */
+  readonly kernel: ImageFile;
+  readonly initrd?: ImageFile;
+  readonly bootargs?: string;
+  /** Guest RAM in bytes (a multiple of 2 MiB), at guest physical 0x80000000. */
+  readonly memory: number;
+  readonly priority: number;
+  readonly budgetNs?: number;
+  readonly periodNs?: number;
+  /** What a crash of the guest does. */
+  readonly onFault: 'restart' | 'stop';
+  /** The guest's own shutdown (SBI system reset) ends the whole run. */
+  readonly poweroff: boolean;
+  readonly devices: readonly ImageVmDevice[];
+  /** Regions mapped into guest physical memory; with `uioChannel`, shown to Linux as generic-uio. */
+  readonly maps?: readonly { readonly region: string; readonly gpa: number; readonly perms: string; readonly uioChannel?: number }[];
+}
+
+/** One end of a channel with a VM at one end at least. */
+export type ImageAnyEnd = { readonly cell: string; readonly id: number } | { readonly vm: string; readonly id: number };
+
 export interface KernelImage {
   readonly regions: readonly ImageRegion[];
   readonly cells: readonly ImageCell[];
   readonly channels: readonly ImageChannel[];
+  /** Virtual machines, scheduled beside the cells (absent: none). */
+  readonly vms?: readonly ImageVm[];
+  /** Channels with a VM end: notifications both ways (into a VM as its uio interrupt). */
+  readonly vmChannels?: readonly { readonly a: ImageAnyEnd; readonly b: ImageAnyEnd }[];
 }

@@ -134,5 +134,46 @@ export function formatInspection(cells: readonly InspectedCell[]): string {
       out.push(`    ${String(k.slot).padStart(3)}  ${k.role.padEnd(34)} ${k.object} [${k.rights}]${badge}`);
     }
   }
-  return `${out.join('\n')}\n`;
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
+}
+
+export interface InspectedVm {
+  readonly name: string;
+  readonly priority: number;
+  readonly scheduling: string;
+  readonly vmid: number;
+  readonly gstageRoot: string;
+  /** Guest physical ranges and the host memory behind them. */
+  readonly mappings: readonly InspectedMapping[];
+  /** The emulated devices: name and guest physical window. */
+  readonly devices: readonly { readonly name: string; readonly gpa: string; readonly size: number }[];
+}
+
+export function inspectVms(kernel: Kernel): InspectedVm[] {
+  return kernel.vms.map((vm) => {
+    const sc = vm.tcb.sc!;
+    return {
+      name: vm.name,
+      priority: vm.tcb.priority,
+      scheduling: sc.roundRobin ? `no budget (round robin, ${ns(sc.budget)} slices)` : `budget ${ns(sc.budget)} every ${ns(sc.period)}`,
+      vmid: vm.gstage.vmid,
+      gstageRoot: hex(vm.gstage.root),
+      mappings: vm.gstage.mappings.map((m) => ({ vaddr: hex(m.gpa), size: m.size, paddr: hex(m.hpa), perms: m.perms, what: m.what })),
+      devices: vm.bus.regions.map((r) => ({ name: r.name, gpa: hex(r.base), size: r.size })),
+    };
+  });
+}
+
+export function formatVms(vms: readonly InspectedVm[]): string {
+  const out: string[] = [];
+  for (const vm of vms) {
+    out.push(`VM ${vm.name}: priority ${vm.priority}, ${vm.scheduling}, VMID ${vm.vmid}, G-stage table at ${vm.gstageRoot}`);
+    out.push('  guest memory:');
+    for (const m of vm.mappings) {
+      out.push(`    ${m.vaddr.padStart(10)}  ${String(m.size).padStart(10)} bytes  ${m.perms.padEnd(3)}  -> ${m.paddr}  ${m.what}`);
+    }
+    out.push('  emulated devices:');
+    for (const d of vm.devices) out.push(`    ${d.gpa.padStart(10)}  ${String(d.size).padStart(10)} bytes  ${d.name}`);
+  }
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
 }

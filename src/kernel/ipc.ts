@@ -316,6 +316,7 @@ export function signal(host: IpcHost, n: Notification, badge: bigint, from: Tcb 
     return;
   }
   n.word |= badge;
+  n.signalled?.(n);
 }
 
 /** Wait (blocking) or Poll on a notification. */

@@ -6,7 +6,10 @@
 // scheduler picks, or to the idle loop.
 import { Priv, type Hart, type TrapInfo } from '../hart/index.js';
 import { CAUSE_INTERRUPT_BIT, CAUSE_USER_ECALL, IRQ_M_EXT, IRQ_M_TIMER, causeName } from '../hart/causes.js';
-import { CSR_FCSR, CSR_SATP } from '../hart/spec/csr.js';
+import {
+  CSR_FCSR, CSR_SATP, CSR_MEPC, CSR_MSTATUS, CSR_MEDELEG, CSR_HGATP, CSR_VSIE, CSR_HVIP, CSR_MTVAL2, CSR_MTINST, CSR_SENVCFG, CSR_SCOUNTEREN,
+  MSTATUS_MPP, MSTATUS_MPV, MSTATUS_MPP_SHIFT, MSTATUS_MIE, MSTATUS_MPIE,
+} from '../hart/spec/csr.js';
 import type { MTrapHandler } from '../machine/machine.js';
 import type { RunOutcome } from '../machine/outcome.js';
 import type { VirtBoard } from '../machine/virt.js';
@@ -21,6 +24,14 @@ import { Scheduler } from './scheduler.js';
 import { handleSyscall } from './syscall.js';
 import { reloadCell } from './boot.js';
 import { tryFastpath } from './fastpath.js';
+import { handleVmExit, type VmExitHost } from './vm/exit.js';
+import type { VirtualMachine, VmPlatform } from './vm/vm.js';
+import type { ConsoleLines } from '../machine/console-feed.js';
+import type { CpuProfile } from '../hart/profile.js';
+import type { VCpu } from './vm/vcpu.js';
+import { VirtualSwitch } from './vm/switch.js';
+import type { NetBackend } from '../machine/devices/net-backend.js';
+import { VM_MEDELEG } from './vm/boot.js';
 
 /** No deadline: mtimecmp at its maximum (the hart reads anything ≥ 2^64 so). */
 const NEVER = Infinity;
@@ -29,18 +40,32 @@ const TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
 const EXTERNAL_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_EXT);
 const USER_ECALL = BigInt(CAUSE_USER_ECALL);
 
-/** Where the kernel's words go: cells' console lines, and its own reports. */
+/** Where the kernel's words go: cells' and VMs' console lines, and its own reports. */
 export interface KernelHost {
-  /** One line of a cell's console output, without its newline. */
+  /** One line of a cell's or VM's console output, without its newline. */
   output(cell: string, line: string): void;
   /** A kernel report for the user (a fault, a stop), one line. */
   log(message: string): void;
+  /** The console attached to the terminal (--console): its output comes unbuffered through `raw`. */
+  readonly attached?: string;
+  raw?(text: string): void;
 }
 
-export class Kernel implements MTrapHandler, IpcHost {
+const MPP = BigInt(MSTATUS_MPP);
+/** A VM restarted after a crash runs again after this pause (100 ms of virtual time). */
+export const VM_RESTART_DELAY_TICKS = 1_000_000;
+const MPV = BigInt(MSTATUS_MPV);
+const MIE = BigInt(MSTATUS_MIE);
+const MPIE = BigInt(MSTATUS_MPIE);
+
+export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
   readonly hart: Hart;
   readonly board: VirtBoard;
   readonly cells: Cell[] = [];
+  readonly vms: VirtualMachine[] = [];
+  /** The links between VMs' net devices, by name. */
+  readonly links = new Map<string, VirtualSwitch>();
+  readonly #netPorts = new Map<string, NetBackend>();
   readonly sched = new Scheduler();
   readonly timers: Timer[] = [];
   readonly irqs = new Map<number, IrqHandler>();
@@ -49,6 +74,15 @@ export class Kernel implements MTrapHandler, IpcHost {
   current: Tcb | undefined;
   /** Where the idle loop (wfi; j .) lives, in S-mode with translation off. */
   idlePc = 0n;
+  /** An `mret`: how the kernel moves the hart into V-mode and out of it (mstatus.MPV). */
+  mretPc = 0n;
+  /** The hart is in V-mode (it ran a vCPU last and has not left it). */
+  #inV = false;
+  /** senvcfg and scounteren as the cells have them (a guest's go in and out with it). */
+  hostSenvcfg = 0n;
+  hostScounteren = 0n;
+  /** The vCPU whose VS CSRs are in the hart. */
+  #vsLoaded: VCpu | undefined;
   // Times are mtime ticks as numbers (exact to 2^53 ticks, 28 years): no BigInt on
   // the path every kernel entry takes.
   #runStart = 0;
@@ -60,6 +94,8 @@ export class Kernel implements MTrapHandler, IpcHost {
   stopAt: number | undefined;
   /** Take Call, ReplyRecv and Signal through fastpath.ts when its preconditions hold. */
   fastpath = true;
+  /** Scripted input (--input) for the attached console (KernelHost.attached), when it is a VM's. */
+  consoleInput: ConsoleLines | undefined;
   /** Kernel entries, syscalls and context switches, for the benchmark. */
   readonly counters = { entries: 0, switches: 0, fastpaths: 0 };
 
@@ -67,6 +103,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     this.board = board;
     this.hart = board.machine.hart;
     this.host = host;
+    this.vmPlatform = this.#makePlatform();
   }
 
   get ram(): Hart {
@@ -112,7 +149,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     if (trap.cause === TIMER_INTERRUPT) {
       this.charge(COST.interrupt);
       if (this.stopAt !== undefined && now >= this.stopAt) {
-        for (const c of this.cells) this.flushOutput(c);
+        this.flushAll();
         return { kind: 'time-limit', mtime: BigInt(now) };
       }
     } else if (trap.cause === EXTERNAL_INTERRUPT) {
@@ -120,6 +157,10 @@ export class Kernel implements MTrapHandler, IpcHost {
       this.#externalInterrupt();
     } else if (prev === undefined) {
       return { kind: 'firmware-fault', pc: trap.epc, message: `kernel: ${causeName(trap.cause)} in the idle loop` };
+    } else if (prev.vm) {
+      const vm = prev.vm;
+      handleVmExit(this, vm, trap);
+      if (vm.panicEvent !== 0 && vm.state === 'running') this.crash(vm, 'the guest reported a panic (pvpanic)', trap);
     } else if (trap.cause === USER_ECALL) {
       prev.pc = trap.epc + 4n;
       this.cellOf(prev).stats.syscalls++;
@@ -130,6 +171,29 @@ export class Kernel implements MTrapHandler, IpcHost {
     } else {
       this.fault(prev, trap.cause, trap.epc, trap.tval);
     }
+    this.#expireTimers(now);
+    if (this.#outcome) return this.#outcome;
+    this.#exit(prev);
+    return undefined;
+  }
+
+  /**
+   * A guest whose trap handler traps again at once, with no instruction retired: it can
+   * never make progress, so it has crashed (stopped or restarted per on_fault). Anywhere
+   * else it is the kernel's bug and ends the run.
+   */
+  handleTrapLoop(trap: TrapInfo): RunOutcome | undefined {
+    const prev = this.current;
+    if (!prev?.vm) {
+      return { kind: 'trap-loop', pc: trap.epc, cause: trap.cause, tval: trap.tval, mtvec: this.hart.readCsr('mtvec') };
+    }
+    this.counters.entries++;
+    this.#save(prev);
+    const now = this.hart.mtimeTicks;
+    this.#now = now;
+    this.#account(now);
+    this.charge(COST.trap);
+    this.crash(prev.vm, `a trap loop: ${causeName(trap.cause)} at pc 0x${trap.epc.toString(16)} traps again at its handler`, trap);
     this.#expireTimers(now);
     if (this.#outcome) return this.#outcome;
     this.#exit(prev);
@@ -185,12 +249,15 @@ export class Kernel implements MTrapHandler, IpcHost {
     t.fregs.set(hart.f);
     t.pc = hart.pc;
     t.fcsr = hart.readCsr(CSR_FCSR);
+    if (t.vm) t.vm.vcpu.priv = hart.priv;
   }
 
   #load(t: Tcb): void {
     const hart = this.hart;
     if (t.context.pa >= 0) {
-      // One call: registers, pc, U-mode, satp if it differs, FP state if the hart holds another's.
+      // Out of V-mode first (the vCPU's VS state saved, V cleared), then one call:
+      // registers, pc, U-mode, satp if it differs, FP state if the hart holds another's.
+      if (this.#inV) this.#leaveGuest(Priv.U, t.pc);
       hart.loadContext(t.context.pa);
       return;
     }
@@ -198,15 +265,84 @@ export class Kernel implements MTrapHandler, IpcHost {
     hart.f.set(t.fregs);
     hart.writeCsr(CSR_FCSR, t.fcsr);
     hart.fpRegistersChanged();
-    hart.pc = t.pc;
-    hart.priv = Priv.U;
-    hart.writeCsr(CSR_SATP, t.vspace.satp);
+    if (t.vm) {
+      this.#enterGuest(t, t.vm);
+      return;
+    }
+    if (this.#inV) this.#leaveGuest(Priv.U, t.pc);
+    else {
+      hart.pc = t.pc;
+      hart.priv = Priv.U;
+    }
+    hart.writeCsr(CSR_SATP, t.vspace!.satp);
   }
 
   #loadIdle(): void {
-    this.hart.pc = this.idlePc;
-    this.hart.priv = Priv.S;
+    if (this.#inV) this.#leaveGuest(Priv.S, this.idlePc);
+    else {
+      this.hart.pc = this.idlePc;
+      this.hart.priv = Priv.S;
+    }
     this.hart.writeCsr(CSR_SATP, 0n);
+  }
+
+  /**
+   * Puts a vCPU on the hart. Its VS CSRs and its VM's hgatp go in when another vCPU's
+   * (or none) are there; from outside V-mode the hart enters it as silicon would, by an
+   * `mret` with mstatus.MPV set (the kernel's one-instruction trampoline), with the
+   * guest's exceptions delegated to it (medeleg, hedeleg). Returning to the vCPU that
+   * just exited changes nothing but its registers.
+   */
+  #enterGuest(t: Tcb, vm: VirtualMachine): void {
+    const hart = this.hart;
+    const vcpu = vm.vcpu;
+    if (this.#vsLoaded !== vcpu) {
+      this.#vsLoaded?.save();
+      hart.writeCsr(CSR_HGATP, vm.gstage.hgatp);
+      vcpu.load();
+      this.#vsLoaded = vcpu;
+    }
+    if (this.#inV) {
+      hart.pc = t.pc;
+      hart.priv = vcpu.priv;
+      return;
+    }
+    hart.writeCsr(CSR_MEDELEG, VM_MEDELEG);
+    this.#mret(vcpu.priv, true, t.pc);
+    this.#inV = true;
+  }
+
+  /**
+   * Leaves V-mode for a cell (U) or the idle loop (S): the vCPU's VS state saved, its
+   * interrupts taken off the hart (vsie and hvip cleared, so a guest timer cannot wake
+   * the idle hart), exceptions no longer delegated, and an `mret` with MPV clear.
+   */
+  #leaveGuest(priv: Priv, pc: bigint): void {
+    const hart = this.hart;
+    const vcpu = this.#vsLoaded;
+    if (vcpu) {
+      vcpu.save();
+      hart.writeCsr(CSR_VSIE, 0n);
+      hart.writeCsr(CSR_HVIP, 0n);
+      // The guest wrote these directly; the cells have the kernel's.
+      hart.writeCsr(CSR_SENVCFG, this.hostSenvcfg);
+      hart.writeCsr(CSR_SCOUNTEREN, this.hostScounteren);
+      this.#vsLoaded = undefined;
+    }
+    hart.writeCsr(CSR_MEDELEG, 0n);
+    this.#mret(priv, false, pc);
+    this.#inV = false;
+  }
+
+  #mret(priv: Priv, virtual: boolean, pc: bigint): void {
+    const hart = this.hart;
+    // MIE and MPIE clear: no interrupt is taken in M-mode at the trampoline (it would be
+    // an exit at the mret, not in the thread); below M they are taken whatever MIE says.
+    const mstatus = hart.readCsr(CSR_MSTATUS) & ~(MPP | MPV | MIE | MPIE);
+    hart.writeCsr(CSR_MSTATUS, mstatus | (BigInt(priv) << BigInt(MSTATUS_MPP_SHIFT)) | (virtual ? MPV : 0n));
+    hart.writeCsr(CSR_MEPC, pc);
+    hart.priv = Priv.M;
+    hart.pc = this.mretPc;
   }
 
   // ---- time ------------------------------------------------------------------
@@ -232,13 +368,14 @@ export class Kernel implements MTrapHandler, IpcHost {
     this.#runStart = now;
     if (!t || !t.sc) return;
     t.sc.charge(used);
-    this.cellOf(t).stats.cpuTicks += used;
+    const stats = t.vm ? t.vm.stats : this.cellOf(t).stats;
+    stats.cpuTicks += used;
     if (t.state === 'running' && !t.sc.ready(now)) {
       // Budget spent before it blocked (for a cell without one: its timeslice ended).
       t.state = 'ready';
       if (!t.sc.roundRobin) {
         t.sc.exhaustions++;
-        this.cellOf(t).stats.budgetExhaustions++;
+        stats.budgetExhaustions++;
       }
       if (t.sc.roundRobin) {
         t.sc.refillRoundRobin(now);
@@ -257,6 +394,7 @@ export class Kernel implements MTrapHandler, IpcHost {
   quietAt(now: number): boolean {
     if (this.#outcome) return false;
     for (const timer of this.timers) if (timer.deadline !== undefined && timer.deadline <= now) return false;
+    for (const vm of this.vms) if (vm.tcb.state === 'blocked-wfi' && this.#vmWakes(vm, now)) return false;
     for (const t of this.sched.throttled) {
       const r = t.sc?.nextRelease();
       if (r !== undefined && r <= now) return false;
@@ -291,6 +429,11 @@ export class Kernel implements MTrapHandler, IpcHost {
     for (const timer of this.timers) {
       if (timer.deadline !== undefined && timer.deadline < deadline) deadline = timer.deadline;
     }
+    for (const vm of this.vms) {
+      if (vm.tcb.state !== 'blocked-wfi') continue;
+      const d = vm.resumeAt ?? vm.vcpu.timerDeadline();
+      if (d !== undefined && d < deadline) deadline = d;
+    }
     // The time limit only matters while something could still run: when nothing can,
     // the board reports that every cell waits, which says more.
     if (this.stopAt !== undefined && this.stopAt < deadline && (t !== undefined || deadline !== NEVER)) deadline = this.stopAt;
@@ -302,6 +445,12 @@ export class Kernel implements MTrapHandler, IpcHost {
   }
 
   #expireTimers(now: number): void {
+    for (const vm of this.vms) {
+      if (vm.tcb.state === 'blocked-wfi' && this.#vmWakes(vm, now)) {
+        vm.resumeAt = undefined;
+        this.wake(vm.tcb);
+      }
+    }
     for (const timer of this.timers) {
       if (timer.deadline === undefined || timer.deadline > now) continue;
       const owner = timer.notification.boundTcb;
@@ -439,7 +588,122 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   powerOff(status: number): void {
     this.#outcome ??= { kind: 'exit', code: status, source: 'kernel' };
+    this.flushAll();
+  }
+
+  /** Ends every console's last line (at the end of a run). */
+  flushAll(): void {
     for (const c of this.cells) this.flushOutput(c);
+    for (const vm of this.vms) vm.console.flush();
+  }
+
+  // ---- virtual machines -------------------------------------------------------------
+
+  /** What a VM's emulated devices need from the kernel. */
+  readonly vmPlatform: VmPlatform;
+
+  #makePlatform(): VmPlatform {
+    return {
+    hart: this.hart,
+    get profile(): CpuProfile { return this.hart.profile; },
+    now: () => this.hart.mtime,
+    externalInterrupt: (vm, level) => {
+      vm.vcpu.setExternal(level);
+      if (level && vm.tcb.state === 'blocked-wfi' && vm.resumeAt === undefined && vm.vcpu.wakeable(this.#now)) this.wake(vm.tcb);
+    },
+    panicked: (vm, event) => {
+      vm.panicEvent = event;
+    },
+    netPort: (vm, link) => {
+      const key = `${vm.name}\0${link}`;
+      let port = this.#netPorts.get(key);
+      if (!port) {
+        let sw = this.links.get(link);
+        if (!sw) {
+          sw = new VirtualSwitch(link);
+          this.links.set(link, sw);
+        }
+        port = sw.port(vm.name, () => vm.state === 'running');
+        this.#netPorts.set(key, port);
+      }
+      return port;
+    },
+    doorbell: (vm, channel) => {
+      const peer = vm.peers.get(channel);
+      if (peer) signal(this, peer.notification, peer.badge, undefined);
+    },
+    log: (line) => this.host.log(line),
+    };
+  }
+
+  /** A sleeping vCPU's wake-up is due: its restart pause is over, or (in WFI) an interrupt is pending. */
+  #vmWakes(vm: VirtualMachine, now: number): boolean {
+    return vm.resumeAt !== undefined ? vm.resumeAt <= now : vm.vcpu.wakeable(now);
+  }
+
+  sleep(vm: VirtualMachine): void {
+    this.block(vm.tcb, 'blocked-wfi');
+  }
+
+  /** Console input for a VM (a live terminal): host bytes as they arrive. */
+  consoleReceive(name: string, bytes: Uint8Array): void {
+    const vm = this.vms.find((v) => v.name === name);
+    if (vm?.state === 'running') vm.console.receive(bytes);
+  }
+
+  #stopVcpu(vm: VirtualMachine): void {
+    this.sched.remove(vm.tcb);
+    vm.tcb.state = 'stopped';
+    vm.console.flush();
+  }
+
+  shutdown(vm: VirtualMachine, status: number): void {
+    this.#stopVcpu(vm);
+    vm.state = 'off';
+    if (vm.image.poweroff) this.powerOff(status);
+    else this.host.log(`VM '${vm.name}' powered off${status !== 0 ? ' reporting a failure' : ''}`);
+  }
+
+  reboot(vm: VirtualMachine): void {
+    vm.console.flush();
+    vm.stats.restarts++;
+    this.sched.remove(vm.tcb);
+    vm.boot();
+    vm.tcb.state = 'blocked-send';
+    this.wake(vm.tcb);
+  }
+
+  /** A guest crashed: a register dump on stderr, then stop or restart it per on_fault. */
+  crash(vm: VirtualMachine, reason: string, trap: TrapInfo): void {
+    vm.stats.faults++;
+    this.charge(COST.fault);
+    vm.console.flush();
+    const hart = this.hart;
+    const g = vm.vcpu.snapshot();
+    const action = vm.image.onFault === 'restart' ? 'restarting it' : 'stopping it';
+    this.host.log(`VM '${vm.name}' crashed: ${reason}; ${action}`);
+    // The H extension's details of the last exit (a hosted exit leaves them in mtval2 and mtinst).
+    const htval = hart.readCsr(CSR_MTVAL2);
+    const tinst = hart.readCsr(CSR_MTINST);
+    this.host.log(`  pc ${hex(trap.epc)}  cause ${hex(trap.cause)} (${causeName(trap.cause)})  tval ${hex(trap.tval)}  htval ${hex(htval)}  htinst ${hex(tinst)}`);
+    this.host.log(`  guest sepc ${hex(g.vsepc)}  scause ${hex(g.vscause)} (${causeName(g.vscause)})  stval ${hex(g.vstval)}  sstatus ${hex(g.vsstatus)}  satp ${hex(g.vsatp)}`);
+    const r = vm.tcb.regs;
+    this.host.log(`  ra ${hex(r[1]!)}  sp ${hex(r[2]!)}  gp ${hex(r[3]!)}  tp ${hex(r[4]!)}  a0 ${hex(r[10]!)}  a1 ${hex(r[11]!)}`);
+    if (vm.console.recent.length > 0) {
+      this.host.log('  last console lines:');
+      for (const line of vm.console.recent) this.host.log(`  | ${line}`);
+    }
+    vm.panicEvent = 0;
+    if (vm.image.onFault === 'restart') {
+      // It boots again after a pause, so a guest that crashes at once cannot flood the
+      // log or spend the hart on boots.
+      this.reboot(vm);
+      this.block(vm.tcb, 'blocked-wfi');
+      vm.resumeAt = this.#now + VM_RESTART_DELAY_TICKS;
+    } else {
+      this.#stopVcpu(vm);
+      vm.state = 'stopped';
+    }
   }
 
   // ---- console ---------------------------------------------------------------------
@@ -462,7 +726,10 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   /** After the run: why each cell that is not stopped is still waiting. */
   waitReport(): string[] {
-    return this.cells.map((c) => `${c.name}: ${describeState(this, c)}`);
+    return [
+      ...this.cells.map((c) => `${c.name}: ${describeState(this, c)}`),
+      ...this.vms.map((vm) => `${vm.name}: ${describeVm(vm)}`),
+    ];
   }
 
 }
@@ -483,6 +750,13 @@ export function describeFault(cell: Cell, cause: bigint, pc: bigint, tval: bigin
     text += ` (instruction ${hex(tval)})`;
   }
   return text;
+}
+
+function describeVm(vm: VirtualMachine): string {
+  if (vm.state === 'off') return 'VM powered off';
+  if (vm.state === 'stopped') return 'VM stopped after a crash';
+  if (vm.resumeAt !== undefined) return 'VM restarts after a crash';
+  return vm.tcb.state === 'blocked-wfi' ? 'VM waits for an interrupt (WFI) with none armed' : 'VM is ready';
 }
 
 function describeState(k: Kernel, c: Cell): string {

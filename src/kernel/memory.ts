@@ -32,6 +32,16 @@ export class FrameAllocator {
     return pa;
   }
 
+  /** `pages` zeroed, contiguous frames starting at a multiple of `align` bytes (the gap is skipped). */
+  allocateAligned(pages: number, align: number, what: string): number {
+    const start = Math.ceil(this.#next / align) * align;
+    if (start + pages * PAGE_SIZE > this.#end) {
+      throw new OutOfMemory(`out of RAM placing ${what} (${pages * PAGE_SIZE} bytes); give the board more memory`);
+    }
+    this.#next = start;
+    return this.allocate(pages, what);
+  }
+
   get used(): number {
     return this.#next;
   }

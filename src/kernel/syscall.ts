@@ -172,7 +172,7 @@ function debugPuts(k: Kernel, t: Tcb): void {
   const va = t.regs[A0]!;
   const len = t.regs[A1]!;
   if (len > BigInt(MAX_DEBUG_PUTS)) return fail(t, CV_RANGE_ERROR);
-  const bytes = t.vspace.readUser(va, Number(len));
+  const bytes = t.vspace?.readUser(va, Number(len));
   if (!bytes) return fail(t, CV_INVALID_ARGUMENT);
   k.output(k.cellOf(t), utf8.decode(bytes));
 }

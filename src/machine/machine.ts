@@ -54,6 +54,12 @@ export interface RunOptions {
 export interface MTrapHandler {
   /** Handles the trap; `undefined` resumes the hart, an outcome ends the run with it. */
   handleMTrap(trap: TrapInfo): RunOutcome | undefined;
+  /**
+   * A trap loop below M (`trap` is the trap that keeps recurring): `undefined` when the
+   * host dealt with it (a kernel stopping the guest that loops) and the hart may run on;
+   * an outcome ends the run. Without it a trap loop ends the run.
+   */
+  handleTrapLoop?(trap: TrapInfo): RunOutcome | undefined;
 }
 
 /** A part of the board that keeps its own time or talks to the host, consulted when the hart idles. */
@@ -204,8 +210,14 @@ export class Machine {
           break;
         }
         case HartExit.TrapLoop: {
-          const { cause, tval, epc } = hart.exitInfo();
-          return { kind: 'trap-loop', pc: epc, cause, tval, mtvec: hart.readCsr('mtvec') };
+          const info = hart.exitInfo();
+          if (this.#mtrap?.handleTrapLoop) {
+            const outcome = this.#mtrap.handleTrapLoop(info);
+            if (outcome) return this.#pending ?? outcome;
+            if (this.#pending) return this.#pending;
+            break;
+          }
+          return { kind: 'trap-loop', pc: info.epc, cause: info.cause, tval: info.tval, mtvec: hart.readCsr('mtvec') };
         }
         case HartExit.MTrap: {
           if (!this.#mtrap) throw new Error('hart returned EXIT_MTRAP without hosted M-mode');

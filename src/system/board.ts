@@ -10,7 +10,8 @@ import {
   CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SOURCES, RTC_BASE, RTC_IRQ, TEST_FINISHER_BASE, TEST_FINISHER_SIZE,
   UART0_BASE, UART0_IRQ, VIRTIO_BASE, VIRTIO_COUNT, VIRTIO_IRQ_BASE, VIRTIO_STRIDE,
 } from '../machine/memory-map.js';
-import { PAGE_SIZE, type BoardDevice } from './description.js';
+import { PAGE_SIZE, MAX_CHANNEL_ID, type BoardDevice } from './description.js';
+import { PVPANIC_BASE, PVPANIC_SIZE, UIO_DOORBELL_BASE } from '../kernel/vm/guest-dt.js';
 import { hex } from './units.js';
 
 const pageEnd = (d: { base: number; size: number }): number => Math.ceil((d.base + d.size) / PAGE_SIZE) * PAGE_SIZE;
@@ -44,6 +45,8 @@ export const VM_DEVICE_WINDOWS: readonly { readonly name: string; readonly base:
   { name: 'the PLIC', base: PLIC_BASE, size: PLIC_SIZE },
   { name: 'uart0', base: UART0_BASE, size: UART_SIZE },
   { name: `virtio-mmio 0-${VIRTIO_COUNT - 1}`, base: VIRTIO_BASE, size: VIRTIO_COUNT * VIRTIO_STRIDE },
+  { name: 'pvpanic', base: PVPANIC_BASE, size: PVPANIC_SIZE },
+  { name: 'the uio register pages', base: UIO_DOORBELL_BASE, size: (MAX_CHANNEL_ID + 1) * PAGE_SIZE },
 ].map((d) => ({ ...d, size: pageEnd(d) - d.base }));
 
 /** Virtio-mmio slots of a VM's board: one per device. */

@@ -140,16 +140,17 @@ describe('descriptions with VMs', () => {
     assert.equal(r.stdout, 'admission: no cell has a budget and period; nothing to analyse\nsystem.yaml: OK\n');
   });
 
-  for (const command of ['run', 'inspect']) {
-    it(`cellvisor ${command} stops with one line and status 2: the board has no H extension yet`, () => {
-      const dir = project(`vms-${command}`, fixture('good/vms.yaml'), vmFiles);
-      const r = cellvisor(dir, command, 'system.yaml');
-      assert.equal(r.status, 2);
-      assert.equal(r.stdout, '');
-      // At the first VM (line 20, column 5 of the fixture).
-      assert.equal(r.stderr, 'cellvisor: system.yaml:20:5: virtual machines need the hypervisor extension, which the board does not have yet (issue 14); accepted today: cells\n');
-    });
-  }
+  it('cellvisor inspect shows each VM: its scheduling, guest memory and emulated devices', () => {
+    const dir = project('vms-inspect', fixture('good/vms.yaml'), vmFiles);
+    const r = cellvisor(dir, 'inspect', 'system.yaml');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^VM linux: priority 50, budget 2 ms every 20 ms, VMID 1, G-stage table at 0x[0-9a-f]+$/m);
+    assert.match(r.stdout, /^ {4}0x80000000 {3}268435456 bytes {2}rwx {2}-> 0x[0-9a-f]+ {2}guest RAM$/m);
+    assert.match(r.stdout, /^ {4}0x90000000 {8}8192 bytes {2}rw {3}-> 0x[0-9a-f]+ {2}region 'ring'$/m);
+    assert.match(r.stdout, /^ {4}0x10102000 {8}4096 bytes {2}uio doorbell 2$/m);
+    assert.match(r.stdout, /^ {4}0x10003000 {8}4096 bytes {2}virtio-mmio 2$/m);
+    assert.match(r.stdout, /^VM other: priority 40, budget 1 ms every 20 ms, VMID 2, /m);
+  });
 
   it('cellvisor run still reports a bad description with VMs as errors, not the refusal', () => {
     const dir = project('vms-bad', fixture('bad/vm-no-kernel.yaml'), vmFiles);

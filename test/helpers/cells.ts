@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { cellCompilerArgs, SDK_DIR } from '../../src/cli/cc.js';
 import { bootImage } from '../../src/kernel/boot.js';
 import type { CellStats } from '../../src/kernel/cell.js';
+import type { VmStats } from '../../src/kernel/vm/vm.js';
 import type { KernelImage } from '../../src/kernel/image.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import type { ConsoleLines } from '../../src/machine/console-feed.js';
@@ -76,6 +77,8 @@ export interface CellRun {
   /** The kernel's own reports (faults), one line each. */
   readonly log: readonly string[];
   readonly stats: Readonly<Record<string, CellStats>>;
+  /** Each VM's exits, SBI calls, MMIO accesses, crashes… */
+  readonly vmStats: Readonly<Record<string, VmStats>>;
   /** What reached the board's console (the UART, written by a driver cell). */
   readonly console: string;
   /** Instructions the hart retired, and the virtual time (mtime ticks) at the end. */
@@ -101,10 +104,13 @@ let hartModule: WebAssembly.Module | undefined;
 export async function runImage(image: KernelImage, options: RunOptions): Promise<CellRun> {
   hartModule ??= new WebAssembly.Module(readFileSync(HART_WASM));
   const consoleBytes: number[] = [];
+  // VMs need the H extension and room for their memory, as `cellvisor run` gives them.
+  const vmMemory = (image.vms ?? []).reduce((n, vm) => n + vm.memory, 0);
   const board = await VirtBoard.create(hartModule, {
-    ramSize: options.ramSize ?? 64 << 20,
+    ramSize: Math.max(options.ramSize ?? 64 << 20, vmMemory > 0 ? vmMemory + (64 << 20) : 0),
     console: { write: (bytes) => consoleBytes.push(...bytes) },
     input: options.input,
+    profile: vmMemory > 0 ? 'rva22h' : undefined,
   });
   const lines: string[] = [];
   const log: string[] = [];
@@ -113,11 +119,13 @@ export async function runImage(image: KernelImage, options: RunOptions): Promise
   if (options.stopAtNs !== undefined) kernel.stopAt = Math.ceil(options.stopAtNs / NS_PER_TICK);
   kernel.start();
   const outcome = board.machine.run({ maxInsns: options.maxInsns });
-  for (const c of kernel.cells) kernel.flushOutput(c);
+  kernel.flushAll();
   const stats: Record<string, CellStats> = {};
   for (const c of kernel.cells) stats[c.name] = { ...c.stats };
+  const vmStats: Record<string, VmStats> = {};
+  for (const vm of kernel.vms) vmStats[vm.name] = { ...vm.stats };
   const console = new TextDecoder().decode(new Uint8Array(consoleBytes));
-  return { outcome, lines, log, stats, console, retired: board.machine.retired, mtime: board.machine.hart.mtime, kernel, board };
+  return { outcome, lines, log, stats, vmStats, console, retired: board.machine.retired, mtime: board.machine.hart.mtime, kernel, board };
 }
 
 /** The lines one cell printed, without the `name| ` prefix. */

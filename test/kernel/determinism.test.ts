@@ -53,6 +53,7 @@ for (const name of examples) {
     assert.equal(second.console, first.console);
     assert.deepEqual(second.log, first.log);
     assert.deepEqual(second.stats, first.stats);
+    assert.deepEqual(second.vmStats, first.vmStats);
     assert.equal(second.retired, first.retired);
     assert.equal(second.mtime, first.mtime);
     assert.deepEqual(second.kernel.counters, first.kernel.counters);

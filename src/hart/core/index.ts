@@ -63,6 +63,8 @@ export function getPriv(): i32 { return priv; }
 export function setPriv(p: i32): void {
   if (p != 0 && p != 1 && p != 3) return;
   priv = p;
+  // M-mode has no virtualization mode (privileged spec 8.1): V=1 exists only below M.
+  if (p == PRV_M) virt = false;
   updateTlbBases();
 }
 

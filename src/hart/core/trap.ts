@@ -88,6 +88,13 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
     }
   } else {
     if (hostedM && ((interrupt ? hostedInterrupts : hostedExceptions) >> cause) & 1) {
+      // The H extension's trap details have no place in the exit record: they go where
+      // the trap into M would have put them, so a host emulating MMIO for a guest finds
+      // the guest physical address and the transformed instruction.
+      if (hExt) {
+        mtval2 = gpa >> 2;
+        mtinst = tinst;
+      }
       store<u64>(EXIT_RECORD_OFFSET, full);
       store<u64>(EXIT_RECORD_OFFSET, tval, 8);
       store<u64>(EXIT_RECORD_OFFSET, PC, 16);

@@ -11,6 +11,11 @@ export class Notification {
   word = 0n;
   readonly waiters: Tcb[] = [];
   boundTcb: Tcb | undefined;
+  /**
+   * Set for a VM's notification: called when a signal leaves bits in the word (no thread
+   * waits on it), to turn them into the guest's uio interrupts.
+   */
+  signalled: ((n: Notification) => void) | undefined;
   readonly name: string;
 
   constructor(name: string) {

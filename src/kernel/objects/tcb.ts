@@ -2,7 +2,8 @@
 // maximum controlled priority, CSpace and VSpace, IPC buffer, scheduling context,
 // fault endpoint and bound notification, and its state (seL4's thread states, plus
 // 'stopped' for a cell that faulted with no handler or was stopped by it).
-// A VM's vCPU will be one more kind of thread: the same scheduling, another context.
+// A VM's vCPU is one more kind of thread: the same scheduling, another context (its
+// `vm`, whose vCPU holds the guest's VS state; it has no CSpace use and no VSpace).
 import {
   CV_INV_TCB_READ_REGISTERS, CV_INV_TCB_WRITE_REGISTERS, CV_INV_TCB_SUSPEND, CV_INV_TCB_RESUME,
   CV_INV_TCB_SET_PRIORITY, CV_INV_TCB_RESTART, CV_INV_TCB_BIND_NOTIFICATION, CV_INV_TCB_UNBIND_NOTIFICATION,
@@ -18,10 +19,13 @@ import type { Reply } from './reply.js';
 import type { SchedContext } from './sched-context.js';
 import type { VSpace } from './vspace.js';
 import { THREAD_CONTEXT } from '../../hart/index.js';
+import type { VirtualMachine } from '../vm/vm.js';
 
 export type ThreadState =
   | 'inactive' | 'ready' | 'running'
   | 'blocked-send' | 'blocked-recv' | 'blocked-reply' | 'blocked-notification' | 'blocked-fault'
+  /** A vCPU in WFI, until an interrupt is pending for its guest. */
+  | 'blocked-wfi'
   | 'stopped';
 
 /** What a blocked thread waits on, for resuming it and for the "every cell waits" report. */
@@ -81,7 +85,10 @@ export class Tcb {
   priority: number;
   mcp: number;
   readonly cspace: CNode;
-  readonly vspace: VSpace;
+  /** A cell's address space; undefined for a vCPU (its guest runs behind its VM's G-stage). */
+  readonly vspace: VSpace | undefined;
+  /** The virtual machine whose vCPU this thread is. */
+  vm: VirtualMachine | undefined;
   /** Physical address of the IPC buffer page. */
   readonly ipcBuffer: number;
   /** The context it runs on now (its own, or one lent by a caller); undefined: passive. */
@@ -95,7 +102,7 @@ export class Tcb {
   readonly owner: number;
 
   constructor(init: {
-    name: string; priority: number; mcp: number; cspace: CNode; vspace: VSpace; ipcBuffer: number; owner: number;
+    name: string; priority: number; mcp: number; cspace: CNode; vspace: VSpace | undefined; ipcBuffer: number; owner: number;
     context?: ThreadContext;
   }) {
     this.name = init.name;
@@ -112,7 +119,7 @@ export class Tcb {
     this.regs = w.subarray(0, REGISTERS);
     this.regs32 = new Uint32Array(w.buffer, w.byteOffset, 2 * REGISTERS);
     this.fregs = w.subarray(THREAD_CONTEXT.f / 8, THREAD_CONTEXT.f / 8 + 32);
-    w[SATP_WORD] = init.vspace.satp;
+    w[SATP_WORD] = init.vspace?.satp ?? 0n;
   }
 
   get pc(): bigint { return this.context.words[PC_WORD]!; }

@@ -42,7 +42,8 @@ export interface BoardDtConfig {
   readonly harts: readonly { readonly isa: string; readonly mmuType: MmuType; readonly cacheBlockSize?: number }[];
   /** mtime frequency in Hz; default 10 MHz (QEMU virt). */
   readonly timebaseFrequency?: number;
-  readonly clint: Window;
+  /** Absent: no CLINT (a virtual machine's board, whose timer is Sstc and IPIs SBI's). */
+  readonly clint?: Window;
   /** Contexts are 2 per hart: M-mode, then S-mode. `ndev` is `riscv,ndev`, default `sources`. */
   readonly plic: Window & { readonly sources: number; readonly ndev?: number };
   readonly uart?: IrqWindow & { readonly clockFrequency?: number };
@@ -136,10 +137,12 @@ export function buildBoardDt(config: BoardDtConfig): Fdt {
     .u64('reg', config.plic.base, config.plic.size)
     .u32('riscv,ndev', config.plic.ndev ?? config.plic.sources);
 
-  soc.addChild(`clint@${hex(config.clint.base)}`)
-    .strings('compatible', 'sifive,clint0', 'riscv,clint0')
-    .u64('reg', config.clint.base, config.clint.size)
-    .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_SOFT, h, IRQ_M_TIMER]));
+  if (config.clint) {
+    soc.addChild(`clint@${hex(config.clint.base)}`)
+      .strings('compatible', 'sifive,clint0', 'riscv,clint0')
+      .u64('reg', config.clint.base, config.clint.size)
+      .u32('interrupts-extended', ...intcs.flatMap((h) => [h, IRQ_M_SOFT, h, IRQ_M_TIMER]));
+  }
 
   if (config.rtc && rtc) {
     rtc.string('compatible', 'google,goldfish-rtc')
