@@ -415,8 +415,9 @@ operations (a cell calling a higher-priority cell), measured in the same run.
 
 ${vmPingTable(rows.ping, rows.call)}
 
-- **Above**: the doorbell write is the round trip's one exit; the rest is cvping writing
-  and summing the payload, and the cell summing it.
+- **Above**: the doorbell write is the round trip's one exit; the rest is cvping filling
+  and summing the payload, the kernel's exit and its switches to the cell and back, and
+  the cell's own sum.
 - **Below**: the round trip is what a blocking Linux driver pays: the \`write()\` that
   re-enables the uio interrupt and the \`read()\` that sleeps on it, Linux's scheduler
   and idle loop (its WFI is an exit), the interrupt through the VM's emulated PLIC
@@ -440,8 +441,8 @@ ${vmNetTable(rows.net)}
 - **What moves a frame**: a's virtio-net transmit queue notification (a VM exit), the
   kernel's learning switch copying the frame into b's receive queue and raising b's
   interrupt, and the same the other way for the ACKs; both guests share the one hart, so
-  the virtual seconds are both TCP stacks' work together. There is no QEMU equivalent (QEMU
-  would need two processes and a socket netdev between them).
+  the virtual seconds are both TCP stacks' work together. There is no QEMU figure beside
+  it.
 `);
   }
   if (rows.rt && rows.rt.length > 0) {
