@@ -34,9 +34,11 @@ interface OpSpec {
   readonly image: (elf: (name: string) => Uint8Array) => KernelImage;
 }
 
+export const CALL_ROUND_TRIP = 'Call/ReplyRecv round trip';
+
 const SPECS: readonly OpSpec[] = [
   {
-    name: 'Call/ReplyRecv round trip',
+    name: CALL_ROUND_TRIP,
     what: 'a client calls a passive server of higher priority in another address space (one message register each way) and gets its reply',
     ops: OPS,
     image: (elf) => ({
@@ -76,19 +78,28 @@ const SPECS: readonly OpSpec[] = [
   },
 ];
 
-const CELLS = ['pingpong-client', 'pingpong-server', 'signal-sender', 'signal-waiter', 'yield'];
+/** The cells the benchmarks run (build/bench/cells/NAME.elf) and their sources; the VM rows (vm-rows.ts) use the last two. */
+const CELLS: Readonly<Record<string, string>> = {
+  'pingpong-client': 'bench/cells/pingpong-client.c',
+  'pingpong-server': 'bench/cells/pingpong-server.c',
+  'signal-sender': 'bench/cells/signal-sender.c',
+  'signal-waiter': 'bench/cells/signal-waiter.c',
+  yield: 'bench/cells/yield.c',
+  'vm-pong': 'bench/cells/vm-pong.c',
+  periodic: 'examples/rt/periodic.c',
+};
 
-/** Builds the benchmark cells (bench/cells/*.c) into build/bench/cells when stale. */
+/** Builds the benchmark cells into build/bench/cells when stale. */
 export function buildCells(root: string): string | undefined {
   const sdk = ['sdk/src/cellvisor.c', 'sdk/src/crt0.S', 'sdk/include/cellvisor.h', 'sdk/link.ld', 'build/include/cellvisor/abi.h']
     .map((f) => statSync(join(root, f)).mtimeMs);
   mkdirSync(join(root, 'build/bench/cells'), { recursive: true });
-  for (const name of CELLS) {
-    const src = join(root, 'bench/cells', `${name}.c`);
+  for (const [name, source] of Object.entries(CELLS)) {
+    const src = join(root, source);
     const out = join(root, 'build/bench/cells', `${name}.elf`);
     if (existsSync(out) && statSync(out).mtimeMs >= Math.max(statSync(src).mtimeMs, ...sdk)) continue;
     const r = spawnSync('riscv64-unknown-elf-gcc', cellCompilerArgs(out, ['-Wall', '-Wextra', '-Werror', src]), { stdio: 'inherit' });
-    if (r.status !== 0) return `could not build bench/cells/${name}.c`;
+    if (r.status !== 0) return `could not build ${source}`;
   }
   return undefined;
 }
@@ -118,9 +129,10 @@ async function once(hart: WebAssembly.Module, root: string, spec: OpSpec): Promi
   };
 }
 
-export async function kernelOps(hart: WebAssembly.Module, root: string, runs: number): Promise<KernelOpRow[]> {
+/** The operations of SPECS (those named in `names`, if given), best of `runs` each. */
+export async function kernelOps(hart: WebAssembly.Module, root: string, runs: number, names?: readonly string[]): Promise<KernelOpRow[]> {
   const rows: KernelOpRow[] = [];
-  for (const spec of SPECS) {
+  for (const spec of SPECS.filter((s) => names === undefined || names.includes(s.name))) {
     let best: KernelOpRow | undefined;
     for (let i = 0; i < runs; i++) {
       const r = await once(hart, root, spec);

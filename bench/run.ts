@@ -7,15 +7,20 @@
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
 //   npm run bench -- --only bench     one workload (bench, bench-sv39, linux, kvm-bare, kvm-linux,
-//                                     kernel, linux-vm)
+//                                     kernel, linux-vm, vm-ping, vm-net, vm-rt), or several separated by commas
 //   npm run bench -- --no-write       leave docs/bench.md alone
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
-// saying why, and docs/bench.md is left alone.
+// saying why, and docs/bench.md is left alone. A run of every workload rewrites
+// docs/bench.md; a run --only some of the VM rows (vm-ping, vm-net, vm-rt) replaces just
+// their sections in it, each saying when and how it was measured.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { buildCells, kernelOps, kernelTable, OPS, type KernelOpRow } from './kernel.js';
+import { buildCells, CALL_ROUND_TRIP, kernelOps, kernelTable, OPS, type KernelOpRow } from './kernel.js';
 import { vmBoot, vmSection, vmTable, type VmBootRow } from './vm.js';
+import {
+  vmNet, vmNetTable, vmPing, vmPingTable, vmRowsFailures, vmRowsSection, vmRt, vmRtTable, type VmRows,
+} from './vm-rows.js';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -51,6 +56,8 @@ const KVM_MARKERS: Readonly<Record<string, readonly string[]>> = {
     'cellvisor-guest: kvmhost exited with status 0'],
   'kvm-linux': ['kvm-nested: init up (Linux 6.1.', 'cellvisor-guest: kvmhost exited with status 0'],
 };
+/** The rows of bench/vm-rows.ts: VMs beside cells and each other, no QEMU side. */
+const VM_ROWS = ['vm-ping', 'vm-net', 'vm-rt'];
 
 interface ElfWorkload {
   readonly kind: 'elf';
@@ -318,6 +325,7 @@ ${kernelTable(ops)}
 
 function report(
   rows: readonly Row[], command: string, runs: number, load: number, ops: readonly KernelOpRow[] = [], vm?: VmBootRow,
+  vmRows: VmRows = {},
 ): string {
   const date = new Date().toISOString().slice(0, 10);
   const elfRows = rows.filter((r) => r.workload.kind === 'elf');
@@ -393,7 +401,27 @@ ${table(rows)}
   favour cellvisor.
 - Times are wall-clock on a shared machine: other work running at the same time slows
   both sides, so compare the ratio more than the absolute numbers.
-${kernelSection(ops)}${vmSection(vm)}`;
+${kernelSection(ops)}${vmSection(vm)}${vmRowsSection(vmRows)}`;
+}
+
+/** The report's sections ('## ' headings) by heading, and what comes before the first. */
+function sections(text: string): { head: string; parts: Map<string, string> } {
+  const [head, ...rest] = text.split(/\n(?=## )/);
+  return { head: head ?? '', parts: new Map(rest.map((p) => [p.slice(0, p.indexOf('\n')), p])) };
+}
+
+/**
+ * docs/bench.md with the sections of a partial run (--only some VM rows) in place of
+ * the ones it had, or added at the end; each says how and when it was measured.
+ */
+function spliceSections(old: string, fresh: string, command: string, load: number): string {
+  const date = new Date().toISOString().slice(0, 10);
+  const { head, parts } = sections(old);
+  for (const [heading, part] of sections(fresh).parts) {
+    const stamped = part.replace(/\n\n/, `\n\nMeasured by \`${command}\` on ${date}; load average ${load.toFixed(2)} when the run started.\n\n`);
+    parts.set(heading, stamped.endsWith('\n') ? stamped : `${stamped}\n`);
+  }
+  return [head, ...parts.values()].join('\n');
 }
 
 /** The files of the Linux row, or why it cannot run. */
@@ -462,11 +490,15 @@ async function main(): Promise<number> {
     console.error(`bench: --runs wants a positive integer, not ${values.runs}`);
     return 2;
   }
-  const workloads = WORKLOADS.filter((w) => values.only === undefined || w.name === values.only);
-  if (workloads.length === 0 && values.only !== 'kernel' && values.only !== 'linux-vm') {
-    console.error(`bench: no workload ${values.only}; there are ${WORKLOADS.map((w) => w.name).join(', ')}`);
+  const extra = ['kernel', 'linux-vm', ...VM_ROWS];
+  const only = values.only === undefined ? undefined : new Set(values.only.split(','));
+  const unknown = [...(only ?? [])].filter((name) => !extra.includes(name) && !WORKLOADS.some((w) => w.name === name));
+  if (unknown.length > 0) {
+    console.error(`bench: no workload ${unknown.join(', ')}; there are ${[...WORKLOADS.map((w) => w.name), ...extra].join(', ')}`);
     return 2;
   }
+  const selected = (name: string): boolean => only === undefined || only.has(name);
+  const workloads = WORKLOADS.filter((w) => selected(w.name));
   for (const w of workloads) {
     if (w.kind === 'elf' && !existsSync(join(ROOT, w.elf))) {
       console.error(`bench: ${w.elf} is missing; npm run bench builds it (node scripts/prepare.js)`);
@@ -520,39 +552,65 @@ async function main(): Promise<number> {
   }
 
   let ops: KernelOpRow[] = [];
-  if (hart && (values.only === undefined || values.only === 'kernel')) {
-    const problem = buildCells(ROOT);
-    if (problem) console.error(`bench: kernel operations skipped: ${problem}`);
+  const cellsProblem = hart && (selected('kernel') || selected('vm-ping') || selected('vm-rt')) ? buildCells(ROOT) : undefined;
+  if (hart && selected('kernel')) {
+    if (cellsProblem) console.error(`bench: kernel operations skipped: ${cellsProblem}`);
     else ops = await kernelOps(hart, ROOT, runs);
   }
 
   let vmRow: VmBootRow | undefined;
   const linux = WORKLOADS.find((w): w is LinuxWorkload => w.kind === 'linux');
-  if (hart && linux && (values.only === undefined || values.only === 'linux-vm')) {
-    const files = linuxFiles(linux);
+  const files = linux ? linuxFiles(linux) : 'no Linux workload';
+  if (hart && selected('linux-vm')) {
     if (typeof files === 'string') console.error(`bench: linux-vm skipped: ${files}`);
     else vmRow = await vmBoot(hart, files.kernel, files.initrd, runs);
   }
 
-  console.log(table(rows));
+  let vmRows: VmRows = {};
+  if (hart && VM_ROWS.some(selected)) {
+    const problem = typeof files === 'string' ? files : cellsProblem;
+    if (problem) console.error(`bench: ${VM_ROWS.filter(selected).join(', ')} skipped: ${problem}`);
+    else if (linux && typeof files !== 'string') {
+      const paths = { image: join(ROOT, linux.image), initrd: join(ROOT, linux.initrd) };
+      if (selected('vm-ping')) {
+        const ping = await vmPing(hart, ROOT, paths, runs);
+        // The cell↔cell round trip beside it, from this run.
+        const call = ops.find((o) => o.name === CALL_ROUND_TRIP) ?? (await kernelOps(hart, ROOT, runs, [CALL_ROUND_TRIP]))[0];
+        vmRows = { ...vmRows, ping, call };
+      }
+      if (selected('vm-net')) vmRows = { ...vmRows, net: await vmNet(hart, paths, runs) };
+      if (selected('vm-rt')) vmRows = { ...vmRows, rt: await vmRt(hart, ROOT, paths) };
+    }
+  }
+
+  if (rows.length > 0) console.log(table(rows));
   if (ops.length > 0) console.log(`\n${kernelTable(ops)}`);
   if (vmRow) console.log(`\n${vmTable(vmRow)}`);
+  if (vmRows.ping) console.log(`\n${vmPingTable(vmRows.ping, vmRows.call)}`);
+  if (vmRows.net) console.log(`\n${vmNetTable(vmRows.net)}`);
+  if (vmRows.rt) console.log(`\n${vmRtTable(vmRows.rt)}`);
   if (vmRow?.failure) console.error(`bench: linux-vm: ${vmRow.failure}`);
+  const vmProblems = vmRowsFailures(vmRows);
+  for (const p of vmProblems) console.error(`bench: ${p}`);
   const problems = rows.flatMap((r) => r.problems.map((p) => `${r.workload.name}: ${p}`));
   for (const p of problems) console.error(`bench: ${p}`);
   for (const r of rows) if (r.skipped) console.error(`bench: ${r.workload.name} skipped: ${r.skipped}`);
   const ran = rows.filter((r) => !r.skipped).length;
   const complete = hart && haveQemu && problems.length === 0 && ran === WORKLOADS.length;
+  const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
+  const onlyVmRows = only !== undefined && [...only].every((name) => VM_ROWS.includes(name));
   if (!values['no-write']) {
     if (complete) {
-      const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-      writeFileSync(REPORT, report(rows, command, runs, load, ops, vmRow));
+      writeFileSync(REPORT, report(rows, command, runs, load, ops, vmRow, vmRows));
       console.log(`\nwritten to ${relative(ROOT, REPORT)}`);
+    } else if (onlyVmRows && hart && vmProblems.length === 0 && Object.keys(vmRows).length > 0) {
+      writeFileSync(REPORT, spliceSections(readFileSync(REPORT, 'utf8'), vmRowsSection(vmRows), command, load));
+      console.log(`\nthe sections of ${[...only].join(', ')} written to ${relative(ROOT, REPORT)}`);
     } else {
       console.log(`\n${relative(ROOT, REPORT)} left alone: only a complete run of every workload on both sides is recorded`);
     }
   }
-  return problems.length === 0 && !vmRow?.failure && hart && haveQemu ? 0 : 1;
+  return problems.length === 0 && vmProblems.length === 0 && !vmRow?.failure && hart && (haveQemu || onlyVmRows) ? 0 : 1;
 }
 
 process.exitCode = await main();

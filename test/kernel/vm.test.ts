@@ -259,4 +259,43 @@ describe('virtual machines', { skip: need }, () => {
     const last = run.stdout.split('\n').filter((l) => l.startsWith('ticker| tick ')).at(-1);
     assert.match(last ?? '', /^ticker\| tick (39|40) at /);
   });
+
+  it('runs a timed cvping from the boot arguments alone (cellvisor.cvping, then cellvisor.autopoweroff), as npm run bench does', async () => {
+    await cellElf('pong');
+    const yaml = [
+      'memory_regions:',
+      '  - { name: ring, size: 4KiB }',
+      'cells:',
+      '  - name: pong',
+      `    elf: ${join(CELL_BUILD, 'pong.elf')}`,
+      '    priority: 200',
+      '    maps:',
+      '      - { region: ring, vaddr: 0x4000000, perms: rw, setvar: ring_base }',
+      'vms:',
+      linuxVm({
+        bootargs: 'console=hvc0 quiet uio_pdrv_genirq.of_id=generic-uio cellvisor.cvping=ring:300 cellvisor.autopoweroff',
+        more: '    maps:\n      - { region: ring, gpa: 0x90000000, perms: rw, uio: { channel: 1 } }',
+      }),
+      'channels:',
+      '  - a: { cell: pong, id: 0 }',
+      '    b: { vm: linux, id: 1 }',
+      '',
+    ].join('\n');
+    // No console input: the same description twice gives the same guest-measured time.
+    const runs = [cellvisor(['run', description(yaml), '--max-time', '60s']), cellvisor(['run', description(yaml), '--max-time', '60s'])];
+    const times = runs.map((run) => {
+      assert.equal(run.status, 0, `status; stderr:\n${run.stderr}\noutput ends:\n${run.stdout.slice(-2000)}`);
+      const lines = run.stdout.split('\n').filter((l) => l.startsWith('linux| cvping'));
+      assert.equal(lines.length, 3, lines.join('\n'));
+      assert.equal(lines[0], 'linux| cvping: timing 300 round trips');
+      assert.equal(lines[1], 'linux| cvping: 300 messages, every reply verified');
+      const timed = /^linux\| cvping: 300 round trips in (\d+) ns of guest time, (\d+) ns each$/.exec(lines[2]!);
+      assert.ok(timed, lines[2]);
+      assert.equal(Math.floor(Number(timed[1]) / 300), Number(timed[2]));
+      assert.ok(Number(timed[2]) > 0);
+      assert.match(run.stdout, /^linux\| cellvisor-guest: autopoweroff$/m);
+      return timed[1];
+    });
+    assert.equal(times[0], times[1]);
+  });
 });
