@@ -8,7 +8,7 @@ import { VirtBoard } from '../machine/virt.js';
 import { BootError, bootImage } from '../kernel/boot.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
-import { parseArgs, parseRamSize, UsageError } from './args.js';
+import { JIT_HELP, parseArgs, parseJit, parseRamSize, UsageError } from './args.js';
 import { loadImage } from './check.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } from './exit-codes.js';
 import { fdSource, openInput } from './host-devices.js';
@@ -36,6 +36,7 @@ Options:
                   print the same)
   -m, --memory SIZE
                   RAM of the board (default 128M)
+${JIT_HELP}
   -h, --help      show this help
 
 The run ends when a cell calls cv_poweroff(status), when every cell waits with
@@ -55,6 +56,7 @@ const OPTIONS = [
   { long: 'input', takesValue: true },
   { long: 'stats', takesValue: false },
   { long: 'memory', short: 'm', takesValue: true },
+  { long: 'jit', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
@@ -101,7 +103,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   // Cells' lines and the UART's bytes share stdout, written synchronously and in order.
   const stdout = fdSink(1);
   const encoder = new TextEncoder();
-  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE });
+  const jitText = str('jit');
+  const jit = jitText !== undefined ? parseJit('--jit', jitText) : undefined;
+  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE, jit });
   const kernel = new Kernel(board, {
     output: (cell, line) => stdout.write(encoder.encode(`${cell}| ${line}\n`)),
     log,
