@@ -187,13 +187,17 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
     if (off !== undefined) { vpc(off); c.set(L_PC); }
     c.i32(kind).set(L_KIND).br('done');
   };
+  let current = -1; // start of the block being emitted
   const goTo = (off: number): void => {
-    if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
+    if (off === current) c.br('self'); // a loop on itself: straight back, no dispatch
+    else if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
     else exit(off, 1);
   };
 
   for (const b of blocks) {
     c.end(); // closes b{i}: its code follows
+    current = b.start;
+    c.loop('self');
     const k = b.body.length;
     if (k > 0) {
       // The whole block must fit in the budget.
@@ -210,10 +214,12 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
       };
       emit(a, sideExit);
     });
-    if (b.end === 'jump') continue; // the jump left already
-    if (k > 0) last(b.body[k - 1]!);
-    if (b.end === 'fall') goTo(b.next);
-    else exit(b.next, 0);
+    if (b.end !== 'jump') { // (a jump has left already)
+      if (k > 0) last(b.body[k - 1]!);
+      if (b.end === 'fall') goTo(b.next);
+      else exit(b.next, 0);
+    }
+    c.end(); // self
   }
   c.end(); // closes miss
   c.i32(-1).op(Opc.return_);

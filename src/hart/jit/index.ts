@@ -35,7 +35,7 @@ export const MAX_LIVE_PAGES = 900;
 /** A page whose code was dropped this often for writes is not compiled again. */
 const MAX_DROPS = 8;
 /** Recompilations of one page for new entry points. */
-const MAX_COMPILES = 24;
+const MAX_COMPILES = 8;
 
 interface PageState {
   entries: Set<number>;

@@ -23,13 +23,34 @@ export enum Opc {
   i64Extend8S = 0xc2, i64Extend16S = 0xc3, i64Extend32S = 0xc4,
 }
 
+/** A growable byte buffer. */
+export class Bytes {
+  #buf = new Uint8Array(4096);
+  length = 0;
+
+  push(...bytes: number[]): void {
+    for (const b of bytes) this.byte(b);
+  }
+
+  byte(b: number): void {
+    if (this.length === this.#buf.length) {
+      const bigger = new Uint8Array(this.#buf.length * 2);
+      bigger.set(this.#buf);
+      this.#buf = bigger;
+    }
+    this.#buf[this.length++] = b;
+  }
+
+  get view(): Uint8Array { return this.#buf.subarray(0, this.length); }
+}
+
 export class Code {
-  readonly bytes: number[] = [];
+  readonly bytes = new Bytes();
   readonly #labels: (string | undefined)[] = [];
   /** Where each open label is in #labels (labels are unique while open). */
   readonly #pos = new Map<string, number>();
 
-  op(...ops: Opc[]): this { for (const o of ops) this.bytes.push(o); return this; }
+  op(...ops: Opc[]): this { for (const o of ops) this.bytes.byte(o); return this; }
   u32(v: number): this { uleb(this.bytes, v); return this; }
 
   i32(v: number): this { this.bytes.push(Opc.i32Const); slebSmall(this.bytes, v | 0); return this; }
@@ -94,29 +115,35 @@ export interface FunctionSpec {
 
 /** A module importing `env.memory` and exporting one function `f`. */
 export function moduleBytes(fn: FunctionSpec): Uint8Array<ArrayBuffer> {
-  const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const head: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const type: number[] = [1, 0x60];
   vec(type, fn.params);
   vec(type, fn.results);
-  section(out, 1, type);
+  section(head, 1, type);
   const imp: number[] = [1];
   name(imp, 'env'); name(imp, 'memory');
   imp.push(0x02, 0x00, 0x00); // memory, limits: min 0, no max
-  section(out, 2, imp);
-  section(out, 3, [1, 0]);
+  section(head, 2, imp);
+  section(head, 3, [1, 0]);
   const exp: number[] = [1];
   name(exp, 'f'); exp.push(0x00, 0);
-  section(out, 7, exp);
-  const body: number[] = [];
-  uleb(body, fn.locals.length);
-  for (const [n, t] of fn.locals) { uleb(body, n); body.push(t); }
-  for (const b of fn.body.bytes) body.push(b);
-  body.push(Opc.end);
-  const code: number[] = [1];
-  uleb(code, body.length);
-  for (const b of body) code.push(b);
-  section(out, 10, code);
-  return new Uint8Array(out);
+  section(head, 7, exp);
+  const locals: number[] = [];
+  uleb(locals, fn.locals.length);
+  for (const [n, t] of fn.locals) { uleb(locals, n); locals.push(t); }
+  const code = fn.body.bytes.view;
+  const bodySize = locals.length + code.length + 1; // + end
+  const entry: number[] = [1];
+  uleb(entry, bodySize);
+  const sectionSize = entry.length + bodySize;
+  const sec: number[] = [10];
+  uleb(sec, sectionSize);
+  const out = new Uint8Array(head.length + sec.length + entry.length + locals.length + code.length + 1);
+  let at = 0;
+  for (const part of [head, sec, entry, locals]) { out.set(part, at); at += part.length; }
+  out.set(code, at);
+  out[at + code.length] = Opc.end;
+  return out;
 }
 
 function section(out: number[], id: number, content: number[]): void {
@@ -136,7 +163,7 @@ function name(out: number[], s: string): void {
   for (const x of b) out.push(x);
 }
 
-export function uleb(out: number[], v: number): void {
+export function uleb(out: { push(b: number): void }, v: number): void {
   do {
     let b = v & 0x7f;
     v >>>= 7;
@@ -146,7 +173,7 @@ export function uleb(out: number[], v: number): void {
 }
 
 /** Signed LEB128 of an int32. */
-export function slebSmall(out: number[], v: number): void {
+export function slebSmall(out: { push(b: number): void }, v: number): void {
   for (;;) {
     const b = v & 0x7f;
     v >>= 7;
@@ -155,7 +182,7 @@ export function slebSmall(out: number[], v: number): void {
   }
 }
 
-export function sleb(out: number[], v: bigint): void {
+export function sleb(out: { push(b: number): void }, v: bigint): void {
   for (;;) {
     const b = Number(v & 0x7fn);
     v >>= 7n;
