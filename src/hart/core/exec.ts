@@ -137,6 +137,7 @@ function execBlock(n: i32): i32 {
   let fAdd: u64 = 0;
   // Arrived here by a jump (or at the start): the JIT may have code for p.
   let enter = true;
+  let jumped = false;
   while (left > 0) {
     // ---- fetch
     let vpn = p >> 12;
@@ -156,13 +157,14 @@ function execBlock(n: i32): i32 {
     if (enter) {
       enter = false;
       if (jitOn) {
-        let r = jitEnter(host, p, left);
+        let r = jitEnter(host, p, left, jumped);
         if (r > 0) {
           left -= r;
           lastP = load<u64>(JIT_LAST_PC);
           lastR = load<u32>(JIT_LAST_RAW);
           p = load<u64>(JIT_PC);
           enter = load<u32>(JIT_KIND) != 0;
+          jumped = enter;
           continue;
         }
       }
@@ -191,14 +193,14 @@ function execBlock(n: i32): i32 {
     switch (op) {
       case Op.LUI: setX(rd, simm); break;
       case Op.AUIPC: setX(rd, p + simm); break;
-      case Op.JAL: setX(rd, npc); npc = p + simm; enter = true; break;
-      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; enter = true; break; }
-      case Op.BEQ: if (getX(rs1) == getX(rs2)) { npc = p + simm; enter = true; } break;
-      case Op.BNE: if (getX(rs1) != getX(rs2)) { npc = p + simm; enter = true; } break;
-      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) { npc = p + simm; enter = true; } break;
-      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) { npc = p + simm; enter = true; } break;
-      case Op.BLTU: if (getX(rs1) < getX(rs2)) { npc = p + simm; enter = true; } break;
-      case Op.BGEU: if (getX(rs1) >= getX(rs2)) { npc = p + simm; enter = true; } break;
+      case Op.JAL: setX(rd, npc); npc = p + simm; enter = true; jumped = true; break;
+      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; enter = true; jumped = true; break; }
+      case Op.BEQ: if (getX(rs1) == getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.BNE: if (getX(rs1) != getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.BLTU: if (getX(rs1) < getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.BGEU: if (getX(rs1) >= getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
 
       case Op.LB: {
         let va = getX(rs1) + simm;

@@ -90,10 +90,12 @@ function dropIn(base: usize, tables: u32, host: usize): void {
   }
 }
 
-// From the run loop, when execution arrives at p (linear address host) by a jump:
-// runs compiled code if the page has some for p and returns the instructions it
-// retired (JIT_PC and friends tell where it stopped); -1 when nothing ran.
-export function jitEnter(host: usize, p: u64, left: i32): i32 {
+// From the run loop, when execution arrives at p (linear address host) by a jump
+// (`jumped`) or at the start of a chunk: runs compiled code if the page has some for
+// p and returns the instructions it retired (JIT_PC and friends tell where it
+// stopped); -1 when nothing ran. Only jumps heat a page: a chunk may start anywhere
+// in a block, and such a pc must not become an entry point.
+export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   let pg = <u32>((host - RAM_OFFSET) >> 12);
   if (host < RAM_OFFSET || pg >= jitPages) return -1;
   let e = jitMap + (<usize>pg << 3);
@@ -103,6 +105,7 @@ export function jitEnter(host: usize, p: u64, left: i32): i32 {
     let r = call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore);
     if (r >= 0) return r;
   }
+  if (!jumped) return -1;
   let heat = load<u32>(e, 4) + 1;
   if (heat >= threshold) {
     heat = 0;
