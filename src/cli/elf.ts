@@ -65,6 +65,8 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
   const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const cpu = options.get('cpu');
   const profile = typeof cpu === 'string' ? parseCpu('--cpu', cpu) : undefined;
+  const jitText = options.get('jit');
+  const jit = typeof jitText === 'string' ? parseJit('--jit', jitText) : undefined;
   const maxText = options.get('max-insns');
   const maxInsns = typeof maxText === 'string' ? parseCount('--max-insns', maxText) : undefined;
   const trace = options.has('trace') ? traceLine : undefined;
@@ -90,8 +92,6 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_STUCK;
   }
 
-  const jitText = options.get('jit');
-  const jit = typeof jitText === 'string' ? parseJit('--jit', jitText) : undefined;
   const machine = await Machine.create(wasm, { ramSize, console: fdSink(1), profile, jit });
   const boot = (): void => machine.boot(machine.loadElf(file).entry);
   boot();

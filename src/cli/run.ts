@@ -91,6 +91,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const maxTime = str('max-time');
   const stopAtNs = maxTime !== undefined ? parseDuration('--max-time', maxTime) : undefined;
+  const jitText = str('jit');
+  const jit = jitText !== undefined ? parseJit('--jit', jitText) : undefined;
   const image = loadImage(path, io);
   if (!image) return EXIT_USAGE;
 
@@ -103,8 +105,6 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   // Cells' lines and the UART's bytes share stdout, written synchronously and in order.
   const stdout = fdSink(1);
   const encoder = new TextEncoder();
-  const jitText = str('jit');
-  const jit = jitText !== undefined ? parseJit('--jit', jitText) : undefined;
   const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input, log, profile: DEFAULT_PROFILE, jit });
   const kernel = new Kernel(board, {
     output: (cell, line) => stdout.write(encoder.encode(`${cell}| ${line}\n`)),
