@@ -69,7 +69,7 @@ describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
     assert.equal(off.stats.compiles, 0);
   });
 
-  for (const name of ['rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
+  for (const name of ['jit_alias', 'rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
     it(`test/asm/${name}.S: same output and instruction count`, async () => {
       const elf = buildTest(name);
       const off = await runElf(elf, false);
