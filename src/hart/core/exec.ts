@@ -135,9 +135,9 @@ function execBlock(n: i32): i32 {
   // TLB flush or anything else that ends the block.
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
-  // Arrived here by a jump (or at the start): the JIT may have code for p.
-  let enter = true;
-  let jumped = false;
+  // Whether the JIT may have code for p: 2 after a jump, 1 at the start of the
+  // chunk (which may be inside a block: jitEnter does not count it), 0 otherwise.
+  let enter = 1;
   while (left > 0) {
     // ---- fetch
     let vpn = p >> 12;
@@ -152,10 +152,11 @@ function execBlock(n: i32): i32 {
       PC = p;
       host = fetchSlow(p);
       if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-      enter = false;
+      enter = 0;
     }
-    if (enter) {
-      enter = false;
+    if (enter != 0) {
+      let jumped = enter == 2;
+      enter = 0;
       if (jitOn) {
         let r = jitEnter(host, p, left, jumped);
         if (r > 0) {
@@ -163,8 +164,7 @@ function execBlock(n: i32): i32 {
           lastP = load<u64>(JIT_LAST_PC);
           lastR = load<u32>(JIT_LAST_RAW);
           p = load<u64>(JIT_PC);
-          enter = load<u32>(JIT_KIND) != 0;
-          jumped = enter;
+          enter = load<u32>(JIT_KIND) != 0 ? 2 : 0;
           continue;
         }
       }
@@ -193,14 +193,14 @@ function execBlock(n: i32): i32 {
     switch (op) {
       case Op.LUI: setX(rd, simm); break;
       case Op.AUIPC: setX(rd, p + simm); break;
-      case Op.JAL: setX(rd, npc); npc = p + simm; enter = true; jumped = true; break;
-      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; enter = true; jumped = true; break; }
-      case Op.BEQ: if (getX(rs1) == getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
-      case Op.BNE: if (getX(rs1) != getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
-      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
-      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
-      case Op.BLTU: if (getX(rs1) < getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
-      case Op.BGEU: if (getX(rs1) >= getX(rs2)) { npc = p + simm; enter = true; jumped = true; } break;
+      case Op.JAL: setX(rd, npc); npc = p + simm; enter = 2; break;
+      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; enter = 2; break; }
+      case Op.BEQ: if (getX(rs1) == getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BNE: if (getX(rs1) != getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BLTU: if (getX(rs1) < getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BGEU: if (getX(rs1) >= getX(rs2)) { npc = p + simm; enter = 2; } break;
 
       case Op.LB: {
         let va = getX(rs1) + simm;
