@@ -6,7 +6,8 @@
 //
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
-//   npm run bench -- --only bench     one workload (bench, bench-sv39, loop, linux, kernel)
+//   npm run bench -- --only bench     one workload (bench, bench-sv39, loop, bench-vs, linux, kvm-bare,
+//                                     kvm-linux, kernel)
 //   npm run bench -- --no-write       leave docs/bench.md alone
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
@@ -24,7 +25,9 @@ import { boot, planBoot, type NamedFile } from '../src/firmware/boot.js';
 import type { JitStats } from '../src/hart/index.js';
 import { Machine } from '../src/machine/machine.js';
 import { describeOutcome, type RunOutcome } from '../src/machine/outcome.js';
+import { MemoryBlockBackend } from '../src/machine/devices/block-backend.js';
 import { VirtBoard } from '../src/machine/virt.js';
+import type { CpuProfile } from '../src/hart/profile.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const HART_WASM = join(ROOT, 'build/hart.wasm');
@@ -40,14 +43,25 @@ const LINUX_DIR = 'build/guests/linux';
 const LINUX_APPEND = 'console=ttyS0 cellvisor.autopoweroff';
 /** What the Linux guest prints on reaching userland (guests/linux/rootfs/init), and the kernel at power-off. */
 const LINUX_MARKERS = ['cellvisor-guest: userland up', 'reboot: Power down'];
+/** What the KVM rows must print besides (guests/linux/progs/kvmhost.c, kvm/bare.c, kvm/nested-init.c). */
+const KVM_MARKERS: Readonly<Record<string, readonly string[]>> = {
+  // Both cellvisor's default profile and QEMU 7.2's default CPU have H: the host boot initialises KVM.
+  linux: ['kvm [1]: hypervisor extension available'],
+  'kvm-bare': ['bare: 10 timer interrupts', 'bare: mmio wrote 0x0123456789abcdef, read 0xefcdab8967452301',
+    'cellvisor-guest: kvmhost exited with status 0'],
+  'kvm-linux': ['kvm-nested: init up (Linux 6.1.', 'cellvisor-guest: kvmhost exited with status 0'],
+};
 
 interface ElfWorkload {
   readonly kind: 'elf';
   readonly name: string;
   readonly elf: string;
   readonly what: string;
-  /** The speed cellvisor should reach, in MIPS (the project's targets). */
-  readonly targetMips: number;
+  /** The speed cellvisor should reach, in MIPS (the project's targets), if it has one. */
+  readonly targetMips?: number;
+  /** cellvisor's CPU profile and QEMU's -cpu, when the guest needs more than the defaults. */
+  readonly cpu?: CpuProfile;
+  readonly qemuCpu?: string;
 }
 
 interface LinuxWorkload {
@@ -58,6 +72,12 @@ interface LinuxWorkload {
   readonly what: string;
   /** cellvisor's wall time should be at most this many times QEMU's. */
   readonly targetRatio: number;
+  /** The kernel command line; default LINUX_APPEND. */
+  readonly append?: string;
+  /** QEMU with -cpu rv64,h=true (cellvisor's default profile has H anyway). */
+  readonly hypervisor?: boolean;
+  /** The Image itself as a read-only virtio disk (kvmhost reads the nested kernel from /dev/vda). */
+  readonly imageDisk?: boolean;
 }
 
 type Workload = ElfWorkload | LinuxWorkload;
@@ -67,8 +87,27 @@ const WORKLOADS: readonly Workload[] = [
   { kind: 'elf', name: 'bench-sv39', elf: 'build/bench/bench-sv39.elf', what: 'S-mode, Sv39, 4 KiB pages', targetMips: 100 },
   { kind: 'elf', name: 'loop', elf: 'build/bench/loop.elf', what: 'tight integer loop, M-mode', targetMips: 150 },
   {
+    kind: 'elf', name: 'bench-vs', elf: 'build/bench/bench-vs.elf', what: 'VS-mode, Sv39 over Sv39x4, 4 KiB pages',
+    targetMips: 100, cpu: 'rva22h', qemuCpu: 'rv64,h=true',
+  },
+  { kind: 'elf', name: 'bench-tlb-sv39', elf: 'build/bench/bench-tlb-sv39.elf', what: 'S-mode, Sv39: a TLB miss per load' },
+  {
+    kind: 'elf', name: 'bench-tlb-vs', elf: 'build/bench/bench-tlb-vs.elf', what: 'VS-mode, both stages: a TLB miss per load',
+    cpu: 'rva22h', qemuCpu: 'rv64,h=true',
+  },
+  {
     kind: 'linux', name: 'linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
     what: 'Linux 6.1 boot to power-off', targetRatio: 8,
+  },
+  {
+    kind: 'linux', name: 'kvm-bare', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: 'Linux boot, then KVM runs the bare-metal guest', targetRatio: 8, hypervisor: true,
+    append: 'console=ttyS0 cellvisor.kvm=bare',
+  },
+  {
+    kind: 'linux', name: 'kvm-linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: 'Linux boot, then KVM boots the same Image nested to its init', targetRatio: 8, hypervisor: true,
+    append: 'console=ttyS0 cellvisor.kvm=linux', imageDisk: true,
   },
 ];
 
@@ -109,10 +148,11 @@ function outcomeFailure(outcome: RunOutcome): string | undefined {
   return outcome.kind === 'exit' && outcome.code === 0 ? undefined : describeOutcome(outcome);
 }
 
-async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, jit = false): Promise<CellvisorRun> {
+async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: CpuProfile, jit = false): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const started = performance.now();
   const machine = await Machine.create(hart, { ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, jit });
+  if (cpu) machine.hart.setProfile(cpu);
   machine.boot(machine.loadElf(elf).entry);
   const outcome = machine.run({ maxInsns: MAX_INSNS });
   const seconds = (performance.now() - started) / 1000;
@@ -127,14 +167,15 @@ async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, jit = 
  * does it (128 MiB, hosted SBI firmware, default CPU profile), without console input:
  * the guest powers itself off (cellvisor.autopoweroff). Timed from creating the board.
  */
-async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
+async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const warnings: string[] = [];
   const started = performance.now();
   const board = await VirtBoard.create(hart, {
     ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line), jit: false,
+    drive: w.imageDisk ? new MemoryBlockBackend(imageDisk(kernel.bytes), true) : undefined,
   });
-  const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: LINUX_APPEND }, RAM_SIZE,
+  const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: w.append ?? LINUX_APPEND }, RAM_SIZE,
     (chosen) => board.deviceTree(chosen));
   boot(board, plan);
   const outcome = board.machine.run({ maxInsns: LINUX_MAX_INSNS });
@@ -144,11 +185,20 @@ async function runCellvisorLinux(hart: WebAssembly.Module, kernel: NamedFile, in
   return { seconds, output, failure, retired: board.machine.retired };
 }
 
-const qemuElfArgs = (elf: string): string[] => ['-M', 'spike', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
+const qemuElfArgs = (elf: string, cpu?: string): string[] =>
+  ['-M', 'spike', ...(cpu ? ['-cpu', cpu] : []), '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf];
 
-const qemuLinuxArgs = (w: LinuxWorkload): string[] => [
-  '-M', 'virt', '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
-  '-kernel', join(ROOT, w.image), '-initrd', join(ROOT, w.initrd), '-append', LINUX_APPEND,
+/** The Image padded to whole sectors: the disk of the kvm-linux row. */
+function imageDisk(image: Uint8Array): Uint8Array {
+  const disk = new Uint8Array(Math.ceil(image.length / 512) * 512);
+  disk.set(image);
+  return disk;
+}
+
+const qemuLinuxArgs = (w: LinuxWorkload, disk: string | undefined): string[] => [
+  '-M', 'virt', ...(w.hypervisor ? ['-cpu', 'rv64,h=true'] : []), '-m', `${RAM_SIZE >> 20}M`, '-nographic', '-bios', 'default',
+  '-kernel', join(ROOT, w.image), '-initrd', join(ROOT, w.initrd), '-append', w.append ?? LINUX_APPEND,
+  ...(disk ? ['-drive', `file=${disk},format=raw,if=none,id=image,readonly=on`, '-device', 'virtio-blk-device,drive=image'] : []),
 ];
 
 // QEMU's console goes to a file, not a pipe: Node's pipes are Unix sockets, and QEMU
@@ -209,8 +259,9 @@ const fmt = {
 
 function targetCell(workload: Workload, cMips: number | undefined, ratio: number | undefined): string {
   const mark = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+  if (workload.kind === 'elf' && workload.targetMips === undefined) return '—';
   return workload.kind === 'elf'
-    ? `≥${workload.targetMips} MIPS${mark(cMips === undefined ? undefined : cMips >= workload.targetMips)}`
+    ? `≥${workload.targetMips} MIPS${mark(cMips === undefined ? undefined : cMips >= (workload.targetMips ?? 0))}`
     : `≤${workload.targetRatio}× QEMU${mark(ratio === undefined ? undefined : ratio <= workload.targetRatio)}`;
 }
 
@@ -298,14 +349,36 @@ ${table(rows)}
 - **Workload**: guests/bench/bench.c, an integer mix of sorting (quicksort, merge sort),
   hashing (CRC-32, FNV-1a, a multiply-rotate mix), a 64×64 integer matrix multiply and
   string work (word counting in a hash table, substring search, number formatting).
-  The same object file is linked twice: \`bench\` runs in M-mode without translation,
-  \`bench-sv39\` in S-mode under identity-mapped Sv39 page tables (guests/lib/sv39.c).
+  The same object file is linked three times: \`bench\` runs in M-mode without translation,
+  \`bench-sv39\` in S-mode under identity-mapped Sv39 page tables (guests/lib/sv39.c), and
+  \`bench-vs\` as a virtual machine's supervisor (H extension, profile \`rva22h\`; QEMU
+  \`-cpu rv64,h=true\`): VS-mode under the same Sv39 tables as VS-stage, over an identity
+  Sv39x4 G-stage with 4 KiB pages (VMID 1; guests/lib/vs-sv39.c), so that each of its TLB
+  misses walks both stages.
+- **TLB misses**: guests/bench/tlb.c reads one word from each 4 KiB page of an 8 MiB
+  array in turn, 4000 times over, so that every load misses cellvisor's 1024-entry
+  direct-mapped TLB (about a dozen instructions per miss); \`bench-tlb-sv39\` runs it in
+  S-mode under Sv39, \`bench-tlb-vs\` in VS-mode over the G-stage as \`bench-vs\` does. The
+  second's time over the first's is what a guest's TLB miss costs over a host's.
   Both printed the same checksum on cellvisor and on QEMU (${sums}).
 - **Linux**: the guest of guests/linux/ (Linux 6.1 \`Image\` and its busybox
   \`initramfs.cpio.gz\`) with the kernel command line \`${LINUX_APPEND}\`: the kernel
   boots, \`/init\` mounts the kernel file systems, prints \`cellvisor-guest: userland up\`
   and, asked to by \`cellvisor.autopoweroff\`, powers off at once (\`poweroff -f\`, SBI
   SRST). Both sides printed that banner and the kernel's \`reboot: Power down\`.
+- **KVM** (\`kvm-bare\`, \`kvm-linux\`): the same Image and initramfs, with H (cellvisor's default
+  profile; QEMU \`-cpu rv64,h=true\`, which its default CPU has too, so the \`linux\` row's
+  kernel initialises KVM on both sides), and \`cellvisor.kvm=bare\` or \`cellvisor.kvm=linux\`
+  on the command line: \`/init\` runs \`kvmhost\` (guests/linux/progs/kvmhost.c), a small
+  KVM host program on \`/dev/kvm\`, and powers off when it is done. \`kvm-bare\`: the
+  bare-metal guest (guests/linux/kvm/bare.c) prints through the SBI console, takes ten 10 ms
+  timer interrupts and round-trips a value through kvmhost's MMIO device. \`kvm-linux\`: the
+  Image, read by kvmhost from the virtio disk (the Image itself, \`-drive ...,readonly=on\`
+  for QEMU), boots nested in 64 MiB with \`console=hvc0 earlycon=sbi\` (every console
+  character an SBI exit to kvmhost) to its \`/init\`'s first line, \`kvm-nested: init up\`,
+  and powers off. Both sides printed those lines. The nested part is the difference to the
+  \`linux\` row: its instructions (VS and VU-mode included; the hart counts them all) and
+  its time.
 - **Instructions retired** is cellvisor's instret at the guest's HTIF exit; QEMU runs the
   same program, so the same count is used for its MIPS. For Linux it is the count from the
   kernel's first instruction to the power-off; cellvisor's hosted firmware (M-mode, in
@@ -315,7 +388,7 @@ ${table(rows)}
 - **Wall s** is the best of ${runs} run${runs === 1 ? '' : 's'}, end to end: for cellvisor, in-process from
   creating the machine (hart.wasm already compiled) through loading the ELF to the exit;
   for QEMU, the whole \`${QEMU} -M spike -bios none -nographic -monitor none -kernel ELF\` process
-  (TCG, no -icount). For Linux, cellvisor boots a VirtBoard (${mib} MiB, hosted SBI firmware,
+  (\`-cpu rv64,h=true\` added for bench-vs; TCG, no -icount). For Linux, cellvisor boots a VirtBoard (${mib} MiB, hosted SBI firmware,
   default CPU profile), timed from creating the board through placing the Image, initrd and
   device tree to the power-off; QEMU is the whole
   \`${QEMU} -M virt -m ${mib}M -nographic -bios default -kernel Image -initrd initramfs.cpio.gz -append "${LINUX_APPEND}"\`
@@ -330,7 +403,7 @@ ${table(rows)}
   is the pages holding compiled code at the end / the compilations (a page is compiled
   again when a new entry point into it gets hot). The JIT is off by default; the Linux
   row is measured with it off.
-- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39; the Linux boot to
+- **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the
   same instructions in S-mode (perf: \`cpu_get_tb_cpu_state\`, which it calls on every
@@ -374,16 +447,24 @@ function runner(workload: Workload): Runner | string {
     const elfPath = join(ROOT, workload.elf);
     const elf = readFileSync(elfPath);
     return {
-      cellvisor: (hart) => runCellvisorElf(hart, elf), jit: (hart) => runCellvisorElf(hart, elf, true),
-      qemuArgs: qemuElfArgs(elfPath), check: () => [],
+      cellvisor: (hart) => runCellvisorElf(hart, elf, workload.cpu),
+      jit: (hart) => runCellvisorElf(hart, elf, workload.cpu, true),
+      qemuArgs: qemuElfArgs(elfPath, workload.qemuCpu),
+      check: () => [],
     };
   }
   const files = linuxFiles(workload);
   if (typeof files === 'string') return files;
+  let disk: string | undefined;
+  if (workload.imageDisk) {
+    disk = join(mkdtempSync(join(tmpdir(), 'cellvisor-bench-disk-')), 'image.img');
+    writeFileSync(disk, imageDisk(files.kernel.bytes));
+  }
+  const markers = KVM_MARKERS[workload.name] ?? [];
   return {
-    cellvisor: (hart) => runCellvisorLinux(hart, files.kernel, files.initrd),
-    qemuArgs: qemuLinuxArgs(workload),
-    check: missingMarkers,
+    cellvisor: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd),
+    qemuArgs: qemuLinuxArgs(workload, disk),
+    check: (output) => [...missingMarkers(output), ...markers.filter((m) => !output.includes(m)).map((m) => `printed no '${m}'`)],
   };
 }
 

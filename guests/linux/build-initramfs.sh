@@ -155,8 +155,9 @@ fi
 
 mapfile -t rootfs_files < <(cd "$GUEST_DIR" && find rootfs -type f | sort)
 mapfile -t prog_sources < <(cd "$GUEST_DIR" && find progs -name '*.c' | sort)
+mapfile -t kvm_sources < <(cd "$GUEST_DIR" && find kvm -type f | sort)
 cpio_hash=$(inputs_hash "$GUEST_DIR/build-initramfs.sh" "$GUEST_DIR/lib.sh" "$BB/busybox.stamp" \
-  "${rootfs_files[@]/#/$GUEST_DIR/}" "${prog_sources[@]/#/$GUEST_DIR/}" \
+  "${rootfs_files[@]/#/$GUEST_DIR/}" "${prog_sources[@]/#/$GUEST_DIR/}" "${kvm_sources[@]/#/$GUEST_DIR/}" \
   -s "modes $(cd "$GUEST_DIR" && stat -c '%a %n' "${rootfs_files[@]}")" \
   -s "$("${CROSS_COMPILE}gcc" --version | head -n1)" \
   -s "libc6-dev-riscv64-cross $(pkg_version libc6-dev-riscv64-cross)")
@@ -202,6 +203,25 @@ for src in "${prog_sources[@]}"; do
   step "compiling ${src} (static, ${CROSS_COMPILE}gcc)"
   "${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$STAGE/usr/bin/$name" "$GUEST_DIR/$src"
 done
+
+# The KVM guests kvmhost runs (kvm/, in /usr/share/kvm): the bare-metal guest as a flat
+# binary, and the nested Linux guest's initrd, whose /init is kvm/nested-init.c.
+KVM_SHARE=$STAGE/usr/share/kvm
+KVM_OBJ=$OUT/kvm
+mkdir -p "$KVM_SHARE" "$KVM_OBJ"
+bare_flags=(-nostdlib -ffreestanding -static -O2 -Wall -Wextra -Werror -march=rv64gc -mabi=lp64d
+  -mcmodel=medany -fno-pic -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments)
+step "compiling kvm/bare.c, kvm/nested-init.c (freestanding, ${CROSS_COMPILE}gcc)"
+"${CROSS_COMPILE}gcc" "${bare_flags[@]}" -T "$GUEST_DIR/kvm/bare.ld" -o "$KVM_OBJ/bare.elf" \
+  "$GUEST_DIR/kvm/start.S" "$GUEST_DIR/kvm/bare.c"
+"${CROSS_COMPILE}objcopy" -O binary "$KVM_OBJ/bare.elf" "$KVM_SHARE/bare.bin"
+"${CROSS_COMPILE}gcc" "${bare_flags[@]}" -o "$KVM_OBJ/nested-init" "$GUEST_DIR/kvm/nested-init.c"
+{
+  echo "dir /dev 0755 0 0"
+  echo "nod /dev/console 0600 0 0 c 5 1"
+  echo "file /init $KVM_OBJ/nested-init 0755 0 0"
+} >"$KVM_OBJ/nested.list"
+"$GEN" -t "$SOURCE_DATE_EPOCH" "$KVM_OBJ/nested.list" >"$KVM_SHARE/nested.cpio"
 
 # The list: everything staged, owned by root, plus the device nodes the kernel and /init
 # need before devtmpfs is mounted.

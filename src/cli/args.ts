@@ -108,8 +108,8 @@ export const JIT_HELP = `  --jit on|off    compile hot guest code to WebAssembly
                   CELLVISOR_JIT environment variable); the same run either way`;
 
 export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
-                  rv64gc is the plain 2019 baseline, rva22 adds RVA22S64, Sstc, Zicond,
-                  rva22h adds the H extension (work in progress)`;
+                  rv64gc is the plain 2019 baseline; rva22 adds RVA22S64, Sstc, Zicond
+                  and the H extension (hypervisor: KVM runs); rva22h is the same as rva22`;
 
 /** Where the guest's RTC starts (`--rtc`): the host's clock, the board's fixed date, or a given date. */
 export type RtcBase =

@@ -4,8 +4,8 @@ import type { Kernel } from '../kernel/kernel.js';
 
 const NS_PER_TICK = 100n;
 
-function time(ticks: bigint): string {
-  const ns = ticks * NS_PER_TICK;
+function time(ticks: number | bigint): string {
+  const ns = BigInt(ticks) * NS_PER_TICK;
   if (ns >= 10_000_000n) return `${(Number(ns) / 1e6).toFixed(3)} ms`;
   return `${(Number(ns) / 1e3).toFixed(1)} us`;
 }

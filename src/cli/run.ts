@@ -119,7 +119,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
     }
     throw err;
   }
-  if (stopAtNs !== undefined) kernel.stopAt = (stopAtNs + NS_PER_TICK - 1n) / NS_PER_TICK;
+  if (stopAtNs !== undefined) kernel.stopAt = Number((stopAtNs + NS_PER_TICK - 1n) / NS_PER_TICK);
   kernel.start();
   const live = input ? undefined : new LiveInput(process.stdin, (text) => process.stderr.write(text));
   let outcome: RunOutcome | Quit;

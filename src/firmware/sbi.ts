@@ -7,7 +7,8 @@ import {
   CAUSE_INTERRUPT_BIT, CAUSE_MISALIGNED_FETCH, CAUSE_FETCH_ACCESS, CAUSE_ILLEGAL_INSTRUCTION, CAUSE_BREAKPOINT,
   CAUSE_MISALIGNED_LOAD, CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
   CAUSE_SUPERVISOR_ECALL, CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
-  IRQ_M_TIMER, MIP_MSIP, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MTIP,
+  CAUSE_VIRTUAL_SUPERVISOR_ECALL, CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT, CAUSE_VIRTUAL_INSTRUCTION,
+  CAUSE_STORE_GUEST_PAGE_FAULT, IRQ_M_TIMER, MIP_MSIP, MIP_SSIP, MIP_STIP, MIP_SEIP, MIP_MTIP,
 } from '../hart/causes.js';
 import {
   COUNTEREN_CY, COUNTEREN_IR, COUNTEREN_TM, ENVCFG_CBIE_INVAL, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE,
@@ -73,6 +74,12 @@ const MEDELEG = [
   CAUSE_LOAD_ACCESS, CAUSE_MISALIGNED_STORE, CAUSE_STORE_ACCESS, CAUSE_USER_ECALL,
   CAUSE_FETCH_PAGE_FAULT, CAUSE_LOAD_PAGE_FAULT, CAUSE_STORE_PAGE_FAULT,
 ].reduce((m, c) => m | (1n << BigInt(c)), 0n);
+// With H, as OpenSBI: the hypervisor in HS-mode handles its guests' ecalls, guest-page
+// faults and virtual-instruction exceptions; only its own ecalls reach M.
+const MEDELEG_H = [
+  CAUSE_VIRTUAL_SUPERVISOR_ECALL, CAUSE_FETCH_GUEST_PAGE_FAULT, CAUSE_LOAD_GUEST_PAGE_FAULT,
+  CAUSE_VIRTUAL_INSTRUCTION, CAUSE_STORE_GUEST_PAGE_FAULT,
+].reduce((m, c) => m | (1n << BigInt(c)), 0n);
 const MIDELEG = BigInt(MIP_SSIP | MIP_STIP | MIP_SEIP);
 // As OpenSBI leaves it after its mret into S: MPIE set, and the FPU on and Dirty (it
 // zeroes the f registers and fcsr before the hand-off).
@@ -123,7 +130,8 @@ export interface SbiBootOptions {
   /**
    * The ISA the device tree announces; the firmware turns on in menvcfg what S-mode
    * needs for it (STCE for Sstc, PBMTE for Svpbmt, CBIE/CBCFE/CBZE for Zicbom/Zicboz),
-   * as OpenSBI does. Default: plain RV64GC, nothing turned on.
+   * as OpenSBI does, and with H delegates the guests' traps to HS (medeleg). Default:
+   * plain RV64GC, nothing turned on.
    */
   readonly isa?: string;
 }
@@ -155,7 +163,7 @@ export class SbiFirmware implements MTrapHandler {
     this.#machine.hostM(this);
     this.#machine.boot(options.entry, { priv: Priv.S, a0: hartId, a1: options.dtb });
     hart.writeCsr('mstatus', hart.readCsr('mstatus') | MSTATUS);
-    hart.writeCsr('medeleg', MEDELEG);
+    hart.writeCsr('medeleg', MEDELEG | (hasExtension(options.isa ?? '', 'h') ? MEDELEG_H : 0n));
     hart.writeCsr('mideleg', MIDELEG);
     hart.writeCsr('mie', MIE);
     hart.writeCsr('mcounteren', MCOUNTEREN);

@@ -60,6 +60,16 @@ export interface TrapInfo {
   readonly epc: bigint;
 }
 
+/** Where Hart.injectTrap puts a trap taken while V=1, and what HS-mode is told of it. */
+export interface InjectOptions {
+  /** 'VS' (the default) keeps the trap inside the guest; 'HS' takes it to the hypervisor. */
+  readonly into?: 'VS' | 'HS';
+  /** The guest physical address of a guest-page fault (htval gets it shifted right by 2). */
+  readonly gpa?: bigint;
+  /** htinst: the transformed instruction, or 0. */
+  readonly tinst?: bigint;
+}
+
 export const DEFAULT_RAM_BASE = 0x8000_0000;
 
 /**
@@ -154,6 +164,8 @@ export class Hart {
     });
     late.jit = jit;
     const hart = new Hart(raw, ramBase, ramSize, jit);
+    // The module starts as the full profile without H; the table says what the default is.
+    hart.setProfile(DEFAULT_PROFILE);
     hart.reset(BigInt(ramBase));
     if (config.jit === true) hart.setJit(true);
     return hart;
@@ -191,6 +203,14 @@ export class Hart {
     return this.#raw.run(budget) as HartExit;
   }
 
+  /** run() with a number budget (no BigInt crosses; budgets are far below 2^53). */
+  runFor(budget: number): HartExit {
+    return this.#raw.runBudget(budget) as HartExit;
+  }
+
+  /** Instructions retired since reset, as a number (exact below 2^53). */
+  get instretCount(): number { return this.#raw.instretCount(); }
+
   get pc(): bigint { return u64(this.#raw.getPc()); }
   set pc(v: bigint) { this.#raw.setPc(v); }
 
@@ -216,6 +236,13 @@ export class Hart {
   /** The CLINT compare register of this hart; MTIP = mtime >= mtimecmp. */
   get mtimecmp(): bigint { return u64(this.#raw.getMtimecmp()); }
   set mtimecmp(v: bigint) { this.#raw.setMtimecmp(v); }
+
+  /** mtime as a number of ticks (exact below 2^53 ticks: 28 years of virtual time). */
+  get mtimeTicks(): number { return this.#raw.getMtimeTicks(); }
+  set mtimeTicks(v: number) { this.#raw.setMtimeTicks(v); }
+
+  /** mtimecmp from a number of ticks; Infinity (or anything ≥ 2^64) is never. */
+  set mtimecmpTicks(v: number) { this.#raw.setMtimecmpTicks(v); }
 
   /** One mtime tick per `n` retired instructions. */
   setInsnsPerTick(n: number): void {
@@ -300,12 +327,19 @@ export class Hart {
   }
 
   /**
-   * Takes an exception (or with `interrupt` an interrupt) into S-mode as if it had been
-   * delegated: scause, sepc (the current pc), stval, sstatus, pc = stvec's vector. For a
-   * host that emulates something for the guest's supervisor. Nothing happens in M-mode.
+   * Takes an exception (or with `interrupt` an interrupt) into a supervisor as if it had
+   * been delegated there, for a host that emulates something for it. With V=0 into
+   * S-mode (HS-mode with H): scause, sepc (the current pc), stval, sstatus, pc = stvec's
+   * vector; with H also hstatus.SPV/SPVP/GVA, htval and htinst as a trap from V=1 to HS
+   * sets them (`gpa`, `tinst`). With V=1 (a guest runs) into the guest's VS-mode:
+   * vscause, vsepc, vstval, vsstatus, pc = vstvec's vector, V stays 1; `cause` is the one
+   * the guest sees (a VS-level interrupt by its supervisor number: 5 for a timer).
+   * `into: 'HS'` takes it from V=1 into HS-mode instead (V := 0). Nothing happens in M-mode.
    */
-  injectTrap(cause: bigint, tval: bigint, interrupt = false): void {
-    this.#raw.injectTrap(cause, BigInt.asIntN(64, tval), interrupt ? 1 : 0);
+  injectTrap(cause: bigint, tval: bigint, interrupt = false, options: InjectOptions = {}): void {
+    const flags = (interrupt ? 1 : 0) | (options.into === 'HS' ? 2 : 0);
+    this.#raw.injectTrap(cause, BigInt.asIntN(64, tval), flags, BigInt.asIntN(64, options.gpa ?? 0n),
+      BigInt.asIntN(64, options.tinst ?? 0n));
   }
 
   /** The last retired instruction; `insn` holds 16 bits for a compressed one. */

@@ -29,8 +29,12 @@ export interface RawHartExports {
   setHostedM(on: number): void;
   /** Hosted M-mode exits only for causes whose bit is set (bit n = cause n). */
   setHostedMCauses(exceptions: bigint, interrupts: bigint): void;
-  /** Takes an exception (interrupt = 0) or interrupt into S-mode, as if delegated. */
-  injectTrap(cause: bigint, tval: bigint, interrupt: number): void;
+  /**
+   * Takes an exception or interrupt into S-mode, as if delegated: into VS-mode when V=1,
+   * unless flags bit 1; flags bit 0: an interrupt. gpa and tinst: htval (gpa >> 2) and
+   * htinst of a trap into HS-mode.
+   */
+  injectTrap(cause: bigint, tval: bigint, flags: number, gpa: bigint, tinst: bigint): void;
   /** Where the exit record (cause, tval, epc: 3 × u64) lies in linear memory. */
   exitRecordOffset(): number;
   setHartId(id: bigint): void;
@@ -61,6 +65,13 @@ export interface RawHartExports {
   jitExchangeOffset(): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
+  /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
+  getMtimeTicks(): number;
+  setMtimeTicks(value: number): void;
+  setMtimecmpTicks(value: number): void;
+  /** run() with the budget as a number; instret as a number (exact below 2^53). */
+  runBudget(budget: number): number;
+  instretCount(): number;
 }
 
 type ExportName = Exclude<keyof RawHartExports, 'memory'>;
@@ -73,6 +84,7 @@ const EXPORTS: readonly ExportName[] = [
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
   'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten',
+  'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 
 export class HartModuleError extends Error {

@@ -35,7 +35,7 @@ import { nsToCycles, CYCLES_PER_TICK } from './cost-model.js';
 export const RESPONSE_BOUND_SYMBOL = 'cv_response_bound_ns';
 
 /** A cell without a budget runs round-robin among its priority in slices of this (5 ms). */
-export const ROUND_ROBIN_TICKS = 50_000n;
+export const ROUND_ROBIN_TICKS = 50_000;
 const PF_X = 1;
 const PF_W = 2;
 const PF_R = 4;
@@ -47,7 +47,7 @@ export class BootError extends Error {
   override name = 'BootError';
 }
 
-const ticks = (ns: number): bigint => BigInt(Math.ceil(nsToCycles(ns) / CYCLES_PER_TICK));
+const ticks = (ns: number): number => Math.ceil(nsToCycles(ns) / CYCLES_PER_TICK);
 
 /** Builds every object of `image` in `kernel` and makes the cells ready to run. */
 export function bootImage(kernel: Kernel, image: KernelImage): void {
@@ -202,7 +202,7 @@ function buildCell(
   const endpoint = new Endpoint(`the endpoint of '${ic.name}'`);
   const notification = new Notification(`the notification of '${ic.name}'`);
   const reply = new Reply(`the reply of '${ic.name}'`);
-  const now = kernel.now();
+  const now = kernel.nowTicks();
   const budgeted = ic.budgetNs !== undefined && ic.periodNs !== undefined;
   const sc = budgeted
     ? new SchedContext(ic.name, ticks(ic.budgetNs!), ticks(ic.periodNs!), false, now)

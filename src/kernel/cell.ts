@@ -12,14 +12,14 @@ import type { VSpace } from './objects/vspace.js';
 
 export interface CellStats {
   /** Virtual CPU time used, in mtime ticks. */
-  cpuTicks: bigint;
+  cpuTicks: number;
   budgetExhaustions: number;
   syscalls: number;
   ipcs: number;
   notifications: number;
   faults: number;
   /** Worst time from a timer release to blocking again, in ticks (periodic cells). */
-  worstResponse: bigint;
+  worstResponse: number;
   releases: number;
 }
 
@@ -53,7 +53,7 @@ export interface Cell {
   /** Channel id → the other end's cell name and channel name, for messages. */
   readonly channelNames: ReadonlyMap<number, string>;
   /** Set while the cell has been released by its timer and not yet blocked. */
-  releasedAt: bigint | undefined;
+  releasedAt: number | undefined;
   /** Output not yet ended by a newline. */
   line: string;
   readonly stats: CellStats;
@@ -61,6 +61,6 @@ export interface Cell {
 
 export function newStats(): CellStats {
   return {
-    cpuTicks: 0n, budgetExhaustions: 0, syscalls: 0, ipcs: 0, notifications: 0, faults: 0, worstResponse: 0n, releases: 0,
+    cpuTicks: 0, budgetExhaustions: 0, syscalls: 0, ipcs: 0, notifications: 0, faults: 0, worstResponse: 0, releases: 0,
   };
 }

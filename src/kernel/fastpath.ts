@@ -12,7 +12,7 @@ import {
 import { COST } from './cost-model.js';
 import { A0, A1, A2, A6, A7 } from './ipc.js';
 import type { Kernel } from './kernel.js';
-import type { Tcb } from './objects/tcb.js';
+import { NOT_BLOCKED, type Tcb } from './objects/tcb.js';
 
 const WAKE_MESSAGE = BigInt(CV_WAKE_MESSAGE);
 const WAKE_NOTIFICATION = BigInt(CV_WAKE_NOTIFICATION);
@@ -43,7 +43,10 @@ function fastLength(t: Tcb): number {
  * message info with the label kept and the length alone below it (msgInfo in ipc.ts).
  */
 function deliver(from: Tcb, to: Tcb, len: number): void {
-  if (len > 0) to.regs.set(from.regs.subarray(A2, A2 + len), A2);
+  // At most 4 registers: word by word, no subarray made.
+  const src = from.regs32;
+  const dst = to.regs32;
+  for (let i = 2 * A2, end = 2 * (A2 + len); i < end; i++) dst[i] = src[i]!;
   to.regs32[2 * A1] = (lo(from, A1) & ~0xfff) | len;
   to.regs32[2 * A1 + 1] = hi(from, A1);
 }
@@ -87,7 +90,7 @@ function call(k: Kernel, t: Tcb): boolean {
   const reply = r.blocking.reply;
   if (!reply || reply.caller) return false;
   const sc = r.sc ?? t.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !k.quietAt(now)) return false;
   sc.unblock(now); // idempotent: the general path's wake() does the same
   if (!sc.ready(now) || r.priority <= topReady(k)) return false;
@@ -101,7 +104,7 @@ function call(k: Kernel, t: Tcb): boolean {
   zero(r, A7);
   k.noteIpc(t);
   ep.dequeue();
-  r.blocking = {};
+  r.blocking = NOT_BLOCKED;
   reply.caller = t;
   t.state = 'blocked-reply';
   t.blocking = { reply };
@@ -143,7 +146,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
   const cell = k.cellOf(s);
   if (cell.passive && s.sc !== undefined && s.sc === s.ownSc) return false;
   const sc = reply.donated ?? c.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !k.quietAt(now)) return false;
   sc.unblock(now);
   if (!sc.ready(now) || c.priority <= topReady(k)) return false;
@@ -160,7 +163,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
     c.sc = donated;
     donated.tcb = c;
   }
-  c.blocking = {};
+  c.blocking = NOT_BLOCKED;
   deliver(s, c, len);
   zero(c, A0);
   c.regs[A6] = WAKE_MESSAGE;
@@ -192,7 +195,7 @@ function signal(k: Kernel, t: Tcb): boolean {
   const w = n.boundTcb;
   if (!w || w.state !== 'blocked-recv' || !w.blocking.endpoint) return false;
   const sc = w.sc;
-  const now = k.now();
+  const now = k.nowTicks();
   if (!sc || !t.sc || !k.quietAt(now)) return false;
   sc.unblock(now);
   if (!sc.ready(now) || w.priority <= t.priority || w.priority <= topReady(k)) return false;
@@ -207,7 +210,7 @@ function signal(k: Kernel, t: Tcb): boolean {
   w.regs[A6] = WAKE_NOTIFICATION;
   zero(w, A7);
   n.word = 0n;
-  w.blocking = {};
+  w.blocking = NOT_BLOCKED;
   // The signaller is preempted: first in line again at its own priority.
   t.state = 'ready';
   k.sched.enqueue(t, true);

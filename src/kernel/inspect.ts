@@ -77,8 +77,8 @@ function objectName(kernel: Kernel, cap: Cap): string {
   void kernel;
 }
 
-function ns(ticks: bigint): string {
-  const v = Number(ticks * 100n);
+function ns(ticks: number): string {
+  const v = ticks * 100;
   return v >= 1e6 && v % 1e3 === 0 ? `${v / 1e6} ms` : `${v / 1e3} us`;
 }
 

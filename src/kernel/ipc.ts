@@ -13,7 +13,7 @@ import { OK, type Result } from './errors.js';
 import type { Endpoint } from './objects/endpoint.js';
 import type { Notification } from './objects/notification.js';
 import type { Reply } from './objects/reply.js';
-import type { Tcb } from './objects/tcb.js';
+import { NOT_BLOCKED, type Tcb } from './objects/tcb.js';
 
 export const A0 = 10;
 export const A1 = 11;
@@ -142,7 +142,7 @@ export function send(
     const receiver = ep.dequeue()!;
     const reply = receiver.blocking.reply;
     transfer(host, sender, receiver, badge, info, opts.canGrant);
-    receiver.blocking = {};
+    receiver.blocking = NOT_BLOCKED;
     // Link (and lend time) before waking: a passive receiver is runnable only with it.
     if (opts.call) linkReply(host, sender, receiver, reply, false);
     host.wake(receiver);
@@ -161,7 +161,7 @@ export function sendFault(host: IpcHost, t: Tcb, ep: Endpoint, badge: bigint, fa
     const receiver = ep.dequeue()!;
     const reply = receiver.blocking.reply;
     deliverFault(host, receiver, badge, fault);
-    receiver.blocking = {};
+    receiver.blocking = NOT_BLOCKED;
     linkReply(host, t, receiver, reply, true);
     if (!reply) host.block(t, 'blocked-fault');
     host.wake(receiver);
@@ -191,20 +191,20 @@ export function recv(host: IpcHost, receiver: Tcb, ep: Endpoint, reply: Reply | 
     const b = sender.blocking;
     if (!b.fault && !b.isCall && receiver.sc === undefined) {
       // A passive receiver takes only Calls (see send): the sender gets the error.
-      sender.blocking = {};
+      sender.blocking = NOT_BLOCKED;
       sender.regs[A7] = ILLEGAL_OPERATION;
       host.wake(sender);
       continue;
     }
     if (b.fault) {
       deliverFault(host, receiver, b.badge ?? 0n, b.fault);
-      sender.blocking = {};
+      sender.blocking = NOT_BLOCKED;
       linkReply(host, sender, receiver, reply, true);
       if (!reply) host.block(sender, 'blocked-fault');
       return;
     }
     transfer(host, sender, receiver, b.badge ?? 0n, sender.regs[A1]!, b.canGrant ?? false);
-    sender.blocking = {};
+    sender.blocking = NOT_BLOCKED;
     if (b.isCall) linkReply(host, sender, receiver, reply, false);
     else host.wake(sender);
     return;
@@ -228,7 +228,7 @@ export function doReply(host: IpcHost, replier: Tcb, reply: Reply): boolean {
   if (!caller) return false;
   reply.caller = undefined;
   returnDonation(reply, replier, caller);
-  caller.blocking = {};
+  caller.blocking = NOT_BLOCKED;
   if (caller.state === 'blocked-fault') {
     // A fault handler's reply resumes the thread where it faulted (or where it set pc).
     host.wake(caller);
@@ -281,7 +281,7 @@ export function abortReply(host: IpcHost, reply: Reply): void {
     const server = reply.donated.tcb;
     if (server) returnDonation(reply, server, caller);
   }
-  caller.blocking = {};
+  caller.blocking = NOT_BLOCKED;
   if (caller.state === 'blocked-fault') return;
   caller.regs[A7] = ILLEGAL_OPERATION;
   host.wake(caller);
@@ -303,7 +303,7 @@ export function signal(host: IpcHost, n: Notification, badge: bigint, from: Tcb 
     bound.blocking.endpoint?.remove(bound);
     n.word |= badge;
     takeNotification(bound, n);
-    bound.blocking = {};
+    bound.blocking = NOT_BLOCKED;
     host.wake(bound);
     return;
   }
@@ -311,7 +311,7 @@ export function signal(host: IpcHost, n: Notification, badge: bigint, from: Tcb 
   if (waiter) {
     n.word |= badge;
     takeNotification(waiter, n);
-    waiter.blocking = {};
+    waiter.blocking = NOT_BLOCKED;
     host.wake(waiter);
     return;
   }
@@ -343,6 +343,6 @@ export function cancelIpc(host: IpcHost, t: Tcb): void {
     // (seL4's reply_remove_tcb): taken back now, it would run on no budget at all.
     b.reply.caller = undefined;
   }
-  t.blocking = {};
+  t.blocking = NOT_BLOCKED;
   void host;
 }

@@ -22,7 +22,8 @@ import { handleSyscall } from './syscall.js';
 import { reloadCell } from './boot.js';
 import { tryFastpath } from './fastpath.js';
 
-const NEVER = (1n << 64n) - 1n;
+/** No deadline: mtimecmp at its maximum (the hart reads anything ≥ 2^64 so). */
+const NEVER = Infinity;
 const PLIC_CLAIM_CTX0 = PLIC_BASE + 0x200004;
 const TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
 const EXTERNAL_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_EXT);
@@ -48,13 +49,15 @@ export class Kernel implements MTrapHandler, IpcHost {
   current: Tcb | undefined;
   /** Where the idle loop (wfi; j .) lives, in S-mode with translation off. */
   idlePc = 0n;
-  #runStart = 0n;
+  // Times are mtime ticks as numbers (exact to 2^53 ticks, 28 years): no BigInt on
+  // the path every kernel entry takes.
+  #runStart = 0;
   /** mtime as of this kernel entry (the kernel takes no guest time until it returns). */
-  #now = 0n;
+  #now = 0;
   #cycleDebt = 0;
   #outcome: RunOutcome | undefined;
-  /** The run ends with a 'time-limit' outcome once mtime reaches this. */
-  stopAt: bigint | undefined;
+  /** The run ends with a 'time-limit' outcome once mtime (ticks) reaches this. */
+  stopAt: number | undefined;
   /** Take Call, ReplyRecv and Signal through fastpath.ts when its preconditions hold. */
   fastpath = true;
   /** Kernel entries, syscalls and context switches, for the benchmark. */
@@ -72,6 +75,11 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   /** Virtual time now: the clock read when the kernel was entered. */
   now(): bigint {
+    return BigInt(this.#now);
+  }
+
+  /** The same, in ticks as a number (what the kernel computes with). */
+  nowTicks(): number {
     return this.#now;
   }
 
@@ -83,12 +91,12 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   /** Reads the board's clock (boot does, before it creates scheduling contexts). */
   readClock(): void {
-    this.#now = this.hart.mtime;
+    this.#now = this.hart.mtimeTicks;
   }
 
   /** After boot: the first thread (the highest-priority cell) goes onto the hart. */
   start(): void {
-    this.#now = this.hart.mtime;
+    this.#now = this.hart.mtimeTicks;
     this.#runStart = this.#now;
     this.#exit(undefined);
   }
@@ -97,7 +105,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     this.counters.entries++;
     const prev = this.current;
     if (prev) this.#save(prev);
-    const now = this.hart.mtime;
+    const now = this.hart.mtimeTicks;
     this.#now = now;
     this.#account(now);
     this.charge(COST.trap);
@@ -105,7 +113,7 @@ export class Kernel implements MTrapHandler, IpcHost {
       this.charge(COST.interrupt);
       if (this.stopAt !== undefined && now >= this.stopAt) {
         for (const c of this.cells) this.flushOutput(c);
-        return { kind: 'time-limit', mtime: now };
+        return { kind: 'time-limit', mtime: BigInt(now) };
       }
     } else if (trap.cause === EXTERNAL_INTERRUPT) {
       this.charge(COST.interrupt);
@@ -130,7 +138,7 @@ export class Kernel implements MTrapHandler, IpcHost {
 
   /** Picks the next thread, charges the kernel's work and the switch, loads the thread. */
   #exit(prev: Tcb | undefined): void {
-    const now = this.now();
+    const now = this.#now;
     this.#releaseThrottled(now);
     let next = this.current?.state === 'running' ? this.current : undefined;
     const best = this.sched.peek();
@@ -212,13 +220,13 @@ export class Kernel implements MTrapHandler, IpcHost {
     const ticks = Math.floor(this.#cycleDebt / CYCLES_PER_TICK);
     this.#cycleDebt -= ticks * CYCLES_PER_TICK;
     if (ticks > 0) {
-      this.#now += BigInt(ticks);
-      this.hart.mtime = this.#now;
+      this.#now += ticks;
+      this.hart.mtimeTicks = this.#now;
     }
   }
 
   /** Charges the running thread for the time since it was given the hart. */
-  #account(now: bigint): void {
+  #account(now: number): void {
     const t = this.current;
     const used = now - this.#runStart;
     this.#runStart = now;
@@ -246,7 +254,7 @@ export class Kernel implements MTrapHandler, IpcHost {
    * no throttled thread gets budget back, the run is not ending. The fast path's
    * precondition on time.
    */
-  quietAt(now: bigint): boolean {
+  quietAt(now: number): boolean {
     if (this.#outcome) return false;
     for (const timer of this.timers) if (timer.deadline !== undefined && timer.deadline <= now) return false;
     for (const t of this.sched.throttled) {
@@ -256,7 +264,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     return true;
   }
 
-  #releaseThrottled(now: bigint): void {
+  #releaseThrottled(now: number): void {
     for (const t of this.sched.throttled) {
       if (t.state !== 'ready' || !t.sc) {
         this.sched.throttled.delete(t);
@@ -268,7 +276,7 @@ export class Kernel implements MTrapHandler, IpcHost {
   }
 
   #programTimer(): void {
-    const now = this.now();
+    const now = this.#now;
     let deadline = NEVER;
     const t = this.current;
     if (t?.sc) {
@@ -286,14 +294,14 @@ export class Kernel implements MTrapHandler, IpcHost {
     // The time limit only matters while something could still run: when nothing can,
     // the board reports that every cell waits, which says more.
     if (this.stopAt !== undefined && this.stopAt < deadline && (t !== undefined || deadline !== NEVER)) deadline = this.stopAt;
-    this.hart.mtimecmp = deadline;
+    this.hart.mtimecmpTicks = deadline;
   }
 
-  setTimer(timer: Timer, deadline: bigint | undefined): void {
+  setTimer(timer: Timer, deadline: number | undefined): void {
     timer.deadline = deadline;
   }
 
-  #expireTimers(now: bigint): void {
+  #expireTimers(now: number): void {
     for (const timer of this.timers) {
       if (timer.deadline === undefined || timer.deadline > now) continue;
       const owner = timer.notification.boundTcb;
@@ -313,7 +321,7 @@ export class Kernel implements MTrapHandler, IpcHost {
     if (t.state === 'stopped' || t.state === 'inactive') return;
     t.state = 'ready';
     if (!t.sc) return;
-    const now = this.now();
+    const now = this.#now;
     t.sc.unblock(now);
     if (t.sc.ready(now)) this.sched.enqueue(t);
     else this.sched.throttled.add(t);
@@ -327,7 +335,7 @@ export class Kernel implements MTrapHandler, IpcHost {
   completed(t: Tcb): void {
     const cell = this.cellOf(t);
     if (cell.releasedAt === undefined) return;
-    const response = this.now() - cell.releasedAt;
+    const response = this.#now - cell.releasedAt;
     if (response > cell.stats.worstResponse) cell.stats.worstResponse = response;
     cell.releasedAt = undefined;
   }

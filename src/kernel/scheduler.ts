@@ -45,8 +45,12 @@ export class Scheduler {
 
   take(t: Tcb): void {
     const q = this.#queues[t.priority]!;
-    const i = q.indexOf(t);
-    if (i >= 0) q.splice(i, 1);
+    // Almost always the head (peek's answer): shift makes no array, splice would.
+    if (q[0] === t) q.shift();
+    else {
+      const i = q.indexOf(t);
+      if (i >= 0) q.splice(i, 1);
+    }
   }
 
   /** Every thread in a ready queue, highest priority first. */

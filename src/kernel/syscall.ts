@@ -25,6 +25,7 @@ const utf8 = new TextDecoder();
 /** The longest debug string one call prints. */
 const MAX_DEBUG_PUTS = 4096;
 const NS_PER_TICK = 100n;
+const MAX_TICKS = BigInt(Number.MAX_SAFE_INTEGER);
 
 const ERROR_VALUES: readonly bigint[] = Array.from({ length: 16 }, (_, i) => BigInt(i));
 
@@ -123,7 +124,10 @@ function invoke(k: Kernel, inv: Invocation): InvocationResult {
     case 'irq_handler': return decodeIrqInvocation(obj, inv, (irq) => k.ackIrq(irq));
     case 'timer': return decodeTimerInvocation(obj, inv, {
       setTimer: (timer, deadline) => k.setTimer(timer, deadline),
-      ticksFromNs: (ns) => (ns + NS_PER_TICK - 1n) / NS_PER_TICK,
+      ticksFromNs: (ns) => {
+        const ticks = (ns + NS_PER_TICK - 1n) / NS_PER_TICK;
+        return ticks > MAX_TICKS ? Number(MAX_TICKS) : Number(ticks);
+      },
     });
     case 'power': return decodePowerInvocation(inv, (status) => k.powerOff(status));
     default: return { error: CV_ILLEGAL_OPERATION };

@@ -97,7 +97,7 @@ export interface BootRegisters {
  * Instructions per hart.run call. Between slices the machine looks at device requests;
  * large enough that the call overhead vanishes, small enough to stay responsive.
  */
-const SLICE = 1n << 20n;
+const SLICE = 1 << 20;
 const NO_DEADLINE = (1n << 64n) - 1n;
 // mie has mip's layout.
 const MIE_STIE = BigInt(MIP_STIP);
@@ -116,7 +116,7 @@ export class Machine {
   /** The hart executed WFI and nothing has woken it yet (survives a 'wait' return). */
   #idle = false;
   /** Instructions retired before the last reset (hart.instret restarts at reset). */
-  #retiredBefore = 0n;
+  #retiredBefore = 0;
 
   private constructor(hart: Hart, bus: Bus, console: CharSink) {
     this.hart = hart;
@@ -141,7 +141,7 @@ export class Machine {
 
   /** Instructions retired since the machine was created. */
   get retired(): bigint {
-    return this.#retiredBefore + this.hart.instret;
+    return BigInt(this.#retiredBefore) + this.hart.instret;
   }
 
   /** Makes every trap into M-mode an exit answered by `handler` (undefined: M-mode runs natively again). */
@@ -174,7 +174,7 @@ export class Machine {
    * device tree) unless `regs` says otherwise. Hosted M-mode stays as hostM() set it.
    */
   boot(entry: bigint, regs: BootRegisters = {}): void {
-    this.#retiredBefore += this.hart.instret;
+    this.#retiredBefore += this.hart.instretCount;
     this.#idle = false;
     this.hart.reset(entry);
     this.hart.setHostedM(this.#mtrap !== undefined);
@@ -186,25 +186,27 @@ export class Machine {
 
   /** Runs until the guest stops, the hart can make no progress, or a limit in `options` is reached. */
   run(options: RunOptions = {}): RunOutcome {
-    const { maxInsns, trace, yieldAfter } = options;
+    const { trace } = options;
     const hart = this.hart;
-    const yieldAt = yieldAfter === undefined ? undefined : this.retired + yieldAfter;
+    // Counted in numbers (exact to 2^53 instructions, over a year at 200 MIPS): no BigInt per exit.
+    const maxInsns = options.maxInsns === undefined ? undefined : Number(options.maxInsns);
+    const yieldAt = options.yieldAfter === undefined ? undefined : this.#retiredBefore + hart.instretCount + Number(options.yieldAfter);
     this.#pending = undefined;
     if (this.#idle) {
       const outcome = this.#onIdle(options);
       if (outcome) return outcome;
     }
     for (;;) {
-      const retired = this.retired;
+      const retired = this.#retiredBefore + hart.instretCount;
       if (maxInsns !== undefined && retired >= maxInsns) {
-        return { kind: 'insn-limit', pc: hart.pc, retired };
+        return { kind: 'insn-limit', pc: hart.pc, retired: this.retired };
       }
       if (yieldAt !== undefined && retired >= yieldAt) return { kind: 'yield' };
-      let budget = trace ? 1n : SLICE;
+      let budget = trace ? 1 : SLICE;
       if (maxInsns !== undefined && maxInsns - retired < budget) budget = maxInsns - retired;
 
-      const exit = hart.run(budget);
-      if (trace && this.retired !== retired) {
+      const exit = hart.runFor(budget);
+      if (trace && this.#retiredBefore + hart.instretCount !== retired) {
         const last = hart.lastRetired();
         trace(last.pc, last.insn);
       }

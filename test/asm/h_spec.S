@@ -16,6 +16,9 @@
  * hip/hie, 8.2.12 vsip, 8.4 traps, 8.5 two-stage translation, 8.6.1
  * virtual instructions, 8.6.3 transformed instructions) and 3.1.6 (mstatus
  * TVM/TSR/GVA with H).
+ * hgatp.PPN[1:0] read as zero in the paged modes (8.2.10; QEMU 7.2 keeps them);
+ * henvcfg: FIOM, CBIE, CBCFE, CBZE, and PBMTE/STCE only while menvcfg's are set
+ * (8.2.5; QEMU 7.2 keeps them regardless).
  * hand-written: QEMU 7.2 departs from the specification in each of these cases
  * cellvisor-cpu: rva22h */
 #include "test.h"
@@ -51,6 +54,25 @@ g_xo:  .dword 0x3333333333333333
 
 TEST_BEGIN
     /* WARL fields */
+    li t0, SATP_MODE_SV39 | 0x0000000000000fff
+    csrw CSR_HGATP, t0
+    PCSR "hgatp (Sv39x4, PPN ones: PPN[1:0] read 0)", CSR_HGATP
+    li t0, 0x0000000000000fff
+    csrw CSR_HGATP, t0
+    PCSR "hgatp (Bare, PPN ones)", CSR_HGATP
+    csrw CSR_HGATP, zero
+    csrr s7, CSR_MENVCFG
+    csrw CSR_MENVCFG, zero
+    li t0, -1
+    csrw CSR_HENVCFG, t0
+    PCSR "henvcfg (ones, menvcfg 0)", CSR_HENVCFG
+    li t0, MENVCFG_PBMTE | MENVCFG_STCE
+    csrw CSR_MENVCFG, t0
+    li t0, -1
+    csrw CSR_HENVCFG, t0
+    PCSR "henvcfg (ones, menvcfg PBMTE STCE)", CSR_HENVCFG
+    csrw CSR_HENVCFG, zero
+    csrw CSR_MENVCFG, s7
     li t0, -1
     csrw CSR_HSTATUS, t0
     PCSR "hstatus (ones)", CSR_HSTATUS

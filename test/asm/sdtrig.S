@@ -15,7 +15,8 @@
  * supporting types 6 (mcontrol6) and 15 (disabled); tselect ignores an index
  * past the last trigger; a written type other than 6 disables the trigger;
  * of mcontrol6 only load, store, execute, m, s, u, hit0 and match (0 equal,
- * 2 ge, 3 lt; anything else reads back 0) are writable; tdata3 (textra64)
+ * 2 ge, 3 lt; anything else reads back 0) are writable, and vs and vu
+ * since the default profile has the H extension (h_sdtrig.S tests them); tdata3 (textra64)
  * is all zero; tdata2 holds any value.
  * RISC-V Debug Specification 1.0: chapter "Sdtrig (ISA Extension)", Trigger
  * Module Registers (tselect, tdata1, tdata2, tdata3, tinfo, mcontrol6).

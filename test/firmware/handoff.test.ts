@@ -133,6 +133,9 @@ const PMP_ENTRIES = 16;
 const HANDOFF_CSRS: readonly CsrName[] = [
   'mstatus', 'medeleg', 'mideleg', 'mie', 'mip', 'mcounteren', 'scounteren', 'menvcfg', 'senvcfg', 'mcountinhibit',
   'satp', 'stvec', 'sscratch', 'stimecmp', 'fcsr', 'pmpcfg0', 'pmpcfg2',
+  // With H (read only where the hart has them):
+  'hstatus', 'hedeleg', 'hideleg', 'hie', 'hvip', 'hcounteren', 'htimedelta', 'henvcfg', 'hgatp',
+  'vsstatus', 'vsie', 'vstvec', 'vsscratch', 'vsatp', 'vstimecmp', 'mtval2', 'mtinst',
 ];
 
 type State = Map<string, bigint>;

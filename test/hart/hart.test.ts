@@ -43,21 +43,21 @@ function openPmp(hart: Hart): void {
 }
 
 describe('Hart', { skip: needHart }, () => {
-  it('has the H extension in the rva22h profile only: misa.H, the hypervisor CSRs, back out again', async () => {
+  it('has the H extension in the default profile, not on rv64gc: misa.H, the hypervisor CSRs, back out again', async () => {
     const { hart } = await hartWith([JSELF]);
     const MISA_H = 1n << 7n;
     const CSR_HSTATUS = 0x600;
-    assert.equal(hart.readCsr('misa') & MISA_H, 0n, 'the default profile has no H');
-    assert.equal(hart.csrExists(CSR_HSTATUS), false);
-    hart.setProfile('rva22h');
-    assert.equal(hart.readCsr('misa') & MISA_H, MISA_H);
+    assert.equal(hart.profile, 'rva22');
+    assert.equal(hart.readCsr('misa') & MISA_H, MISA_H, 'the default profile has H');
     assert.equal(hart.csrExists(CSR_HSTATUS), true);
     assert.equal(hart.readCsr(CSR_HSTATUS), 2n << 32n, 'hstatus.VSXL reads 64-bit');
     assert.equal(hart.readCsr('mideleg'), 0x1444n, 'VS-level and guest external interrupts are delegated');
-    hart.setProfile('rva22');
+    hart.setProfile('rv64gc');
     assert.equal(hart.readCsr('misa') & MISA_H, 0n);
     assert.equal(hart.csrExists(CSR_HSTATUS), false);
     assert.equal(hart.readCsr('mideleg'), 0n);
+    hart.setProfile('rva22h');
+    assert.equal(hart.readCsr('misa') & MISA_H, MISA_H, 'rva22h: the same hart as rva22');
   });
 
   it('starts in M-mode at the RAM base and runs to the budget', async () => {
@@ -192,6 +192,70 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.pc, BigInt(BASE + 0x200 + 4 * 5), 'an interrupt goes to its vector');
     assert.equal(hart.readCsr('scause'), (1n << 63n) | 5n);
     assert.equal(hart.readCsr('sstatus') & 0x100n, 0x100n, 'SPP = S');
+  });
+
+  it('injects a trap into a guest (V=1) through VS-mode, or into HS-mode when asked, with H', async () => {
+    const MRET = 0x30200073;
+    const ECALL = 0x00000073;
+    const program = new Array<number>(0x400 / 4).fill(JSELF);
+    program[0] = MRET; // M: into the guest at mepc
+    program[0x100 / 4] = NOP; // the guest (VS)
+    program[0x104 / 4] = ECALL; // cause 10 from VS
+    program[0x200 / 4] = ECALL; // vstvec: still V=1, so cause 10 again
+    program[0x300 / 4] = ECALL; // stvec: HS-mode, cause 9
+    const { hart } = await hartWith(program);
+    hart.setProfile('rva22h');
+    hart.reset(BigInt(BASE));
+    openPmp(hart);
+    hart.setHostedM(true);
+    hart.writeCsr('mstatus', (1n << 11n) | (1n << 39n)); // MPP = S, MPV = 1
+    hart.writeCsr('mepc', BigInt(BASE + 0x100));
+    hart.writeCsr('vstvec', BigInt(BASE + 0x200) | 1n); // vectored
+    hart.writeCsr('vsstatus', 2n); // SIE
+    hart.writeCsr('stvec', BigInt(BASE + 0x300));
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 10n, tval: 0n, epc: BigInt(BASE + 0x104) }, 'the guest runs in VS-mode');
+
+    // The host injects a load page fault into the guest's supervisor.
+    hart.injectTrap(13n, 0x1234n);
+    assert.equal(hart.priv, Priv.S);
+    assert.equal(hart.pc, BigInt(BASE + 0x200), 'vstvec, not stvec');
+    assert.equal(hart.readCsr('vscause'), 13n);
+    assert.equal(hart.readCsr('vsepc'), BigInt(BASE + 0x104));
+    assert.equal(hart.readCsr('vstval'), 0x1234n);
+    assert.equal(hart.readCsr('vsstatus') & 0x122n, 0x120n, 'vsstatus: SIE cleared, SPIE set, SPP = S');
+    assert.equal(hart.readCsr('scause'), 0n, 'HS-mode sees nothing');
+    assert.equal(hart.readCsr('sepc'), 0n);
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 10n, tval: 0n, epc: BigInt(BASE + 0x200) }, 'V stays 1');
+
+    // A VS timer interrupt, given by the number the guest sees (5).
+    hart.pc = BigInt(BASE + 0x104);
+    hart.injectTrap(5n, 0n, true);
+    assert.equal(hart.readCsr('vscause'), (1n << 63n) | 5n);
+    assert.equal(hart.pc, BigInt(BASE + 0x200 + 4 * 5), 'the vstvec vector of interrupt 5');
+
+    // The hypervisor's own: a guest-page fault into HS-mode, as if from the guest.
+    hart.pc = BigInt(BASE + 0x104);
+    hart.priv = Priv.S;
+    hart.injectTrap(21n, 0x5000n, false, { into: 'HS', gpa: 0x8000_1234n, tinst: 0x3000n });
+    assert.equal(hart.pc, BigInt(BASE + 0x300), 'stvec');
+    assert.equal(hart.readCsr('scause'), 21n);
+    assert.equal(hart.readCsr('sepc'), BigInt(BASE + 0x104));
+    assert.equal(hart.readCsr('stval'), 0x5000n);
+    assert.equal(hart.readCsr('htval'), 0x8000_1234n >> 2n);
+    assert.equal(hart.readCsr('htinst'), 0x3000n);
+    assert.equal(hart.readCsr('hstatus') & 0x1c0n, 0x1c0n, 'hstatus: SPV, SPVP (from VS) and GVA set');
+    assert.equal(hart.run(10n), HartExit.MTrap);
+    assert.deepEqual(hart.exitInfo(), { cause: 9n, tval: 0n, epc: BigInt(BASE + 0x300) }, 'V = 0: HS-mode');
+
+    // From V=0, into HS-mode: hstatus.SPV and GVA are cleared, as a trap from V=0 does.
+    hart.pc = BigInt(BASE + 0x304);
+    hart.priv = Priv.U;
+    hart.injectTrap(2n, 0n);
+    assert.equal(hart.pc, BigInt(BASE + 0x300));
+    assert.equal(hart.readCsr('hstatus') & 0xc0n, 0n, 'SPV and GVA cleared');
+    assert.equal(hart.readCsr('htval'), 0n);
   });
 
   it('takes a trigger (Sdtrig) breakpoint in U-mode as an MTrap exit when M-mode is hosted', async () => {

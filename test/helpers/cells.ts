@@ -110,7 +110,7 @@ export async function runImage(image: KernelImage, options: RunOptions): Promise
   const log: string[] = [];
   const kernel = new Kernel(board, { output: (cell, line) => lines.push(`${cell}| ${line}`), log: (m) => log.push(m) });
   bootImage(kernel, image);
-  if (options.stopAtNs !== undefined) kernel.stopAt = BigInt(Math.ceil(options.stopAtNs / NS_PER_TICK));
+  if (options.stopAtNs !== undefined) kernel.stopAt = Math.ceil(options.stopAtNs / NS_PER_TICK);
   kernel.start();
   const outcome = board.machine.run({ maxInsns: options.maxInsns });
   for (const c of kernel.cells) kernel.flushOutput(c);

@@ -85,7 +85,9 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.match(outputOf(run, 'uname -a'), /^Linux cellvisor-guest 6\.1\.\d+ .* riscv64 GNU\/Linux$/m);
     const cpuinfo = outputOf(run, 'cat /proc/cpuinfo');
     // The default profile: Linux 6.1 names the extensions it knows of what the tree announces.
-    assert.match(cpuinfo, /^isa\s+: rv64imafdc_sstc_svinval_svpbmt_zicbom_zihintpause$/m);
+    assert.match(cpuinfo, /^isa\s+: rv64imafdch_sstc_svinval_svpbmt_zicbom_zihintpause$/m);
+    // With H, the kernel is a KVM host.
+    assert.match(run.stdout, /kvm \[1\]: hypervisor extension available/);
     assert.match(cpuinfo, /^mmu\s+: sv48$/m);
     // Read back from the device after dropping the page cache: the bytes went to the disk.
     assert.equal(outputOf(run, 'head -c 17 /dev/vda; echo').trim(), 'cellvisor-disk-ok');
@@ -100,6 +102,7 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     const run = machine([...kernelArgs, '--cpu', 'rv64gc', '--sbi-stats'], ['cat /proc/cpuinfo', 'poweroff -f']);
     assertPoweredOff(run);
     assert.match(outputOf(run, 'cat /proc/cpuinfo'), /^isa\s+: rv64imafdc$/m);
+    assert.match(run.stdout, /kvm \[1\]: hypervisor extension not available/);
     const calls = /TIME\/set_timer +(\d+)/.exec(run.stderr);
     assert.ok(calls && Number(calls[1]) > 0, `SBI set_timer calls expected; stats:\n${run.stderr}`);
   });

@@ -22,7 +22,7 @@ interface Run {
   readonly fastpaths: number;
 }
 
-async function run(image: KernelImage, fastpath: boolean, input: string[] = [], stopAtTicks?: bigint): Promise<Run> {
+async function run(image: KernelImage, fastpath: boolean, input: string[] = [], stopAtTicks?: number): Promise<Run> {
   const queue = [...input];
   const lines: string[] = [];
   const board = await VirtBoard.create(readFileSync(HART_WASM), {
@@ -46,7 +46,7 @@ async function run(image: KernelImage, fastpath: boolean, input: string[] = [], 
 
 const elf = (path: string): Uint8Array => readFileSync(join(ROOT, path));
 
-async function same(image: KernelImage, input: string[] = [], stopAtTicks?: bigint): Promise<Run> {
+async function same(image: KernelImage, input: string[] = [], stopAtTicks?: number): Promise<Run> {
   const fast = await run(image, true, input, stopAtTicks);
   const slow = await run(image, false, input, stopAtTicks);
   assert.equal(slow.fastpaths, 0);
@@ -138,6 +138,6 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
         { name: 'server', elf: elf('build/bench/cells/pingpong-server.elf'), priority: 200, passive: true },
         { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 10 },
       ],
-    }, [], 200_000n);
+    }, [], 200_000);
   });
 });

@@ -331,7 +331,8 @@ export function csrRead(n: u32, checkPriv: bool): u64 {
     case CSR_FRM: if (checkPriv && !fsOn()) break; return frm;
     case CSR_FCSR: if (checkPriv && !fsOn()) break; return (<u64>frm << 5) | fflags;
     case CSR_CYCLE: if (checkPriv && !counterAllowed(n)) break; return mcycle();
-    case CSR_TIME: if (checkPriv && !counterAllowed(n)) break; return mtime();
+    // In V mode time reads as guest time (8.2.5): what vstimecmp counts and KVM's guests set timers by.
+    case CSR_TIME: if (checkPriv && !counterAllowed(n)) break; return virt ? mtime() + htimedelta : mtime();
     case CSR_INSTRET: if (checkPriv && !counterAllowed(n)) break; return minstret();
     case CSR_SSTATUS: return readStatus() & SSTATUS_MASK;
     case CSR_SIE: return mie & mideleg & ~H_INTERRUPTS;
@@ -561,7 +562,9 @@ function hWrite(n: u32, v: u64): void {
       let mode = v & SATP_MODE;
       // Unlike satp, an unsupported MODE is legalised, not ignored (8.2.10): to Bare.
       if (mode != SATP_MODE_BARE && mode != HGATP_MODE_SV39X4 && mode != HGATP_MODE_SV48X4) mode = SATP_MODE_BARE;
-      hgatp = mode | (v & (HGATP_VMID | HGATP_PPN));
+      // The paged modes' root table is 16 KiB aligned: PPN[1:0] read as zero (8.2.10).
+      let ppn = mode == SATP_MODE_BARE ? HGATP_PPN : HGATP_PPN & ~(<u64>3);
+      hgatp = mode | (v & (HGATP_VMID | ppn));
       guestSpaceChanged(false);
       break;
     }

@@ -52,6 +52,10 @@ export function reset(pc: u64): void {
 }
 
 export function run(budget: i64): i32 { return exec.run(budget); }
+// The same with the budget as a number, and instret as one (exact below 2^53): a host
+// loop that counts in numbers makes no BigInt per exit.
+export function runBudget(budget: f64): i32 { return exec.run(<i64>budget); }
+export function instretCount(): f64 { return <f64>csr.retired; }
 
 // Thread contexts in guest RAM (context.ts): a hosted-M kernel's context switch.
 // (Addresses as f64: the host passes a number, not a BigInt.)
@@ -88,6 +92,12 @@ export function getMtime(): u64 { return csr.mtime(); }
 export function setMtime(v: u64): void { csr.mtimeOffset = v - csr.cycles / csr.insnsPerTick; }
 export function getMtimecmp(): u64 { return csr.mtimecmp; }
 export function setMtimecmp(v: u64): void { csr.mtimecmp = v; }
+// The same as numbers (f64), for a host that keeps time in numbers: no BigInt crosses.
+// Times below 2^53 ticks (28 years at 10 MHz) are exact; a compare value at or past
+// 2^64 (or +Infinity) means never.
+export function getMtimeTicks(): f64 { return <f64>csr.mtime(); }
+export function setMtimeTicks(v: f64): void { setMtime(<u64>v); }
+export function setMtimecmpTicks(v: f64): void { csr.mtimecmp = v >= 18446744073709551615.0 ? 0xffff_ffff_ffff_ffff : <u64>v; }
 export function setInsnsPerTick(n: i32): void {
   if (n <= 0) return;
   let now = csr.mtime();
@@ -123,7 +133,10 @@ export function addMmioHole(start: u64, len: u64): bool {
 export function requestStop(): void { stopReason = EXIT_STOP; }
 export function setHostedM(on: i32): void { hostedM = on != 0; }
 export function setHostedMCauses(exceptions: u64, interrupts: u64): void { setHostedCauses(exceptions, interrupts); }
-export function injectTrap(cause: u64, tval: u64, interrupt: i32): void { injectSupervisor(cause, tval, interrupt != 0); }
+// flags: bit 0, an interrupt; bit 1, into HS-mode even from V=1 (trap.ts, injectSupervisor).
+export function injectTrap(cause: u64, tval: u64, flags: i32, gpa: u64, tinst: u64): void {
+  injectSupervisor(cause, tval, (flags & 1) != 0, (flags & 2) != 0, gpa, tinst);
+}
 export function exitRecordOffset(): usize { return EXIT_RECORD_OFFSET; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
 // Bit 0: the full profile (RVA22S64 + Sstc + Zicond, the default), else bare RV64GC;

@@ -7,7 +7,7 @@ import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg,
 import {
   MCONTROL6_LOAD, MCONTROL6_STORE, MCONTROL6_EXECUTE,
   PRV_M, PRV_S, PRV_U, MSTATUS_SUM, MSTATUS_MXR, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
-  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, HGATP_VMID, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
 } from '../spec/csr';
 import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
@@ -16,7 +16,7 @@ import {
   CAUSE_ILLEGAL_INSTRUCTION, CAUSE_VIRTUAL_INSTRUCTION, CAUSE_BREAKPOINT,
 } from '../spec/causes';
 import { PTE_V, PTE_R, PTE_W, PTE_X, PTE_U, PTE_A, PTE_D, PTE_PPN_SHIFT, PTE_N } from '../spec/pte';
-import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage, gstageEpoch } from './tlb';
+import { dataPriv, dataVirt, tlbFill, tlbLoad, tlbStore, tlbFetch, noteSuperpage, gstageEpoch, walkEpoch } from './tlb';
 import { extFull } from './decode';
 import { Op } from './ops';
 import { raiseException, setGuestFault } from './trap';
@@ -161,24 +161,48 @@ let gLeafMask: u64 = 0xfff;
 
 // G-stage translation (Sv39x4, Sv48x4: 8.5.1) of gpa for an access of the given kind
 // made for guest virtual address va. Every access is checked as a U-mode one; an
-// implicit access (a VS-stage PTE) reads, or writes for A/D, as `implicit`.
+// implicit access (a VS-stage PTE) reads, or writes for A/D, as `implicitStore`.
 // Returns the physical address, or 0 with the fault raised.
-// G-stage translations of the pages holding VS-stage page tables, for reads: a
-// VS-stage walk reads up to four of them per TLB miss. Entries are like TLB entries
-// (permissions checked, A already set) and go with the TLB (gstageEpoch).
-const PT_CACHE = 4;
-const ptGpn = new StaticArray<u64>(PT_CACHE);
-const ptSpn = new StaticArray<u64>(PT_CACHE);
-const ptEpoch = new StaticArray<u32>(PT_CACHE);
+//
+// The G-stage translations found are kept per 4 KiB guest page (a G-stage TLB): a
+// guest's TLB miss then walks only its VS-stage tables, finding both the G-stage
+// translations of their pages and that of the page itself here. Entries are tagged
+// with hgatp's MODE and VMID, so that switching guests keeps them (an hgatp write
+// implies no fence: software reusing a VMID for other tables executes HFENCE.GVMA),
+// and go with every full flush (gstageEpoch: HFENCE.GVMA, SFENCE.VMA with x0, PMP
+// and trigger changes). An entry holds the page's host PPN, the leaf's R, W, X and D
+// after the walk that filled it (A is set by then), and log2 of the leaf's size; an
+// access the entry does not allow as it stands (a store to a page without D, say)
+// walks again, which sets D or raises the fault.
+const G_CACHE = 4096;
+const gTag = new StaticArray<u64>(G_CACHE);
+const gVal = new StaticArray<u64>(G_CACHE);
+const gEpoch = new StaticArray<u32>(G_CACHE);
+const G_PERMS: u64 = PTE_R | PTE_W | PTE_X | PTE_D;
+// A PPN is 44 bits wide, so a physical page address fits bits 55:12; the size goes above.
+const G_SIZE_SHIFT: u64 = 58;
+const G_PAGE: u64 = 0x00ff_ffff_ffff_f000;
 
 function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: bool): u64 {
   let mode = hgatp & SATP_MODE;
   gLeafMask = 0xffff_ffff_ffff_ffff;
   if (mode == SATP_MODE_BARE) return gpa;
   let gpn = gpa >> 12;
-  let slot = <i32>(gpn & (PT_CACHE - 1));
-  let cacheable = implicit && !implicitStore;
-  if (cacheable && ptGpn[slot] == gpn && ptEpoch[slot] == gstageEpoch) return (ptSpn[slot] << 12) | (gpa & 0xfff);
+  let isStore = implicit ? implicitStore : kind == ACCESS_STORE;
+  let needX = !implicit && (kind == ACCESS_FETCH || xExec);
+  // GPAs are below 2^50, so the tag's bits 51:38 hold the VMID and 55:52 the MODE.
+  let tag = gpn | (((hgatp & HGATP_VMID) >> 44) << 38) | ((hgatp >> 60) << 52);
+  let slot = <i32>(gpn & (G_CACHE - 1));
+  if (gTag[slot] == tag && gEpoch[slot] == gstageEpoch) {
+    let v = gVal[slot];
+    let ok = isStore ? (v & (PTE_W | PTE_D)) == (PTE_W | PTE_D)
+      : needX ? (v & PTE_X) != 0
+      : (v & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (v & PTE_X) != 0);
+    if (ok) {
+      gLeafMask = (<u64>1 << ((v >> G_SIZE_SHIFT) & 63)) - 1;
+      return (v & G_PAGE) | (gpa & 0xfff);
+    }
+  }
   let tinst: u64 = !implicit ? 0 : implicitStore ? TINST_PT_WRITE : TINST_PT_READ;
   let levels = mode == HGATP_MODE_SV39X4 ? 3 : 4;
   let gpaBits: u64 = 14 + 9 * <u64>levels;
@@ -200,10 +224,8 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
     a = ((pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff) << 12;
   }
   let ok = (pte & PTE_U) != 0;
-  let isStore = implicit ? implicitStore : kind == ACCESS_STORE;
   if (isStore) ok = ok && (pte & PTE_W) != 0;
-  else if (kind == ACCESS_FETCH && !implicit) ok = ok && (pte & PTE_X) != 0;
-  else if (xExec && !implicit) ok = ok && (pte & PTE_X) != 0;
+  else if (needX) ok = ok && (pte & PTE_X) != 0;
   else ok = ok && ((pte & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (pte & PTE_X) != 0));
   let ppn = (pte >> PTE_PPN_SHIFT) & 0xfff_ffff_ffff;
   let mask = leafOffsetMask(pte, i);
@@ -215,9 +237,26 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
   }
   gLeafMask = mask;
   let spa = ((ppn << 12) & ~mask) | (gpa & mask);
-  if (cacheable && !quiet) { ptGpn[slot] = gpn; ptSpn[slot] = spa >> 12; ptEpoch[slot] = gstageEpoch; }
+  if (!quiet) {
+    gTag[slot] = tag;
+    gVal[slot] = (spa & G_PAGE) | ((pte | want) & G_PERMS) | (<u64>popcnt(mask) << G_SIZE_SHIFT);
+    gEpoch[slot] = gstageEpoch;
+  }
   return spa;
 }
+
+// The VS-stage walks' last steps (a page-walk cache): for a guest virtual address's
+// 2 MiB region, the level-0 table its walk reaches, by guest physical and by host
+// physical address. A guest's TLB miss there reads one PTE, as a host's walk would
+// read three, and translates the table's page no more. The entries go with every
+// flush and every vsatp or hgatp write (walkEpoch): they hold only non-leaf PTEs,
+// which software changes with SFENCE.VMA x0 after (4.2.1); SFENCE.VMA of one address
+// drops them too, to be safe with guests that do less.
+const PW_CACHE = 512;
+const pwTag = new StaticArray<u64>(PW_CACHE);
+const pwGpa = new StaticArray<u64>(PW_CACHE);
+const pwSpa = new StaticArray<u64>(PW_CACHE);
+const pwEpoch = new StaticArray<u32>(PW_CACHE);
 
 // Two-stage translation of a V=1 access: VS-stage through vsatp (its PTEs at guest
 // physical addresses), then G-stage through hgatp (8.5).
@@ -239,10 +278,21 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
   let pte: u64 = 0;
   let pteGpa: u64 = 0;
   let pteAddr: u64 = 0;
+  let region = va >> 21;
+  let pw = <i32>(region & (PW_CACHE - 1));
+  let cached = pwTag[pw] == region && pwEpoch[pw] == walkEpoch;
+  if (cached) { a = pwGpa[pw]; i = 0; }
   while (true) {
-    pteGpa = a + (((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3);
-    pteAddr = gStage(pteGpa, kind, va, false, true);
-    if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
+    let offset = ((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3;
+    pteGpa = a + offset;
+    if (cached) {
+      pteAddr = pwSpa[pw] + offset;
+      cached = false;
+    } else {
+      pteAddr = gStage(pteGpa, kind, va, false, true);
+      if (trapped || (quiet && quietFault != NO_FAULT)) return 0;
+      if (i == 0 && !quiet) { pwTag[pw] = region; pwGpa[pw] = a; pwSpa[pw] = pteAddr - offset; pwEpoch[pw] = walkEpoch; }
+    }
     if (!isRam(pteAddr, 8) || !pmpOk(pteAddr, 8, ACCESS_LOAD, PRV_S)) return fail(kind, false, va);
     pte = load<u64>(ramHost(pteAddr));
     if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W) return fail(kind, true, va);

@@ -34,9 +34,12 @@ const slotKey = new StaticArray<u64>(TLB_SLOTS);
 const slotGeneration = new StaticArray<u32>(TLB_SLOTS);
 const slotUsed = new StaticArray<u64>(TLB_SLOTS);
 let generation: u32 = 1;
-// Bumped whenever G-stage translations may have changed (any full flush, an hgatp
-// or vsatp write): mmu.ts's cache of page-table G-stage translations checks it.
+// Bumped by every full flush: mmu.ts's G-stage translations (tagged by VMID, so not
+// by hgatp writes) check it.
 export let gstageEpoch: u32 = 1;
+// Bumped by every flush and by vsatp and hgatp writes: mmu.ts's cache of VS-stage walks
+// (the level-0 table a guest virtual address leads to) checks it.
+export let walkEpoch: u32 = 1;
 let useClock: u64 = 0;
 let hostSlot: i32 = -1; // -1: the ASID 0 tables at TLB_OFFSET
 let guestSlot: i32 = -1; // -1: none selected yet
@@ -113,7 +116,7 @@ export function selectAddressSpace(satp: u64): void {
 // next used. Like satp with ASID 0, a vsatp write with ASID 0 drops its translations.
 export function guestSpaceChanged(vsatpWrite: bool): void {
   guestStale = true;
-  gstageEpoch++;
+  walkEpoch++;
   if (vsatpWrite && (vsatp & SATP_ASID) == 0) guestFlush = true;
   updateTlbBases();
 }
@@ -150,6 +153,7 @@ export function flushTlbAll(): void {
   memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
   generation++;
   gstageEpoch++;
+  walkEpoch++;
   if (hostSlot >= 0) {
     memory.fill(slotBase(hostSlot), 0xff, TLB_SLOT_BYTES);
     slotGeneration[hostSlot] = generation;
@@ -191,6 +195,7 @@ function dropPage(tables: usize, count: usize, vpn: u64, off: usize): void {
 
 // Drops the translations of one virtual page (SFENCE.VMA with rs1 != x0) from every table.
 export function flushTlbPage(va: u64): void {
+  walkEpoch++;
   if (superOverflow) { flushTlbAll(); return; }
   for (let i = 0; i < superCount; i++) {
     if (va - superBase[i] < superSize[i]) { flushTlbAll(); return; }

@@ -36,22 +36,22 @@ export let prevCause: u64 = 0;
 export let prevTval: u64 = 0;
 export let prevEpc: u64 = 0;
 
-// Puts a trap into S-mode as if it had been delegated (the host's injection of an
-// exception or interrupt into a guest's supervisor): scause, sepc = pc, stval,
-// sstatus.SPP/SPIE/SIE, pc = the stvec vector.
-export function injectSupervisor(cause: u64, tval: u64, interrupt: bool): void {
+// Puts a trap into a supervisor as if it had been delegated there (the host's injection
+// of an exception or interrupt into a guest's supervisor). With V=0, or with
+// `toHS`, into HS-mode (S-mode without H): scause, sepc = pc, stval, sstatus, and with H
+// hstatus.SPV/SPVP/GVA, htval = gpa >> 2, htinst, V := 0, as a trap from V=1 to HS
+// does. With V=1 and not `toHS`, into VS-mode: vscause, vsepc, vstval, vsstatus, pc =
+// the vstvec vector, V stays 1; `cause` is then what VS-mode sees (an injected VS-level
+// interrupt is given as its supervisor number: 5, not 6). Nothing happens in M-mode.
+export function injectSupervisor(cause: u64, tval: u64, interrupt: bool, toHS: bool, gpa: u64, tinst: u64): void {
   if (priv == PRV_M) return;
-  let full = interrupt ? cause | MCAUSE_INTERRUPT : cause;
   clearReservation();
-  scause = full;
-  sepc = PC;
-  stval = tval;
-  let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
-  if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
-  if (priv == PRV_S) s |= MSTATUS_SPP;
-  mstatus = s;
-  priv = PRV_S;
-  PC = vector(stvec, cause, interrupt);
+  if (virt && !toHS) {
+    enterVS(cause, tval, interrupt);
+  } else {
+    let gva = virt && !interrupt && ((ADDRESS_CAUSES >> cause) & 1) != 0;
+    enterHS(cause, tval, interrupt, gva, gpa, tinst);
+  }
   updateTlbBases();
 }
 
@@ -81,41 +81,11 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
   let deleg = interrupt ? mideleg : medeleg;
   if (priv <= PRV_S && ((deleg >> cause) & 1) != 0) {
     if (virt && (((interrupt ? hideleg : hedeleg) >> cause) & 1) != 0) {
-      // To VS-mode. VS-level interrupts appear to the guest as supervisor ones (8.4.2).
-      let c = interrupt ? cause - 1 : cause;
-      vscause = interrupt ? c | MCAUSE_INTERRUPT : c;
-      vsepc = PC;
-      vstval = tval;
-      let s = vsstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
-      if (vsstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
-      if (priv == PRV_S) s |= MSTATUS_SPP;
-      vsstatus = s;
-      priv = PRV_S;
-      PC = vector(vstvec, c, interrupt);
-      updateTlbBases();
-      return;
+      // VS-level interrupts appear to the guest as supervisor ones (8.4.2).
+      enterVS(interrupt ? cause - 1 : cause, tval, interrupt);
+    } else {
+      enterHS(cause, tval, interrupt, gva, gpa, tinst);
     }
-    scause = full;
-    sepc = PC;
-    stval = tval;
-    if (hExt) {
-      let h = hstatus & ~(HSTATUS_SPV | HSTATUS_GVA);
-      if (virt) {
-        h |= HSTATUS_SPV;
-        h = priv == PRV_S ? h | HSTATUS_SPVP : h & ~HSTATUS_SPVP;
-      }
-      if (gva) h |= HSTATUS_GVA;
-      hstatus = h;
-      htval = gpa >> 2;
-      htinst = tinst;
-    }
-    let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
-    if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
-    if (priv == PRV_S) s |= MSTATUS_SPP;
-    mstatus = s;
-    priv = PRV_S;
-    virt = false;
-    PC = vector(stvec, cause, interrupt);
   } else {
     if (hostedM && ((interrupt ? hostedInterrupts : hostedExceptions) >> cause) & 1) {
       store<u64>(EXIT_RECORD_OFFSET, full);
@@ -142,6 +112,44 @@ function enter(cause: u64, tval: u64, interrupt: bool): void {
     PC = vector(mtvec, cause, interrupt);
   }
   updateTlbBases();
+}
+
+// Trap entry into VS-mode (V stays 1); cause is the one VS-mode sees.
+function enterVS(cause: u64, tval: u64, interrupt: bool): void {
+  vscause = interrupt ? cause | MCAUSE_INTERRUPT : cause;
+  vsepc = PC;
+  vstval = tval;
+  let s = vsstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+  if (vsstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
+  if (priv == PRV_S) s |= MSTATUS_SPP;
+  vsstatus = s;
+  priv = PRV_S;
+  PC = vector(vstvec, cause, interrupt);
+}
+
+// Trap entry into HS-mode (S-mode without H), from V=0 or V=1.
+function enterHS(cause: u64, tval: u64, interrupt: bool, gva: bool, gpa: u64, tinst: u64): void {
+  scause = interrupt ? cause | MCAUSE_INTERRUPT : cause;
+  sepc = PC;
+  stval = tval;
+  if (hExt) {
+    let h = hstatus & ~(HSTATUS_SPV | HSTATUS_GVA);
+    if (virt) {
+      h |= HSTATUS_SPV;
+      h = priv == PRV_S ? h | HSTATUS_SPVP : h & ~HSTATUS_SPVP;
+    }
+    if (gva) h |= HSTATUS_GVA;
+    hstatus = h;
+    htval = gpa >> 2;
+    htinst = tinst;
+  }
+  let s = mstatus & ~(MSTATUS_SPIE | MSTATUS_SIE | MSTATUS_SPP);
+  if (mstatus & MSTATUS_SIE) s |= MSTATUS_SPIE;
+  if (priv == PRV_S) s |= MSTATUS_SPP;
+  mstatus = s;
+  priv = PRV_S;
+  virt = false;
+  PC = vector(stvec, cause, interrupt);
 }
 
 @inline function vector(tvec: u64, cause: u64, interrupt: bool): u64 {

@@ -7,14 +7,15 @@
 // never entered into the TLB of that access kind, so every access to it takes the slow
 // path in mmu.ts, which asks triggerFires() first. With nothing armed the only cost is
 // one flag test when a TLB entry is filled.
-import { priv } from './state';
-import { mstatus, medeleg } from './csr';
+import { priv, virt } from './state';
+import { mstatus, medeleg, hedeleg, vsstatus, hExt } from './csr';
 import { flushTlbAll } from './tlb';
 import {
   PRV_M, PRV_S, MSTATUS_MIE, MSTATUS_SIE,
   TDATA1_TYPE_SHIFT, TRIGGER_TYPE_MCONTROL6, TRIGGER_TYPE_DISABLED, TINFO_VERSION_SHIFT,
   MCONTROL6_LOAD, MCONTROL6_STORE, MCONTROL6_EXECUTE, MCONTROL6_U, MCONTROL6_S, MCONTROL6_M,
   MCONTROL6_MATCH_SHIFT, MCONTROL6_MATCH_EQUAL, MCONTROL6_MATCH_GE, MCONTROL6_MATCH_LT, MCONTROL6_HIT0,
+  MCONTROL6_VS, MCONTROL6_VU,
 } from '../spec/csr';
 import { CAUSE_BREAKPOINT } from '../spec/causes';
 
@@ -24,11 +25,12 @@ const TYPE_MCONTROL6: u64 = <u64>TRIGGER_TYPE_MCONTROL6 << TDATA1_TYPE_SHIFT;
 const DISABLED: u64 = <u64>TRIGGER_TYPE_DISABLED << TDATA1_TYPE_SHIFT;
 // What is kept of a written mcontrol6: everything else is hard-wired to 0 (dmode, since
 // there is no Debug Mode; select = address; size = any; action = breakpoint; no chains;
-// no VS/VU; hit1 and uncertain).
+// hit1 and uncertain); VS and VU only with the H extension.
 const KEPT: u64 = <u64>(MCONTROL6_LOAD | MCONTROL6_STORE | MCONTROL6_EXECUTE | MCONTROL6_U | MCONTROL6_S |
   MCONTROL6_M | MCONTROL6_HIT0);
+const KEPT_V: u64 = <u64>(MCONTROL6_VS | MCONTROL6_VU);
 const ACCESS_BITS: u64 = <u64>(MCONTROL6_LOAD | MCONTROL6_STORE | MCONTROL6_EXECUTE);
-const MODE_BITS: u64 = <u64>(MCONTROL6_U | MCONTROL6_S | MCONTROL6_M);
+const MODE_BITS: u64 = <u64>(MCONTROL6_U | MCONTROL6_S | MCONTROL6_M | MCONTROL6_VU | MCONTROL6_VS);
 // tinfo: version 1 (the ratified 1.0), types mcontrol6 and disabled.
 const TINFO: u64 = (<u64>1 << TINFO_VERSION_SHIFT) | (<u64>1 << TRIGGER_TYPE_MCONTROL6) | (<u64>1 << TRIGGER_TYPE_DISABLED);
 
@@ -65,7 +67,7 @@ export function tdata1Write(v: u64): void {
     let match = (v >> MCONTROL6_MATCH_SHIFT) & 15;
     // Supported: equal, greater or equal, less than; other matches become equal.
     if (match != MCONTROL6_MATCH_GE && match != MCONTROL6_MATCH_LT) match = MCONTROL6_MATCH_EQUAL;
-    tdata1[tselect] = TYPE_MCONTROL6 | (v & KEPT) | (match << MCONTROL6_MATCH_SHIFT);
+    tdata1[tselect] = TYPE_MCONTROL6 | (v & (hExt ? KEPT | KEPT_V : KEPT)) | (match << MCONTROL6_MATCH_SHIFT);
   }
   rearm();
 }
@@ -96,14 +98,23 @@ function rearm(): void {
   flushTlbAll();
 }
 
-// Whether triggers may fire at the current privilege. Breakpoints taken in the mode
-// they come from would re-enter a trap handler before it saved anything, so, as the
-// spec's first solution for native triggers says, none fires in M-mode while
-// mstatus.MIE is 0, nor in S-mode while SIE is 0 when breakpoints are delegated to S.
+// The mode bit of the current privilege for which triggers may fire now (0: none).
+// Breakpoints taken in the mode they come from would re-enter a trap handler before it
+// saved anything, so, as the spec's first solution for native triggers says, none
+// fires in M-mode while mstatus.MIE is 0, nor in HS-mode while sstatus.SIE is 0 when
+// breakpoints are delegated to HS, nor in VS-mode while vsstatus.SIE is 0 when they
+// are delegated on to VS (medeleg[3] and hedeleg[3]). In V=1 the VS and VU bits count,
+// not S and U (Sdtrig, mcontrol6).
 function mayFire(): u64 {
   if (priv == PRV_M) return (mstatus & MSTATUS_MIE) != 0 ? <u64>MCONTROL6_M : 0;
+  let delegated = ((medeleg >> CAUSE_BREAKPOINT) & 1) != 0;
+  if (virt) {
+    if (priv != PRV_S) return <u64>MCONTROL6_VU;
+    if (delegated && ((hedeleg >> CAUSE_BREAKPOINT) & 1) != 0 && (vsstatus & MSTATUS_SIE) == 0) return 0;
+    return <u64>MCONTROL6_VS;
+  }
   if (priv == PRV_S) {
-    if (((medeleg >> CAUSE_BREAKPOINT) & 1) != 0 && (mstatus & MSTATUS_SIE) == 0) return 0;
+    if (delegated && (mstatus & MSTATUS_SIE) == 0) return 0;
     return <u64>MCONTROL6_S;
   }
   return <u64>MCONTROL6_U;

@@ -208,4 +208,7 @@ export const MCONTROL6_ACTION = 15 << 12;
 export const MCONTROL6_SIZE = 7 << 16;
 export const MCONTROL6_SELECT = 1 << 21;
 export const MCONTROL6_HIT0 = 1 << 22;
+// VU and VS: the trigger fires in V=1's U and S modes (with H; read-only zero without).
+export const MCONTROL6_VU = 1 << 23;
+export const MCONTROL6_VS = 1 << 24;
 export const MCONTROL6_HIT1 = 1 << 25;

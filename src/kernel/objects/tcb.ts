@@ -37,6 +37,9 @@ export interface Blocking {
   fault?: readonly [bigint, bigint, bigint];
 }
 
+/** What a thread that waits on nothing has: shared and frozen (it is replaced, never changed). */
+export const NOT_BLOCKED: Blocking = Object.freeze({});
+
 /** The kernel services a TCB invocation needs. */
 export interface TcbOps {
   suspend(t: Tcb): void;
@@ -74,7 +77,7 @@ export class Tcb {
   readonly regs32: Uint32Array;
   readonly fregs: BigUint64Array;
   state: ThreadState = 'inactive';
-  blocking: Blocking = {};
+  blocking: Blocking = NOT_BLOCKED;
   priority: number;
   mcp: number;
   readonly cspace: CNode;

@@ -8,8 +8,8 @@ import type { Notification } from './notification.js';
 
 export class Timer {
   readonly type = 'timer' as const;
-  /** The mtime at which it fires; undefined when not armed. */
-  deadline: bigint | undefined;
+  /** The mtime (ticks) at which it fires; undefined when not armed. */
+  deadline: number | undefined;
   readonly notification: Notification;
   readonly badge: bigint;
   readonly name: string;
@@ -28,9 +28,9 @@ export class PowerControl {
 
 export interface TimerOps {
   /** Arms (or with undefined disarms) the timer; deadlines are mtime ticks. */
-  setTimer(timer: Timer, deadline: bigint | undefined): void;
-  /** ns of virtual time → mtime ticks (rounded up). */
-  ticksFromNs(ns: bigint): bigint;
+  setTimer(timer: Timer, deadline: number | undefined): void;
+  /** ns of virtual time → mtime ticks (rounded up; past 2^53 ticks, 28 years, it is 2^53). */
+  ticksFromNs(ns: bigint): number;
 }
 
 /** Set(deadline in ns of virtual time since boot), Cancel. */
