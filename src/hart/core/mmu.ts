@@ -233,6 +233,7 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
   let want: u64 = PTE_A | (isStore ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   gLeafMask = mask;
@@ -323,6 +324,7 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
     pteAddr = gStage(pteGpa, kind, va, true, true);
     if (trapped) return 0;
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   let gpa = ((ppn << 12) & ~mask) | (va & mask);
@@ -392,6 +394,7 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
   let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   leafMask = mask;
