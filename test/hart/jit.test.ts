@@ -69,6 +69,22 @@ describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
     assert.equal(off.stats.compiles, 0);
   });
 
+  it('test/asm/jit_h.S: V=1 code through two G-stage aliases, patched by the guest, a guest-page fault in a hot loop', async () => {
+    const elf = buildTest('jit_h');
+    const syms = ['jith_cause', 'jith_tval', 'jith_tval2', 'jith_epc', 'jith_instret'];
+    const off = await runElf(elf, false, syms);
+    const on = await runElf(elf, true, syms);
+    assert.equal(off.kind, 'exit');
+    assert.equal(on.output, off.output);
+    assert.equal(on.retired, off.retired);
+    // The fault in the hot loop: same cause, addresses and instret at the trap.
+    assert.deepEqual(on.words, off.words);
+    assert.equal(on.words.jith_cause, 21n);
+    assert.ok(on.words.jith_instret! > 0n);
+    // fn's page runs only in VS-mode: the guest's patch dropped its compiled code.
+    assert.ok(on.stats.compiles > 0 && on.stats.dropped >= 1, JSON.stringify(on.stats));
+  });
+
   for (const name of ['jit_alias', 'rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
     it(`test/asm/${name}.S: same output and instruction count`, async () => {
       const elf = buildTest(name);
