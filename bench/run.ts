@@ -167,12 +167,14 @@ async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: 
  * does it (128 MiB, hosted SBI firmware, default CPU profile), without console input:
  * the guest powers itself off (cellvisor.autopoweroff). Timed from creating the board.
  */
-async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
+async function runCellvisorLinux(
+  hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile, jit = false,
+): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const warnings: string[] = [];
   const started = performance.now();
   const board = await VirtBoard.create(hart, {
-    ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line), jit: false,
+    ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line), jit,
     drive: w.imageDisk ? new MemoryBlockBackend(imageDisk(kernel.bytes), true) : undefined,
   });
   const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: w.append ?? LINUX_APPEND }, RAM_SIZE,
@@ -182,7 +184,7 @@ async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, ker
   const seconds = (performance.now() - started) / 1000;
   const output = Buffer.concat(chunks).toString('latin1');
   const failure = [outcomeFailure(outcome), ...warnings].filter((x) => x !== undefined).join('; ') || undefined;
-  return { seconds, output, failure, retired: board.machine.retired };
+  return { seconds, output, failure, retired: board.machine.retired, jit: jit ? board.machine.hart.jitStats : undefined };
 }
 
 const qemuElfArgs = (elf: string, cpu?: string): string[] =>
@@ -463,6 +465,7 @@ function runner(workload: Workload): Runner | string {
   const markers = KVM_MARKERS[workload.name] ?? [];
   return {
     cellvisor: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd),
+    jit: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd, true),
     qemuArgs: qemuLinuxArgs(workload, disk),
     check: (output) => [...missingMarkers(output), ...markers.filter((m) => !output.includes(m)).map((m) => `printed no '${m}'`)],
   };

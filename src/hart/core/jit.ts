@@ -16,6 +16,7 @@ export let jitOn: bool = false;
 let jitMap: usize = 0;
 let jitPages: u32 = 0;
 let threshold: u32 = 256;
+const HEAT_MASK: u32 = 0x0fff_ffff;
 
 // Called by init: the map lies past RAM.
 export function jitSetup(map: usize, pages: u32): void {
@@ -106,15 +107,24 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
     if (r >= 0) return r;
   }
   if (!jumped) return -1;
-  let heat = load<u32>(e, 4) + 1;
-  if (heat >= threshold) {
+  // The heat word: compilations of the page so far in bits 31:28, jumps since the
+  // last one below. Each compilation doubles the jumps the next one needs, so a page
+  // that keeps gaining entries (kernel code with many) is compiled a few times, not
+  // once per entry.
+  let w = load<u32>(e, 4);
+  let n = w >> 28;
+  let heat = (w & HEAT_MASK) + 1;
+  if (<u64>heat >= (<u64>threshold << n)) {
     heat = 0;
+    if (n < 15) n++;
     let s = hostJitCompile(pg, entry);
     if (s > 0) {
       dropStoreEntries(host & ~(<usize>0xfff));
       store<i32>(e, s);
     }
+  } else if (heat > HEAT_MASK) {
+    heat = HEAT_MASK;
   }
-  store<u32>(e, heat, 4);
+  store<u32>(e, (n << 28) | heat, 4);
   return -1;
 }

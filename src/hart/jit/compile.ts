@@ -48,8 +48,14 @@ export interface CompiledPage {
 
 const PAGE = 4096;
 const X_SINK = 32;
-const PAGE_HALVES = PAGE / 2;
-/** Bounds on one function, so modules stay small (a browser compiles ≤ 4 KiB synchronously on its main thread). */
+/**
+ * Bounds on one function, so modules stay small: besides its entries, a function has
+ * at most EXTRA_LEADERS block starts found by following jumps (the rest of the page
+ * becomes code only when the run loop reaches it often enough to make it an entry),
+ * and at most MAX_LEADERS in all. V8 compiles every module twice (Liftoff at once,
+ * TurboFan in the background once it is hot), at a cost that grows with its size.
+ */
+const EXTRA_LEADERS = 16;
 const MAX_LEADERS = 256;
 
 // Locals: parameters, then x1..x31, then scratch.
@@ -113,17 +119,21 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
   // 1. Block starts: the entries, and every in-page target and fall-through of a jump.
   const leaders = new Set<number>();
   const work: number[] = [];
+  let bound = MAX_LEADERS;
   const lead = (off: number): void => {
-    if (off >= 0 && off < PAGE && !leaders.has(off) && leaders.size < MAX_LEADERS) { leaders.add(off); work.push(off); }
+    if (off >= 0 && off < PAGE && !leaders.has(off) && leaders.size < bound) { leaders.add(off); work.push(off); }
   };
   for (const e of entries) lead(e);
+  bound = Math.min(MAX_LEADERS, leaders.size + EXTRA_LEADERS);
+  // Breadth first, so that the code nearest the entries is compiled first.
+  work.reverse();
   const cache = new Map<number, Insn | undefined>();
   const at = (off: number): Insn | undefined => {
     if (!cache.has(off)) cache.set(off, fetch(src, off));
     return cache.get(off);
   };
   while (work.length > 0) {
-    let off = work.pop()!;
+    let off = work.shift()!;
     while (off < PAGE) {
       const insn = at(off);
       if (insn === undefined) break;
@@ -160,24 +170,40 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
 
   // 3. Code.
   const c = new Code();
+  // Registers read or written are loaded on entry; only those written are stored back.
   const used = new Set<number>();
+  const written = new Set<number>();
   for (const b of blocks) {
     for (const { insn } of b.body) {
       for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used.add(r);
+      if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written.add(insn.rd);
     }
   }
+  // Dispatch on the halfword offset, over the range the block starts span only: first
+  // whether `entry` is a block start at all (a miss costs no register loads), then to
+  // its block.
+  const index = new Map(order.map((off, i) => [off, i]));
+  const lo = order[0]! >> 1;
+  const hi = order[order.length - 1]! >> 1;
+  const dispatch = (hit: (i: number) => string, miss: string): void => {
+    const table: string[] = [];
+    for (let h = lo; h <= hi; h++) {
+      const i = index.get(h * 2);
+      table.push(i === undefined ? miss : hit(i));
+    }
+    c.get(L_BB);
+    if (lo > 0) c.i32(lo).op(Opc.i32Sub); // below lo wraps to a large unsigned index: miss
+    c.brTable(table, miss);
+  };
+  c.get(P_ENTRY).set(L_BB);
+  c.block('ok').block('none');
+  dispatch(() => 'ok', 'none');
+  c.end().i32(-1).op(Opc.return_).end();
   c.get(P_LEFT).set(L_START);
   for (const r of used) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
-  c.get(P_ENTRY).set(L_BB);
   c.block('done').loop('L').block('miss');
   for (let i = blocks.length - 1; i >= 0; i--) c.block(`b${i}`);
-  const index = new Map(order.map((off, i) => [off, i]));
-  const table: string[] = [];
-  for (let h = 0; h < PAGE_HALVES; h++) {
-    const i = index.get(h * 2);
-    table.push(i === undefined ? 'miss' : `b${i}`);
-  }
-  c.get(L_BB).brTable(table, 'miss');
+  dispatch((i) => `b${i}`, 'miss');
 
   const reg = (r: number): void => { if (r === 0 || r === X_SINK) c.i64(0n); else c.get(xl(r)); };
   const vpc = (off: number): void => { c.get(P_VBASE).i64n(off).op(Opc.i64Add); };
@@ -224,7 +250,7 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
   c.end(); // closes miss
   c.i32(-1).op(Opc.return_);
   c.end().end(); // loop, done
-  for (const r of used) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
+  for (const r of written) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
   c.i32(exchange).get(L_PC).mem(Opc.i64Store, 3, 0);
   c.i32(exchange).get(L_LP).mem(Opc.i64Store, 3, 8);
   c.i32(exchange).get(L_LR).mem(Opc.i32Store, 2, 16);
