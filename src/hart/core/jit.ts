@@ -15,7 +15,9 @@ export let jitOn: bool = false;
 // Per RAM page, 8 bytes: i32 table slot of its compiled code (0: none), u32 heat.
 let jitMap: usize = 0;
 let jitPages: u32 = 0;
-let threshold: u32 = 256;
+// Jumps into a page before its first compilation (doubling for each next one): high
+// enough that only code that stays hot pays for a module (docs/hart.md, "JIT").
+let threshold: u32 = 65536;
 const HEAT_MASK: u32 = 0x0fff_ffff;
 
 // Called by init: the map lies past RAM.

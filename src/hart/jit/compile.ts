@@ -50,13 +50,13 @@ const PAGE = 4096;
 const X_SINK = 32;
 /**
  * Bounds on one function, so modules stay small: besides its entries, a function has
- * at most EXTRA_LEADERS block starts found by following jumps (the rest of the page
- * becomes code only when the run loop reaches it often enough to make it an entry),
- * and at most MAX_LEADERS in all. V8 compiles every module twice (Liftoff at once,
- * TurboFan in the background once it is hot), at a cost that grows with its size.
+ * at most `extra` block starts found by following jumps (the caller grows it as a
+ * page proves hot; the rest of the page becomes code only when the run loop reaches
+ * it often enough to make it an entry), and at most MAX_LEADERS in all. V8 compiles
+ * every module twice (Liftoff at once, TurboFan in the background once it is hot),
+ * at a cost that grows with its size.
  */
-const EXTRA_LEADERS = 16;
-const MAX_LEADERS = 256;
+export const MAX_LEADERS = 256;
 
 // Locals: parameters, then x1..x31, then scratch.
 const P_ENTRY = 0, P_LEFT = 1, P_VBASE = 2, P_TLBL = 3, P_TLBS = 4;
@@ -112,10 +112,13 @@ function fetch(src: PageSource, off: number): Insn | undefined {
 
 /**
  * Compiles the code of one page reachable from `entries` (byte offsets) without
- * leaving the page; undefined when there is nothing to compile there. `exchange` is
+ * leaving the page (with at most `extra` block starts besides the entries);
+ * undefined when there is nothing to compile there. `exchange` is
  * the linear address of the exchange area (layout.ts JIT_EXCHANGE).
  */
-export function compilePage(src: PageSource, entries: Iterable<number>, exchange: number): CompiledPage | undefined {
+export function compilePage(
+  src: PageSource, entries: Iterable<number>, exchange: number, extra = MAX_LEADERS,
+): CompiledPage | undefined {
   // 1. Block starts: the entries, and every in-page target and fall-through of a jump.
   const leaders = new Set<number>();
   const work: number[] = [];
@@ -124,7 +127,7 @@ export function compilePage(src: PageSource, entries: Iterable<number>, exchange
     if (off >= 0 && off < PAGE && !leaders.has(off) && leaders.size < bound) { leaders.add(off); work.push(off); }
   };
   for (const e of entries) lead(e);
-  bound = Math.min(MAX_LEADERS, leaders.size + EXTRA_LEADERS);
+  bound = Math.min(MAX_LEADERS, leaders.size + extra);
   // Breadth first, so that the code nearest the entries is compiled first.
   work.reverse();
   const cache = new Map<number, Insn | undefined>();

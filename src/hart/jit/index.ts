@@ -36,6 +36,13 @@ export const MAX_LIVE_PAGES = 900;
 const MAX_DROPS = 8;
 /** Recompilations of one page for new entry points. */
 const MAX_COMPILES = 8;
+/**
+ * Block starts a page's first compilation follows jumps to, besides its entries; each
+ * compilation of the page doubles it (the hart doubles the heat it needs too), so
+ * code that stays hot is soon compiled whole while the many lukewarm pages of a
+ * kernel cost small modules.
+ */
+const FIRST_EXTRA = 16;
 
 interface PageState {
   entries: Set<number>;
@@ -89,7 +96,7 @@ export class Jit {
         };
       },
     };
-    const compiled = compilePage(src, st.entries, this.#host.exchange);
+    const compiled = compilePage(src, st.entries, this.#host.exchange, FIRST_EXTRA << st.compiles);
     st.compiles++;
     this.#compiles++;
     if (compiled === undefined) {
