@@ -398,13 +398,14 @@ ${table(rows)}
 - **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is.
 - **loop**: guests/bench/loop.c, one multiply-xorshift-sum loop of about 7 instructions,
   60 million times: the case where dispatching every instruction costs most.
-- **--jit on** columns: the same ELF with the JIT (docs/hart.md, "JIT"), best of the runs
-  like the others; it must print the same checksum and retire the same instruction count
-  as the interpreter (a run that does not is reported as a problem). **compile s** is the
-  time spent generating and compiling WebAssembly (included in its wall time); **pages**
-  is the pages holding compiled code at the end / the compilations (a page is compiled
-  again when a new entry point into it gets hot). The JIT is off by default; the Linux
-  row is measured with it off.
+- **--jit on** columns: the same run with the JIT (docs/hart.md,
+  "JIT"), best of the runs like the others; it must print the same and retire the same
+  instruction count as the interpreter (a run that does not is reported as a problem).
+  **compile s** is the time spent generating and compiling WebAssembly on the main
+  thread (included in its wall time; V8 also optimises hot modules on background
+  threads); **pages** is the pages holding compiled code at the end / the compilations
+  (a page is compiled again when a new entry point into it gets hot). The JIT is off by
+  default.
 - **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the
