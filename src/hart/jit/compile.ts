@@ -10,7 +10,8 @@
 // jump, the run loop may enter compiled code there; 0: the interpreter must execute
 // the instruction at pc) in the exchange area.
 //
-// Guest registers live in locals, loaded on entry and stored back at the one exit.
+// Guest registers live in locals, loaded on entry and stored back at the exit: per
+// group of blocks joined by local control flow, only the ones the group uses.
 // Each basic block first checks that the budget covers it whole, so the chunk ends on
 // exactly the instruction where the interpreter's would. Loads and stores take the
 // TLB fast path inline; anything else (TLB miss, page crossing, MMIO, a page with
@@ -171,21 +172,47 @@ export function compilePage(
   const insns = blocks.reduce((n, b) => n + b.body.length, 0);
   if (insns === 0) return undefined;
 
-  // 3. Code.
-  const c = new Code();
-  // Registers read or written are loaded on entry; only those written are stored back.
-  const used = new Set<number>();
-  const written = new Set<number>();
-  for (const b of blocks) {
-    for (const { insn } of b.body) {
-      for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used.add(r);
-      if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written.add(insn.rd);
-    }
-  }
-  // Dispatch on the halfword offset, over the range the block starts span only: first
-  // whether `entry` is a block start at all (a miss costs no register loads), then to
-  // its block.
   const index = new Map(order.map((off, i) => [off, i]));
+
+  // 3. Groups: blocks joined by local control flow (falling through, a branch or a JAL
+  // to another block start). Code entered in one group never reaches another, so each
+  // group loads only the registers its own blocks read or write, and stores back only
+  // those they write.
+  const parent = blocks.map((_, i) => i);
+  const root = (i: number): number => { while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!; return i; };
+  const join = (i: number, off: number): void => {
+    const j = index.get(off);
+    if (j !== undefined) parent[root(i)] = root(j);
+  };
+  blocks.forEach((b, i) => {
+    if (b.end === 'fall') join(i, b.next);
+    const tail = b.body[b.body.length - 1];
+    if (b.end === 'jump' && tail !== undefined) {
+      if (BRANCHES.has(tail.insn.op)) { join(i, tail.off + tail.insn.imm); join(i, tail.off + tail.insn.len); }
+      if (tail.insn.op === Op.JAL) join(i, tail.off + tail.insn.imm);
+    }
+  });
+  const groupOf = new Map<number, number>();
+  const group = blocks.map((_, i) => {
+    const r = root(i);
+    if (!groupOf.has(r)) groupOf.set(r, groupOf.size);
+    return groupOf.get(r)!;
+  });
+  const groups = groupOf.size;
+  const used = Array.from({ length: groups }, () => new Set<number>());
+  const written = Array.from({ length: groups }, () => new Set<number>());
+  blocks.forEach((b, i) => {
+    for (const { insn } of b.body) {
+      for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used[group[i]!]!.add(r);
+      if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written[group[i]!]!.add(insn.rd);
+    }
+  });
+
+  // 4. Code.
+  const c = new Code();
+  // Dispatch on the halfword offset, over the range the block starts span only: first
+  // whether `entry` is a block start at all (a miss costs no register loads) and which
+  // group's registers to load, then to its block.
   const lo = order[0]! >> 1;
   const hi = order[order.length - 1]! >> 1;
   const dispatch = (hit: (i: number) => string, miss: string): void => {
@@ -199,12 +226,21 @@ export function compilePage(
     c.brTable(table, miss);
   };
   c.get(P_ENTRY).set(L_BB);
-  c.block('ok').block('none');
-  dispatch(() => 'ok', 'none');
-  c.end().i32(-1).op(Opc.return_).end();
   c.get(P_LEFT).set(L_START);
-  for (const r of used) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
-  c.block('done').loop('L').block('miss');
+  c.block('start');
+  for (let g = groups - 1; g >= 0; g--) c.block(`ok${g}`);
+  c.block('none');
+  dispatch((i) => `ok${group[i]!}`, 'none');
+  c.end().i32(-1).op(Opc.return_);
+  for (let g = 0; g < groups; g++) {
+    c.end(); // ok{g}
+    for (const r of used[g]!) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
+    if (g < groups - 1) c.br('start');
+  }
+  c.end(); // start
+  c.block('final');
+  for (let g = groups - 1; g >= 0; g--) c.block(`done${g}`);
+  c.loop('L').block('miss');
   for (let i = blocks.length - 1; i >= 0; i--) c.block(`b${i}`);
   dispatch((i) => `b${i}`, 'miss');
 
@@ -214,18 +250,20 @@ export function compilePage(
   /** Leaves with pc = vbase + off (an expression already set when off is undefined). */
   const exit = (off: number | undefined, kind: number): void => {
     if (off !== undefined) { vpc(off); c.set(L_PC); }
-    c.i32(kind).set(L_KIND).br('done');
+    c.i32(kind).set(L_KIND).br(`done${currentGroup}`);
   };
   let current = -1; // start of the block being emitted
+  let currentGroup = 0;
   const goTo = (off: number): void => {
     if (off === current) c.br('self'); // a loop on itself: straight back, no dispatch
     else if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
     else exit(off, 1);
   };
 
-  for (const b of blocks) {
+  blocks.forEach((b, i) => {
     c.end(); // closes b{i}: its code follows
     current = b.start;
+    currentGroup = group[i]!;
     c.loop('self');
     const k = b.body.length;
     if (k > 0) {
@@ -249,11 +287,16 @@ export function compilePage(
       else exit(b.next, 0);
     }
     c.end(); // self
-  }
+  });
   c.end(); // closes miss
   c.i32(-1).op(Opc.return_);
-  c.end().end(); // loop, done
-  for (const r of written) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
+  c.end(); // loop
+  for (let g = 0; g < groups; g++) {
+    c.end(); // done{g}: the group's exits arrive here
+    for (const r of written[g]!) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
+    if (g < groups - 1) c.br('final');
+  }
+  c.end(); // final
   c.i32(exchange).get(L_PC).mem(Opc.i64Store, 3, 0);
   c.i32(exchange).get(L_LP).mem(Opc.i64Store, 3, 8);
   c.i32(exchange).get(L_LR).mem(Opc.i32Store, 2, 16);
