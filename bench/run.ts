@@ -404,8 +404,8 @@ ${table(rows)}
   **compile s** is the time spent generating and compiling WebAssembly on the main
   thread (included in its wall time; V8 also optimises hot modules on background
   threads); **pages** is the pages holding compiled code at the end / the compilations
-  (a page is compiled again when a new entry point into it gets hot). The JIT is off by
-  default.
+  (a page is compiled again when a new entry point into it gets hot). The JIT is on by
+  default; the columns before these are the interpreter alone (\`--jit off\`).
 - **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the

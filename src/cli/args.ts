@@ -104,8 +104,8 @@ export function parseJit(flag: string, text: string): boolean {
   throw new UsageError(flag, `'${text}' is not on or off`);
 }
 
-export const JIT_HELP = `  --jit on|off    compile hot guest code to WebAssembly (default off, or the
-                  CELLVISOR_JIT environment variable); the same run either way`;
+export const JIT_HELP = `  --jit on|off    compile hot guest code to WebAssembly (default on, unless the
+                  CELLVISOR_JIT environment variable is off); the same run either way`;
 
 export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
                   rv64gc is the plain 2019 baseline; rva22 adds RVA22S64, Sstc, Zicond

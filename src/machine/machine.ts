@@ -34,11 +34,11 @@ export interface MachineOptions {
 }
 
 /**
- * Whether the JIT is on when nothing says: off, unless the environment variable
- * CELLVISOR_JIT is `on` (so a test suite runs in both modes without changes).
+ * Whether the JIT is on when nothing says: on, unless the environment variable
+ * CELLVISOR_JIT is `off` (so a test suite runs in both modes without changes).
  */
 export function jitDefault(): boolean {
-  return envVar('CELLVISOR_JIT') === 'on';
+  return envVar('CELLVISOR_JIT') !== 'off';
 }
 
 function envVar(name: string): string | undefined {
