@@ -6,8 +6,8 @@
 //
 //   npm run bench                     every workload, best of 3 runs
 //   npm run bench -- --runs 1         one run each
-//   npm run bench -- --only bench     one workload (bench, bench-sv39, linux, kvm-bare, kvm-linux,
-//                                     kernel, linux-vm, vm-ping, vm-net, vm-rt), or several separated by commas
+//   npm run bench -- --only bench     one workload (bench, bench-sv39, loop, bench-vs, linux, kvm-bare,
+//                                     kvm-linux, kernel, linux-vm, vm-ping, vm-net, vm-rt), or several separated by commas
 //   npm run bench -- --no-write       leave docs/bench.md alone
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { boot, planBoot, type NamedFile } from '../src/firmware/boot.js';
+import type { JitStats } from '../src/hart/index.js';
 import { Machine } from '../src/machine/machine.js';
 import { describeOutcome, type RunOutcome } from '../src/machine/outcome.js';
 import { MemoryBlockBackend } from '../src/machine/devices/block-backend.js';
@@ -92,6 +93,7 @@ type Workload = ElfWorkload | LinuxWorkload;
 const WORKLOADS: readonly Workload[] = [
   { kind: 'elf', name: 'bench', elf: 'build/bench/bench.elf', what: 'M-mode, no translation', targetMips: 150 },
   { kind: 'elf', name: 'bench-sv39', elf: 'build/bench/bench-sv39.elf', what: 'S-mode, Sv39, 4 KiB pages', targetMips: 100 },
+  { kind: 'elf', name: 'loop', elf: 'build/bench/loop.elf', what: 'tight integer loop, M-mode', targetMips: 150 },
   {
     kind: 'elf', name: 'bench-vs', elf: 'build/bench/bench-vs.elf', what: 'VS-mode, Sv39 over Sv39x4, 4 KiB pages',
     targetMips: 100, cpu: 'rva22h', qemuCpu: 'rv64,h=true',
@@ -126,11 +128,15 @@ interface Run {
 
 interface CellvisorRun extends Run {
   readonly retired: bigint;
+  /** With the JIT on: what it compiled. */
+  readonly jit?: JitStats;
 }
 
 interface Row {
   readonly workload: Workload;
   readonly cellvisor?: CellvisorRun;
+  /** The same with --jit on (ELF workloads). */
+  readonly jit?: CellvisorRun;
   readonly qemu?: Run;
   readonly problems: string[];
   /** Why the workload was not run at all. */
@@ -150,16 +156,18 @@ function outcomeFailure(outcome: RunOutcome): string | undefined {
   return outcome.kind === 'exit' && outcome.code === 0 ? undefined : describeOutcome(outcome);
 }
 
-async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: CpuProfile): Promise<CellvisorRun> {
+async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: CpuProfile, jit = false): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const started = performance.now();
-  const machine = await Machine.create(hart, { ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) } });
+  const machine = await Machine.create(hart, { ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, jit });
   if (cpu) machine.hart.setProfile(cpu);
   machine.boot(machine.loadElf(elf).entry);
   const outcome = machine.run({ maxInsns: MAX_INSNS });
   const seconds = (performance.now() - started) / 1000;
   const output = Buffer.concat(chunks).toString('latin1');
-  return { seconds, output, failure: outcomeFailure(outcome), retired: machine.retired };
+  return {
+    seconds, output, failure: outcomeFailure(outcome), retired: machine.retired, jit: jit ? machine.hart.jitStats : undefined,
+  };
 }
 
 /**
@@ -167,12 +175,14 @@ async function runCellvisorElf(hart: WebAssembly.Module, elf: Uint8Array, cpu?: 
  * does it (128 MiB, hosted SBI firmware, default CPU profile), without console input:
  * the guest powers itself off (cellvisor.autopoweroff). Timed from creating the board.
  */
-async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile): Promise<CellvisorRun> {
+async function runCellvisorLinux(
+  hart: WebAssembly.Module, w: LinuxWorkload, kernel: NamedFile, initrd: NamedFile, jit = false,
+): Promise<CellvisorRun> {
   const chunks: Uint8Array[] = [];
   const warnings: string[] = [];
   const started = performance.now();
   const board = await VirtBoard.create(hart, {
-    ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line),
+    ramSize: RAM_SIZE, console: { write: (b) => chunks.push(b.slice()) }, log: (line) => warnings.push(line), jit,
     drive: w.imageDisk ? new MemoryBlockBackend(imageDisk(kernel.bytes), true) : undefined,
   });
   const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: w.append ?? LINUX_APPEND }, RAM_SIZE,
@@ -182,7 +192,7 @@ async function runCellvisorLinux(hart: WebAssembly.Module, w: LinuxWorkload, ker
   const seconds = (performance.now() - started) / 1000;
   const output = Buffer.concat(chunks).toString('latin1');
   const failure = [outcomeFailure(outcome), ...warnings].filter((x) => x !== undefined).join('; ') || undefined;
-  return { seconds, output, failure, retired: board.machine.retired };
+  return { seconds, output, failure, retired: board.machine.retired, jit: jit ? board.machine.hart.jitStats : undefined };
 }
 
 const qemuElfArgs = (elf: string, cpu?: string): string[] =>
@@ -267,12 +277,12 @@ function targetCell(workload: Workload, cMips: number | undefined, ratio: number
 
 function table(rows: readonly Row[]): string {
   const head = ['workload', 'instructions retired', 'cellvisor wall s', 'cellvisor MIPS', 'QEMU wall s',
-    'QEMU MIPS', 'ratio (cellvisor/QEMU)', 'target'];
+    'QEMU MIPS', 'ratio (cellvisor/QEMU)', 'target', '--jit on: wall s', 'MIPS', 'ratio', 'compile s', 'pages'];
   const lines = [head, head.map((h, i) => (i === 0 ? '---' : '---:'))];
-  for (const { workload, cellvisor: c, qemu: q, skipped } of rows) {
+  for (const { workload, cellvisor: c, jit: j, qemu: q, skipped } of rows) {
     const name = `${workload.name} (${workload.what})`;
     if (skipped) {
-      lines.push([name, 'skipped', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', targetCell(workload, undefined, undefined)]);
+      lines.push([name, 'skipped', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', targetCell(workload, undefined, undefined), 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
       continue;
     }
     const insns = c && !c.failure ? c.retired : undefined;
@@ -289,9 +299,18 @@ function table(rows: readonly Row[]): string {
       qMips,
       ratio !== undefined ? `${ratio.toFixed(2)}×` : 'n/a',
       targetCell(workload, cMips, ratio !== undefined ? Number(ratio.toFixed(2)) : undefined),
+      ...jitCells(j, q),
     ]);
   }
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+/** The --jit on columns: wall s, MIPS, ratio to QEMU, compile s, compiled pages (live at the end / compilations). */
+function jitCells(j: CellvisorRun | undefined, q: Run | undefined): string[] {
+  if (!j || j.failure || !j.jit) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
+  const ratio = q && !q.failure ? `${(j.seconds / q.seconds).toFixed(2)}×` : 'n/a';
+  return [fmt.s(j.seconds), fmt.mips(j.retired, j.seconds), ratio, (j.jit.compileMs / 1000).toFixed(2),
+    `${j.jit.livePages} / ${j.jit.compiles}`];
 }
 
 function kernelSection(ops: readonly KernelOpRow[]): string {
@@ -388,6 +407,16 @@ ${table(rows)}
   \`${QEMU} -M virt -m ${mib}M -nographic -bios default -kernel Image -initrd initramfs.cpio.gz -append "${LINUX_APPEND}"\`
   process, OpenSBI included. The runs alternate between the two.
 - **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is.
+- **loop**: guests/bench/loop.c, one multiply-xorshift-sum loop of about 7 instructions,
+  60 million times: the case where dispatching every instruction costs most.
+- **--jit on** columns: the same run with the JIT (docs/hart.md,
+  "JIT"), best of the runs like the others; it must print the same and retire the same
+  instruction count as the interpreter (a run that does not is reported as a problem).
+  **compile s** is the time spent generating and compiling WebAssembly on the main
+  thread (included in its wall time; V8 also optimises hot modules on background
+  threads); **pages** is the pages holding compiled code at the end / the compilations
+  (a page is compiled again when a new entry point into it gets hot). The JIT is on by
+  default; the columns before these are the interpreter alone (\`--jit off\`).
 - **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.
 - **QEMU in M-mode**: QEMU 7.2 runs this workload about 1.45× slower in M-mode than the
@@ -440,6 +469,8 @@ function linuxFiles(w: LinuxWorkload): { kernel: NamedFile; initrd: NamedFile } 
 /** How to run one workload on each side, and what its output must show. */
 interface Runner {
   cellvisor(hart: WebAssembly.Module): Promise<CellvisorRun>;
+  /** The same run with the JIT on, where it is measured. */
+  jit?(hart: WebAssembly.Module): Promise<CellvisorRun>;
   qemuArgs: readonly string[];
   /** Problems with one run's output (a run with any is a failed run). */
   check(output: string): string[];
@@ -451,6 +482,7 @@ function runner(workload: Workload): Runner | string {
     const elf = readFileSync(elfPath);
     return {
       cellvisor: (hart) => runCellvisorElf(hart, elf, workload.cpu),
+      jit: (hart) => runCellvisorElf(hart, elf, workload.cpu, true),
       qemuArgs: qemuElfArgs(elfPath, workload.qemuCpu),
       check: () => [],
     };
@@ -465,6 +497,7 @@ function runner(workload: Workload): Runner | string {
   const markers = KVM_MARKERS[workload.name] ?? [];
   return {
     cellvisor: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd),
+    jit: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd, true),
     qemuArgs: qemuLinuxArgs(workload, disk),
     check: (output) => [...missingMarkers(output), ...markers.filter((m) => !output.includes(m)).map((m) => `printed no '${m}'`)],
   };
@@ -520,6 +553,7 @@ async function main(): Promise<number> {
       continue;
     }
     const cRuns: CellvisorRun[] = [];
+    const jRuns: CellvisorRun[] = [];
     const qRuns: Run[] = [];
     for (let i = 0; i < runs; i++) {
       process.stderr.write(`bench: ${workload.name} run ${i + 1}/${runs}: `);
@@ -527,6 +561,11 @@ async function main(): Promise<number> {
         const r = checked(await run.cellvisor(hart), run.check);
         cRuns.push(r);
         process.stderr.write(`cellvisor ${fmt.s(r.seconds)} s${r.failure ? ` (${r.failure})` : ''}  `);
+        if (run.jit) {
+          const j = checked(await run.jit(hart), run.check);
+          jRuns.push(j);
+          process.stderr.write(`--jit on ${fmt.s(j.seconds)} s${j.failure ? ` (${j.failure})` : ''}  `);
+        }
       }
       if (haveQemu) {
         const r = checked(await runQemu(run.qemuArgs), run.check);
@@ -536,9 +575,15 @@ async function main(): Promise<number> {
       process.stderr.write('\n');
     }
     const cellvisor = fastest(cRuns);
+    const jit = fastest(jRuns);
     const qemu = fastest(qRuns);
     const problems: string[] = [];
     if (cellvisor?.failure) problems.push(`cellvisor: ${cellvisor.failure}`);
+    if (jit?.failure) problems.push(`cellvisor --jit on: ${jit.failure}`);
+    if (jit && cellvisor && !jit.failure && !cellvisor.failure) {
+      if (jit.retired !== cellvisor.retired) problems.push(`--jit on retired ${jit.retired}, the interpreter ${cellvisor.retired}`);
+      if (jit.output !== cellvisor.output) problems.push('--jit on printed something else than the interpreter');
+    }
     if (qemu?.failure) problems.push(`QEMU: ${qemu.failure}`);
     if (workload.kind === 'elf') {
       const sums = [cellvisor, qemu].map((r) => (r ? checksum(r.output) : undefined));
@@ -548,7 +593,7 @@ async function main(): Promise<number> {
         problems.push(`checksums differ: cellvisor ${sums[0]}, QEMU ${sums[1]}`);
       }
     }
-    rows.push({ workload, cellvisor, qemu, problems });
+    rows.push({ workload, cellvisor, jit, qemu, problems });
   }
 
   let ops: KernelOpRow[] = [];

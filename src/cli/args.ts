@@ -97,6 +97,16 @@ export function parseCpu(flag: string, text: string): CpuProfile {
   throw new UsageError(flag, `unknown CPU '${text}'; accepted: ${accepted}`);
 }
 
+/** `--jit on|off`. */
+export function parseJit(flag: string, text: string): boolean {
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new UsageError(flag, `'${text}' is not on or off`);
+}
+
+export const JIT_HELP = `  --jit on|off    compile hot guest code to WebAssembly (default on, unless the
+                  CELLVISOR_JIT environment variable is off); the same run either way`;
+
 export const CPU_HELP = `  --cpu NAME      the hart's ISA: ${Object.keys(PROFILES).join(' or ')} (default ${DEFAULT_PROFILE});
                   rv64gc is the plain 2019 baseline; rva22 adds RVA22S64, Sstc, Zicond
                   and the H extension (hypervisor: KVM runs); rva22h is the same as rva22`;

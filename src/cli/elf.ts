@@ -8,7 +8,7 @@ import { checkFitsRam, ElfError, parseElf } from '../machine/loader/elf.js';
 import { Machine } from '../machine/machine.js';
 import { RAM_BASE } from '../machine/memory-map.js';
 import { describeOutcome } from '../machine/outcome.js';
-import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
+import { CPU_HELP, JIT_HELP, parseJit, parseArgs, parseCount, parseCpu, parseRamSize, UsageError } from './args.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
 import { fdSink, fileProblem, HART_WASM, type CliIo } from './node-host.js';
 
@@ -26,6 +26,7 @@ Options:
   -m, --memory SIZE
                   RAM size, e.g. 64M or 1G; a bare number means MiB (default 128M)
 ${CPU_HELP}
+${JIT_HELP}
   -h, --help      show this help
 
 Exit status:
@@ -45,6 +46,7 @@ const OPTIONS = [
   { long: 'trace', takesValue: false },
   { long: 'memory', short: 'm', takesValue: true },
   { long: 'cpu', takesValue: true },
+  { long: 'jit', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
@@ -63,6 +65,8 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
   const ramSize = typeof memory === 'string' ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const cpu = options.get('cpu');
   const profile = typeof cpu === 'string' ? parseCpu('--cpu', cpu) : undefined;
+  const jitText = options.get('jit');
+  const jit = typeof jitText === 'string' ? parseJit('--jit', jitText) : undefined;
   const maxText = options.get('max-insns');
   const maxInsns = typeof maxText === 'string' ? parseCount('--max-insns', maxText) : undefined;
   const trace = options.has('trace') ? traceLine : undefined;
@@ -88,7 +92,7 @@ export async function elfCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_STUCK;
   }
 
-  const machine = await Machine.create(wasm, { ramSize, console: fdSink(1), profile });
+  const machine = await Machine.create(wasm, { ramSize, console: fdSink(1), profile, jit });
   const boot = (): void => machine.boot(machine.loadElf(file).entry);
   boot();
 

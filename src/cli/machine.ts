@@ -13,7 +13,7 @@ import { DEFAULT_RTC_EPOCH_NS, VirtBoard, virtDtConfig } from '../machine/virt.j
 import { PLIC_GATEWAYS, type PlicGateway } from '../machine/devices/plic.js';
 import { VIRTIO_VENDOR_CELLVISOR, VIRTIO_VENDOR_QEMU, type VirtioMmioVersion } from '../machine/devices/virtio-mmio.js';
 import { boardDtb } from '../machine/fdt/board-dt.js';
-import { CPU_HELP, parseArgs, parseCount, parseCpu, parseRamSize, parseRtc, UsageError, type RtcBase } from './args.js';
+import { CPU_HELP, JIT_HELP, parseJit, parseArgs, parseCount, parseCpu, parseRamSize, parseRtc, UsageError, type RtcBase } from './args.js';
 import { DEFAULT_PROFILE } from '../hart/profile.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, guestExitStatus } from './exit-codes.js';
 import { fdSource, FileBlockBackend, openInput } from './host-devices.js';
@@ -66,6 +66,7 @@ ${CPU_HELP}
   --max-insns N   stop after N instructions
   --sbi-stats     print the hosted firmware's SBI call counts to stderr at the end
   --trace FILE    write each retired instruction to FILE (very slow)
+${JIT_HELP}
   -h, --help      show this help
 
 The console is live, as in QEMU: stdin reaches the UART as it arrives while the guest
@@ -105,6 +106,7 @@ const OPTIONS = [
   { long: 'max-insns', takesValue: true },
   { long: 'sbi-stats', takesValue: false },
   { long: 'trace', takesValue: true },
+  { long: 'jit', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
@@ -162,6 +164,8 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
   const ramSize = memory !== undefined ? parseRamSize('-m', memory) : DEFAULT_RAM_SIZE;
   const cpuText = str('cpu');
   const profile = cpuText !== undefined ? parseCpu('--cpu', cpuText) : DEFAULT_PROFILE;
+  const jitText = str('jit');
+  const jit = jitText !== undefined ? parseJit('--jit', jitText) : undefined;
   const smp = str('smp');
   if (smp !== undefined && parseCount('--smp', smp) !== 1n) {
     throw new UsageError('--smp', `${smp} harts asked for; this board has one hart so far (SMP is planned)`);
@@ -238,7 +242,7 @@ export async function machineCommand(argv: readonly string[], io: CliIo): Promis
     for (;;) {
       // A guest reset gets a fresh board, as QEMU resets every device, with the same disk.
       const board = await VirtBoard.create(wasm, {
-        ramSize, console: sink, input: lines, drive: disk, log, profile, rtcEpochNs: rtcEpochNs(rtc),
+        ramSize, console: sink, input: lines, drive: disk, log, profile, rtcEpochNs: rtcEpochNs(rtc), jit,
         plicGateway, virtioVendorId, virtioVersion,
       });
       firmware = boot(board, plan, undefined).firmware ?? firmware;

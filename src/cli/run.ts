@@ -8,7 +8,7 @@ import { VirtBoard } from '../machine/virt.js';
 import { BootError, bootImage } from '../kernel/boot.js';
 import { Kernel } from '../kernel/kernel.js';
 import { OutOfMemory } from '../kernel/memory.js';
-import { parseArgs, parseRamSize, UsageError } from './args.js';
+import { JIT_HELP, parseArgs, parseJit, parseRamSize, UsageError } from './args.js';
 import { loadImage } from './check.js';
 import { EXIT_INSN_LIMIT, EXIT_OK, EXIT_STUCK, EXIT_USAGE, guestExitStatus } from './exit-codes.js';
 import { fdSource, openInput } from './host-devices.js';
@@ -42,6 +42,7 @@ Options:
   -m, --memory SIZE
                   RAM of the board (default 128M, more when VMs need it: their
                   memory plus 64M)
+${JIT_HELP}
   -h, --help      show this help
 
 The run ends when a cell calls cv_poweroff(status), when a VM with poweroff: true
@@ -64,6 +65,7 @@ const OPTIONS = [
   { long: 'stats', takesValue: false },
   { long: 'console', takesValue: true },
   { long: 'memory', short: 'm', takesValue: true },
+  { long: 'jit', takesValue: true },
   { long: 'help', short: 'h', takesValue: false },
 ] as const;
 
@@ -99,6 +101,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const memory = str('memory');
   const maxTime = str('max-time');
   const stopAtNs = maxTime !== undefined ? parseDuration('--max-time', maxTime) : undefined;
+  const jitText = str('jit');
+  const jit = jitText !== undefined ? parseJit('--jit', jitText) : undefined;
   const image = loadImage(path, io);
   if (!image) return EXIT_USAGE;
   const vms = image.vms ?? [];
@@ -123,7 +127,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<nu
   const stdout = fdSink(1);
   const encoder = new TextEncoder();
   // Scripted input goes to the attached VM's console, else to the UART.
-  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input: attachedVm ? undefined : input, log, profile });
+  const board = await VirtBoard.create(wasm, { ramSize, console: stdout, input: attachedVm ? undefined : input, log, profile, jit });
   const kernel = new Kernel(board, {
     output: (cell, line) => stdout.write(encoder.encode(cell === attached ? `${line}\n` : `${cell}| ${line}\n`)),
     log,

@@ -6,6 +6,8 @@
 import { CSR, type CsrName } from './csr-names.js';
 import { PRV_M, PRV_S, PRV_U } from './spec/csr.js';
 import { HartModuleError, importObject, rawExports, type RawHartExports } from './seam.js';
+import { Jit, type JitStats } from './jit/index.js';
+export type { JitStats } from './jit/index.js';
 
 export { HartModuleError } from './seam.js';
 import { DEFAULT_PROFILE, PROFILES, type CpuProfile } from './profile.js';
@@ -47,6 +49,8 @@ export interface HartConfig {
   readonly ramBase?: number;
   /** RAM size in bytes, a multiple of 4 KiB. */
   readonly ramSize: number;
+  /** Compile hot guest code to WebAssembly (docs/hart.md, "JIT"); off unless given. */
+  readonly jit?: boolean;
 }
 
 /** The trap behind an EXIT_MTRAP or EXIT_TRAP_LOOP. */
@@ -95,9 +99,12 @@ export class Hart {
   readonly #exitRecord: BigUint64Array;
   #profile: CpuProfile = DEFAULT_PROFILE;
   readonly #ramView: DataView;
+  readonly #jit: Jit;
+  #jitOn = false;
 
-  private constructor(raw: RawHartExports, ramBase: number, ramSize: number) {
+  private constructor(raw: RawHartExports, ramBase: number, ramSize: number, jit: Jit) {
     this.#raw = raw;
+    this.#jit = jit;
     this.ramBase = ramBase;
     this.ramSize = ramSize;
     const buffer = raw.memory.buffer;
@@ -123,7 +130,8 @@ export class Hart {
     }
     const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
     // The MMIO imports need the data slot, which exists only after instantiation.
-    const late: { slot?: DataView; memory?: WebAssembly.Memory } = {};
+    const late: { slot?: DataView; memory?: WebAssembly.Memory; jit?: Jit } = {};
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 1 });
     const imports = importObject(module, {
       mmioRead: (addr, size) => {
         const value = mmio.mmioRead(addr, size as AccessSize);
@@ -135,7 +143,9 @@ export class Hart {
         const value = late.slot!.getBigUint64(0, true) & SIZE_MASK[size as AccessSize];
         return mmio.mmioWrite(addr, size as AccessSize, value) ? 0 : 1;
       },
-    }, () => late.memory);
+      jitCompile: (page, entry) => late.jit?.compile(page, entry) ?? 0,
+      jitDropped: (page, slot) => late.jit?.dropped(page, slot),
+    }, () => late.memory, table);
     const instance = await WebAssembly.instantiate(module, imports);
     if (instance.exports.memory instanceof WebAssembly.Memory) late.memory = instance.exports.memory;
     const raw = rawExports(instance);
@@ -147,11 +157,40 @@ export class Hart {
     if (raw.ramOffset() + ramSize > raw.memory.buffer.byteLength) {
       throw new HartModuleError('hart.wasm memory is smaller than the RAM it was asked to allocate');
     }
-    const hart = new Hart(raw, ramBase, ramSize);
+    const jit = new Jit({
+      memory: raw.memory, table, ramOffset: raw.ramOffset(), exchange: raw.jitExchangeOffset(),
+      decode: (insn) => raw.jitDecode(insn),
+      dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
+    });
+    late.jit = jit;
+    const hart = new Hart(raw, ramBase, ramSize, jit);
     // The module starts as the full profile without H; the table says what the default is.
     hart.setProfile(DEFAULT_PROFILE);
     hart.reset(BigInt(ramBase));
+    if (config.jit === true) hart.setJit(true);
     return hart;
+  }
+
+  /**
+   * Turns the JIT on or off (docs/hart.md, "JIT"). `heat`: how many jumps into a page
+   * make it hot (the default unless given). Off drops every compiled page.
+   */
+  setJit(on: boolean, heat = 0): void {
+    this.#raw.setJit(on ? 1 : 0, heat);
+    this.#jitOn = on;
+  }
+
+  get jitEnabled(): boolean { return this.#jitOn; }
+
+  /** What the JIT has done so far. */
+  get jitStats(): JitStats { return this.#jit.stats; }
+
+  /**
+   * Something other than the Hart's own write methods wrote guest RAM [pa, pa+len)
+   * (a device through a view of `ram`): compiled code of those pages is dropped.
+   */
+  codeWritten(pa: number, len: number): void {
+    if (this.#jitOn && len > 0) this.#raw.jitWritten(pa, len);
   }
 
   /** M-mode, CSRs at reset values, x and f zero, pc set. RAM is left as it is. */
@@ -321,10 +360,10 @@ export class Hart {
   readU32(pa: number): number { return this.#ramView.getUint32(this.#offset(pa, 4), true); }
   readU64(pa: number): bigint { return this.#ramView.getBigUint64(this.#offset(pa, 8), true); }
 
-  writeU8(pa: number, v: number): void { this.#ramView.setUint8(this.#offset(pa, 1), v); }
-  writeU16(pa: number, v: number): void { this.#ramView.setUint16(this.#offset(pa, 2), v, true); }
-  writeU32(pa: number, v: number): void { this.#ramView.setUint32(this.#offset(pa, 4), v, true); }
-  writeU64(pa: number, v: bigint): void { this.#ramView.setBigUint64(this.#offset(pa, 8), v, true); }
+  writeU8(pa: number, v: number): void { this.#ramView.setUint8(this.#offset(pa, 1), v); this.codeWritten(pa, 1); }
+  writeU16(pa: number, v: number): void { this.#ramView.setUint16(this.#offset(pa, 2), v, true); this.codeWritten(pa, 2); }
+  writeU32(pa: number, v: number): void { this.#ramView.setUint32(this.#offset(pa, 4), v, true); this.codeWritten(pa, 4); }
+  writeU64(pa: number, v: bigint): void { this.#ramView.setBigUint64(this.#offset(pa, 8), v, true); this.codeWritten(pa, 8); }
 
   /** A view (not a copy) of RAM bytes. */
   readBytes(pa: number, len: number): Uint8Array {
@@ -334,11 +373,13 @@ export class Hart {
 
   writeBytes(pa: number, bytes: Uint8Array): void {
     this.ram.set(bytes, this.#offset(pa, bytes.length));
+    this.codeWritten(pa, bytes.length);
   }
 
   fill(pa: number, len: number, value = 0): void {
     const off = this.#offset(pa, len);
     this.ram.fill(value, off, off + len);
+    this.codeWritten(pa, len);
   }
 
   /** A NUL-terminated string at `pa`, at most `max` bytes, decoded as UTF-8. */

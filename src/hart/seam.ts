@@ -57,6 +57,14 @@ export interface RawHartExports {
   loadContext(pa: number): number;
   /** The host wrote the f registers or fcsr: the hart no longer knows whose they are. */
   fpRegistersChanged(): void;
+  /** The JIT on (1) or off, with the heat threshold (0: unchanged); off drops all compiled code. */
+  setJit(on: number, heat: number): void;
+  /** Decodes one instruction into a scratch entry (layout in decode.ts) and returns its offset. */
+  jitDecode(raw: number): number;
+  /** The JIT exchange area (layout.ts JIT_EXCHANGE). */
+  jitExchangeOffset(): number;
+  /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
+  jitWritten(pa: number, len: number): void;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
   getMtimeTicks(): number;
   setMtimeTicks(value: number): void;
@@ -75,8 +83,8 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks',
-  'runBudget', 'instretCount',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten',
+  'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 
 export class HartModuleError extends Error {
@@ -87,6 +95,10 @@ export class HartModuleError extends Error {
 export interface HostImports {
   mmioRead(addr: number, size: number): number;
   mmioWrite(addr: number, size: number): number;
+  /** The JIT: compile a physical RAM page (index from the start of RAM) for an entry; the table slot or 0. */
+  jitCompile(page: number, entry: number): number;
+  /** The JIT: the hart dropped a page's compiled code, which was in `slot`. */
+  jitDropped(page: number, slot: number): void;
 }
 
 /**
@@ -98,6 +110,7 @@ export function importObject(
   module: WebAssembly.Module,
   host: HostImports,
   memory: () => WebAssembly.Memory | undefined,
+  table?: WebAssembly.Table,
 ): WebAssembly.Imports {
   const env: Record<string, (...args: number[]) => number | void> = {
     abort: (msg, file, line, column) => {
@@ -110,11 +123,16 @@ export function importObject(
     seed: () => 0,
   };
   const provided: Record<string, Record<string, (...args: number[]) => number | void>> = {
-    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite },
+    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite, jitCompile: host.jitCompile, jitDropped: host.jitDropped },
     env,
   };
   const imports: WebAssembly.Imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
+    // The function table compiled code is placed in (src/hart/jit/).
+    if (imp.kind === 'table' && imp.module === 'env' && imp.name === 'table' && table !== undefined) {
+      (imports[imp.module] ??= {})[imp.name] = table;
+      continue;
+    }
     const fn = provided[imp.module]?.[imp.name];
     if (imp.kind !== 'function' || fn === undefined) {
       throw new HartModuleError(`hart.wasm imports ${imp.kind} ${imp.module}.${imp.name}, which the host does not provide`);

@@ -27,6 +27,22 @@ export interface MachineOptions {
   readonly insnsPerTick?: number;
   /** The ISA the hart implements (src/hart/profile.ts); DEFAULT_PROFILE if unset. */
   readonly profile?: CpuProfile;
+  /** Compile hot guest code to WebAssembly (docs/hart.md, "JIT"); jitDefault() if unset. */
+  readonly jit?: boolean;
+  /** Jumps into a page that make it hot (the hart's default if unset, or CELLVISOR_JIT_HEAT). */
+  readonly jitHeat?: number;
+}
+
+/**
+ * Whether the JIT is on when nothing says: on, unless the environment variable
+ * CELLVISOR_JIT is `off` (so a test suite runs in both modes without changes).
+ */
+export function jitDefault(): boolean {
+  return envVar('CELLVISOR_JIT') !== 'off';
+}
+
+function envVar(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
 }
 
 export interface RunOptions {
@@ -119,7 +135,11 @@ export class Machine {
   /** `hartWasm` is build/hart.wasm, compiled or as bytes; the caller reads it (no fs here). */
   static async create(hartWasm: WebAssembly.Module | BufferSource, options: MachineOptions): Promise<Machine> {
     const bus = new Bus();
-    const hart = await Hart.create(hartWasm, bus satisfies MmioHandler, { ramBase: RAM_BASE, ramSize: options.ramSize });
+    const hart = await Hart.create(hartWasm, bus satisfies MmioHandler, {
+      ramBase: RAM_BASE, ramSize: options.ramSize, jit: options.jit ?? jitDefault(),
+    });
+    const heat = options.jitHeat ?? Number(envVar('CELLVISOR_JIT_HEAT') ?? 0);
+    if (hart.jitEnabled && heat > 0) hart.setJit(true, heat);
     if (options.insnsPerTick !== undefined) hart.setInsnsPerTick(options.insnsPerTick);
     if (options.profile !== undefined) hart.setProfile(options.profile);
     return new Machine(hart, bus, options.console);
@@ -147,6 +167,7 @@ export class Machine {
    */
   loadElf(file: Uint8Array): ElfImage {
     const image = loadElf(file, { base: this.hart.ramBase, bytes: this.hart.ram });
+    this.hart.codeWritten(this.hart.ramBase, this.hart.ramSize);
     const tohost = image.symbols.get('tohost');
     if (tohost !== undefined && this.#htif === undefined) {
       this.#attachHtif(tohost, image.symbols.get('fromhost'));
@@ -304,7 +325,7 @@ export class Machine {
   }
 
   #attachHtif(tohost: bigint, fromhost: bigint | undefined): void {
-    const htif = new Htif(new RamGuestMemory(this.hart.ram, this.hart.ramBase), this.#console, this.power);
+    const htif = new Htif(new RamGuestMemory(this.hart.ram, this.hart.ramBase, (pa, len) => this.hart.codeWritten(pa, len)), this.#console, this.power);
     this.#mapHtifWord('tohost', tohost, htif.tohost);
     if (fromhost !== undefined) this.#mapHtifWord('fromhost', fromhost, htif.fromhost);
     this.#htif = htif;

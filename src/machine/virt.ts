@@ -49,6 +49,8 @@ const NS_PER_TICK = 100n;
 export interface VirtOptions {
   /** RAM size in bytes, a multiple of 4 KiB. */
   readonly ramSize: number;
+  /** Compile hot guest code to WebAssembly (MachineOptions.jit). */
+  readonly jit?: boolean;
   /** Where the UART, virtio-console and HTIF output go. */
   readonly console: CharSink;
   /**
@@ -157,7 +159,7 @@ export class VirtBoard {
     slots[VIRTIO_SLOT.net] = this.net;
     slots[VIRTIO_SLOT.rng] = this.rng;
     slots[VIRTIO_SLOT.console] = this.virtioConsole;
-    const memory = new RamGuestMemory(hart.ram, hart.ramBase);
+    const memory = new RamGuestMemory(hart.ram, hart.ramBase, (pa, len) => hart.codeWritten(pa, len));
     this.transports = slots.map((device, n) => {
       const base = VIRTIO_BASE + n * VIRTIO_STRIDE;
       const transport = new VirtioMmio(device, memory, this.plic.line(VIRTIO_IRQ_BASE + n), {
@@ -174,6 +176,7 @@ export class VirtBoard {
   static async create(hartWasm: WebAssembly.Module | BufferSource, options: VirtOptions): Promise<VirtBoard> {
     const machine = await Machine.create(hartWasm, {
       ramSize: options.ramSize, console: options.console, insnsPerTick: options.insnsPerTick, profile: options.profile,
+      jit: options.jit,
     });
     return new VirtBoard(machine, options);
   }

@@ -60,6 +60,13 @@ describe('cellvisor elf: bad input', () => {
     }
   });
 
+  it('rejects a --jit that is not on or off', () => {
+    for (const command of ['elf', 'machine', 'run']) {
+      const args = command === 'elf' ? ['x.elf'] : command === 'machine' ? ['--kernel', 'Image'] : ['x.yaml'];
+      assertOneLine(cellvisor(command, '--jit', 'yes', ...args), 2, "cellvisor: --jit: 'yes' is not on or off");
+    }
+  });
+
   it('rejects a missing file argument and extra arguments', () => {
     assertOneLine(cellvisor('elf'), 2, 'cellvisor: elf: missing FILE.elf');
     assertOneLine(cellvisor('elf', 'a.elf', 'b.elf'), 2, 'cellvisor: elf: expected one file, got 2');
@@ -154,9 +161,11 @@ describe('cellvisor elf: running programs', () => {
   la t1, tohost
   li t0, 1
   sd t0, 0(t1)`));
-    const r = cellvisor('elf', elf);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'hi\n');
+    for (const jit of ['off', 'on']) {
+      const r = cellvisor('elf', '--jit', jit, elf);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'hi\n');
+    }
   });
 
   it('fails with code 3 on the riscv-tests sw/sw pair for TESTNUM 3', { skip: needHartAndGcc }, () => {

@@ -1,7 +1,7 @@
 // Linux 6.1 on the virt board, end to end through `cellvisor machine`: booted by the
 // hosted SBI firmware, by OpenSBI, and by U-Boot; commands typed on the serial console;
-// the virtio disk, the entropy device and power-off; and the same boot twice giving the
-// same bytes and instruction count.
+// the virtio disk, the entropy device and power-off; and the same boot twice (JIT off,
+// then on) giving the same bytes and instruction count.
 //
 // Needs build/guests/linux/Image and initramfs.cpio.gz (guests/linux/build-all.sh).
 
@@ -215,7 +215,7 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
     assert.match(run.stdout, /Linux cellvisor-guest 6\.1\.\d+ .* riscv64 GNU\/Linux/);
   });
 
-  it('is deterministic: the same boot twice prints the same bytes with the same instruction count', async () => {
+  it('is deterministic: the same boot twice, with the JIT off and on, prints the same bytes with the same instruction count', async () => {
     const wasm = await WebAssembly.compile(readFileSync(HART_WASM));
     const kernel = { name: 'Image', bytes: readFileSync(IMAGE) };
     const initrd = { name: 'initrd', bytes: readFileSync(INITRD) };
@@ -227,6 +227,7 @@ describe('Linux on the virt board', { skip: needLinux }, () => {
         .map((l) => new TextEncoder().encode(`${l}\n`));
       const board = await VirtBoard.create(wasm, {
         ramSize, console: { write: (b) => { for (const x of b) out.push(x); } }, input: { read: () => lines.shift() },
+        jit: i === 1, // docs/hart.md, "JIT": compiled code must retire exactly what the interpreter does
       });
       const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: 'console=ttyS0' }, ramSize,
         (chosen) => boardDtb(virtDtConfig(ramSize, chosen)));

@@ -5,6 +5,7 @@
 // mstatus.FS says they were written (Dirty), and loaded only when the hart holds
 // another context's values. docs/hart-seam.md describes the block.
 import { X_OFFSET, F_OFFSET } from './layout';
+import { codeWritten } from './jit';
 import { PC, priv } from './state';
 import * as csr from './csr';
 import { fflags } from './fpu';
@@ -36,6 +37,7 @@ let fpLive: bool = false;
 export function saveContext(pa: u64): bool {
   if ((pa & 7) != 0 || !isRam(pa, CONTEXT_BYTES)) return false;
   let b = ramHost(pa);
+  codeWritten(b, <usize>CONTEXT_BYTES);
   memory.copy(b + CTX_X + 8, X_OFFSET + 8, 31 * 8);
   store<u64>(b + CTX_PC, PC);
   if (fpUsed()) {

@@ -2,7 +2,7 @@
 // cache, execute in one switch. Slow paths (TLB miss, MMIO, traps) live in mmu.ts
 // and trap.ts; the loop stores its local pc into PC before calling any of them.
 import { Op } from './ops';
-import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET } from './layout';
+import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET, JIT_PC, JIT_LAST_PC, JIT_LAST_RAW, JIT_KIND } from './layout';
 import {
   PC, priv, virt, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
@@ -23,6 +23,7 @@ import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
 import { execFp, fpEnabled, markDirty } from './exec-fp';
+import { jitOn, jitEnter, codeWritten } from './jit';
 
 const CHUNK: i64 = 4096;
 const BOX: u64 = 0xffff_ffff_0000_0000;
@@ -134,6 +135,9 @@ function execBlock(n: i32): i32 {
   // TLB flush or anything else that ends the block.
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
+  // Whether the JIT may have code for p: 2 after a jump, 1 at the start of the
+  // chunk (which may be inside a block: jitEnter does not count it), 0 otherwise.
+  let enter = 1;
   while (left > 0) {
     // ---- fetch
     let vpn = p >> 12;
@@ -148,6 +152,22 @@ function execBlock(n: i32): i32 {
       PC = p;
       host = fetchSlow(p);
       if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      enter = 0;
+    }
+    if (enter != 0) {
+      let jumped = enter == 2;
+      enter = 0;
+      if (jitOn) {
+        let r = jitEnter(host, p, left, jumped);
+        if (r > 0) {
+          left -= r;
+          lastP = load<u64>(JIT_LAST_PC);
+          lastR = load<u32>(JIT_LAST_RAW);
+          p = load<u64>(JIT_PC);
+          enter = load<u32>(JIT_KIND) != 0 ? 2 : 0;
+          continue;
+        }
+      }
     }
     let raw = load<u32>(host);
     let di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
@@ -173,14 +193,14 @@ function execBlock(n: i32): i32 {
     switch (op) {
       case Op.LUI: setX(rd, simm); break;
       case Op.AUIPC: setX(rd, p + simm); break;
-      case Op.JAL: setX(rd, npc); npc = p + simm; break;
-      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; break; }
-      case Op.BEQ: if (getX(rs1) == getX(rs2)) npc = p + simm; break;
-      case Op.BNE: if (getX(rs1) != getX(rs2)) npc = p + simm; break;
-      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) npc = p + simm; break;
-      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) npc = p + simm; break;
-      case Op.BLTU: if (getX(rs1) < getX(rs2)) npc = p + simm; break;
-      case Op.BGEU: if (getX(rs1) >= getX(rs2)) npc = p + simm; break;
+      case Op.JAL: setX(rd, npc); npc = p + simm; enter = 2; break;
+      case Op.JALR: { let t = (getX(rs1) + simm) & ~(<u64>1); setX(rd, npc); npc = t; enter = 2; break; }
+      case Op.BEQ: if (getX(rs1) == getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BNE: if (getX(rs1) != getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BLT: if (<i64>getX(rs1) < <i64>getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BGE: if (<i64>getX(rs1) >= <i64>getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BLTU: if (getX(rs1) < getX(rs2)) { npc = p + simm; enter = 2; } break;
+      case Op.BGEU: if (getX(rs1) >= getX(rs2)) { npc = p + simm; enter = 2; } break;
 
       case Op.LB: {
         let va = getX(rs1) + simm;
@@ -684,6 +704,7 @@ function execBlock(n: i32): i32 {
         }
         if (write) {
           if (wide) store<u64>(h, src); else store<u32>(h, <u32>src);
+          codeWritten(h, <usize>size);
         }
         setX(rd, result);
         break;

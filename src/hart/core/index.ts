@@ -1,5 +1,5 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
-import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES } from './layout';
+import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES, JIT_EXCHANGE } from './layout';
 import { PC, priv, virt, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
@@ -8,12 +8,16 @@ import { setRam, addHole, clearHoles, ramSize } from './mmu';
 import { flushTlbAll, updateTlbBases, resetTlb } from './tlb';
 import { hostedM, trapCause, trapTval, trapEpc, setHostedCauses, injectSupervisor } from './trap';
 import * as exec from './exec';
+import * as jit from './jit';
+import { ramHost, isRam } from './mmu';
 import { clearReservation } from './reservation';
 import { setExtFull, setExtH } from './decode';
 import { saveContext as save, loadContext as load_, forgetFpOwner } from './context';
 
 export function init(ramBase: u64, size: u64): bool {
-  let need = RAM_OFFSET + <usize>size + RAM_PAD;
+  let pages = <u32>((size + 4095) >> 12);
+  let map = (RAM_OFFSET + <usize>size + RAM_PAD + 7) & ~(<usize>7);
+  let need = map + (<usize>pages << 3);
   let have = <usize>memory.size() << 16;
   if (need > have) {
     if (memory.grow(<i32>((need - have + 0xffff) >> 16)) < 0) return false;
@@ -21,6 +25,7 @@ export function init(ramBase: u64, size: u64): bool {
   // Pages memory.grow adds are zero already; only RAM that existed before needs clearing.
   if (have > RAM_OFFSET) memory.fill(RAM_OFFSET, 0, min(have, need) - RAM_OFFSET);
   setRam(ramBase, size);
+  jit.jitSetup(map, pages);
   clearHoles();
   reset(ramBase);
   return true;
@@ -41,6 +46,7 @@ export function reset(pc: u64): void {
   PC = pc;
   clearReservation();
   exec.resetExec();
+  jit.jitDropAll();
   resetTlb();
   forgetFpOwner();
 }
@@ -144,6 +150,7 @@ export function setProfile(flags: i32): void {
   csr.setHext((flags & 2) != 0);
   csr.profileFull = full != 0;
   memory.fill(DC_OFFSET, 0, <usize>DC_ENTRIES << 4);
+  jit.jitDropAll(); // compiled code was decoded for the old profile
 }
 
 export function exitCause(): u64 { return stopReason == 4 ? exec.loopCause : trapCause; }
@@ -152,3 +159,14 @@ export function exitEpc(): u64 { return stopReason == 4 ? exec.loopEpc : trapEpc
 export function lastPc(): u64 { return exec.lastPc; }
 export function lastInsn(): u32 { return exec.lastRaw; }
 export function instret(): u64 { return csr.retired; }
+
+// The JIT (jit.ts, docs/hart.md "JIT"): on/off with the heat threshold (0: keep it),
+// the compiler's decoder, and host writes into RAM that must drop compiled code.
+export function setJit(on: i32, heat: i32): void { jit.setJit(on != 0, <u32>max(heat, 0)); }
+export function jitDecode(raw: u32): usize { return jit.jitDecode(raw); }
+export function jitExchangeOffset(): usize { return JIT_EXCHANGE; }
+export function jitWritten(pa: f64, len: f64): void {
+  let a = <u64>pa, n = <u64>len;
+  if (n == 0 || !isRam(a, n)) return;
+  jit.codeWritten(ramHost(a), <usize>n);
+}

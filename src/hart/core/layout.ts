@@ -41,3 +41,11 @@ export const RAM_OFFSET: usize = 0x400000;
 export const RAM_PAD: usize = 0x10000;
 // A decode entry for trap entry's look at the trapping instruction (tinst.ts).
 export const TINST_SCRATCH: usize = DC_SCRATCH + 16;
+// The JIT's exchange area (jit.ts): compiled code leaves the next pc, the last retired
+// instruction and how it exited here; the compiler decodes through a scratch entry.
+export const JIT_EXCHANGE: usize = DC_SCRATCH + 0x100;
+export const JIT_PC: usize = JIT_EXCHANGE;
+export const JIT_LAST_PC: usize = JIT_EXCHANGE + 8;
+export const JIT_LAST_RAW: usize = JIT_EXCHANGE + 16;
+export const JIT_KIND: usize = JIT_EXCHANGE + 20;
+export const JIT_DECODE: usize = JIT_EXCHANGE + 32;

@@ -21,6 +21,7 @@ import { extFull } from './decode';
 import { Op } from './ops';
 import { raiseException, setGuestFault } from './trap';
 import { watched, triggerFires, pageWatched } from './trigger';
+import { codeWritten, pageHasCode } from './jit';
 
 @external('host', 'mmioRead') declare function hostMmioRead(addr: f64, size: i32): i32;
 @external('host', 'mmioWrite') declare function hostMmioWrite(addr: f64, size: i32): i32;
@@ -232,6 +233,7 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
   let want: u64 = PTE_A | (isStore ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   gLeafMask = mask;
@@ -322,6 +324,7 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
     pteAddr = gStage(pteGpa, kind, va, true, true);
     if (trapped) return 0;
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   let gpa = ((ppn << 12) & ~mask) | (va & mask);
@@ -391,6 +394,7 @@ export function translate(va: u64, kind: i32, p: i32): u64 {
   let want: u64 = PTE_A | (kind == ACCESS_STORE ? PTE_D : 0);
   if ((pte & want) != want && !quiet) {
     if (!pmpOk(pteAddr, 8, ACCESS_STORE, PRV_S)) return fail(kind, false, va);
+    codeWritten(ramHost(pteAddr), 8); // a page table may share a page with compiled code
     store<u64>(ramHost(pteAddr), pte | want);
   }
   leafMask = mask;
@@ -474,6 +478,7 @@ export function storeSlow(va: u64, size: u64, v: u64): void {
   if (isRam(pa, size) && !inHole(pa, size)) {
     let host = ramHost(pa);
     if (hyperPriv < 0) maybeFill(tlbStore, va, pa, ACCESS_STORE, p);
+    codeWritten(host, <usize>size);
     if (size == 8) store<u64>(host, v);
     else if (size == 4) store<u32>(host, <u32>v);
     else if (size == 2) store<u16>(host, <u16>v);
@@ -510,6 +515,8 @@ function maybeFill(table: usize, va: u64, pa: u64, kind: i32, p: i32): void {
   let page = pa & ~(<u64>0xfff);
   if (!isRam(page, 4096) || inHole(page, 4096)) return;
   if ((pmpActive || p != PRV_M) && !pmpAllows(page, 4096, kind, p)) return;
+  // Stores to a page with compiled code take the slow path, which drops the code.
+  if (kind == ACCESS_STORE && pageHasCode(ramHost(page))) return;
   if (leafMask != 0xfff) noteSuperpage(va & ~leafMask, leafMask + 1);
   tlbFill(table, va, ramHost(page));
 }
@@ -579,6 +586,7 @@ export function cacheBlockOp(op: i32, va: u64): void {
       return;
     }
     memory.fill(ramHost(block), 0, <usize>CACHE_BLOCK);
+    codeWritten(ramHost(block), <usize>CACHE_BLOCK);
     return;
   }
   quiet = true;

@@ -14,9 +14,11 @@ export interface GuestMemory {
 
 /** Guest RAM held in one byte array that starts at physical `base` (Hart.ram, Hart.ramBase). */
 export class RamGuestMemory implements GuestMemory {
+  /** `written`: told of every write (the hart drops compiled code there: Hart.codeWritten). */
   constructor(
     private readonly bytes: Uint8Array,
     private readonly base: number,
+    private readonly written?: (pa: number, len: number) => void,
   ) {}
 
   read(pa: number, len: number): Uint8Array | undefined {
@@ -28,6 +30,7 @@ export class RamGuestMemory implements GuestMemory {
     const off = this.#offset(pa, data.length);
     if (off === undefined) return false;
     this.bytes.set(data, off);
+    this.written?.(pa, data.length);
     return true;
   }
 

@@ -1,0 +1,433 @@
+// The JIT's code generator (docs/hart.md, "JIT"): one physical page of guest code,
+// from the entry points the run loop reached, into one WebAssembly function.
+//
+// The function is f(entry: i32, left: i32, vbase: i64, tlbLoad: i32, tlbStore: i32): i32.
+// `entry` is the halfword offset of the pc in the page, `left` the instruction budget,
+// `vbase` the virtual address of the page (the same code may be mapped at several),
+// and the two TLB tables the ones the run loop would use. It returns the instructions
+// it retired, or -1 (nothing done) when `entry` is not one of its block starts, and
+// leaves the next pc, the last retired instruction and the exit kind (1: arrived by a
+// jump, the run loop may enter compiled code there; 0: the interpreter must execute
+// the instruction at pc) in the exchange area.
+//
+// Guest registers live in locals, loaded on entry and stored back at the exit: per
+// group of blocks joined by local control flow, only the ones the group uses.
+// Each basic block first checks that the budget covers it whole, so the chunk ends on
+// exactly the instruction where the interpreter's would. Loads and stores take the
+// TLB fast path inline; anything else (TLB miss, page crossing, MMIO, a page with
+// compiled code) leaves before the instruction, which the interpreter then executes.
+// Instructions that are not compiled (system, CSR, atomics, FP, ...) end the block
+// the same way, so every trap, CSR and device side effect happens in the interpreter.
+
+import { Op } from '../core/ops.js';
+import { Code, I32, I64, Opc, moduleBytes } from './wasm.js';
+
+/** One decoded instruction (the interpreter's decoder: src/hart/core/decode.ts). */
+export interface Insn {
+  readonly op: Op;
+  /** 32 (X_SINK) for x0. */
+  readonly rd: number;
+  readonly rs1: number;
+  readonly rs2: number;
+  readonly imm: number;
+  readonly len: number;
+  readonly raw: number;
+}
+
+export interface PageSource {
+  /** The 16-bit parcel at byte offset `off` of the page (off < 4096). */
+  half(off: number): number;
+  decode(raw: number): Insn;
+}
+
+export interface CompiledPage {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Block starts, as byte offsets. */
+  readonly leaders: readonly number[];
+  readonly insns: number;
+}
+
+const PAGE = 4096;
+const X_SINK = 32;
+/**
+ * Bounds on one function, so modules stay small: besides its entries, a function has
+ * at most `extra` block starts found by following jumps (the caller grows it as a
+ * page proves hot; the rest of the page becomes code only when the run loop reaches
+ * it often enough to make it an entry), and at most MAX_LEADERS in all. V8 compiles
+ * every module twice (Liftoff at once, TurboFan in the background once it is hot),
+ * at a cost that grows with its size.
+ */
+export const MAX_LEADERS = 256;
+
+// Locals: parameters, then x1..x31, then scratch.
+const P_ENTRY = 0, P_LEFT = 1, P_VBASE = 2, P_TLBL = 3, P_TLBS = 4;
+const xl = (r: number): number => 4 + r; // x1 -> 5 ... x31 -> 35
+const L_PC = 36, L_VA = 37, L_LP = 39; // 38: spare
+const L_BB = 40, L_E = 41, L_START = 42, L_LR = 43, L_KIND = 44;
+
+const LOADS: ReadonlyMap<Op, [Opc, number]> = new Map([
+  [Op.LB, [Opc.i64Load8S, 1]], [Op.LH, [Opc.i64Load16S, 2]], [Op.LW, [Opc.i64Load32S, 4]], [Op.LD, [Opc.i64Load, 8]],
+  [Op.LBU, [Opc.i64Load8U, 1]], [Op.LHU, [Opc.i64Load16U, 2]], [Op.LWU, [Opc.i64Load32U, 4]],
+]);
+const STORES: ReadonlyMap<Op, [Opc, number]> = new Map([
+  [Op.SB, [Opc.i64Store8, 1]], [Op.SH, [Opc.i64Store16, 2]], [Op.SW, [Opc.i64Store32, 4]], [Op.SD, [Opc.i64Store, 8]],
+]);
+const BRANCHES: ReadonlyMap<Op, Opc> = new Map([
+  [Op.BEQ, Opc.i64Eq], [Op.BNE, Opc.i64Ne], [Op.BLT, Opc.i64LtS], [Op.BGE, Opc.i64GeS], [Op.BLTU, Opc.i64LtU], [Op.BGEU, Opc.i64GeU],
+]);
+/** rd = rs1 OP rs2. */
+const REG_ALU: ReadonlyMap<Op, Opc> = new Map([
+  [Op.ADD, Opc.i64Add], [Op.SUB, Opc.i64Sub], [Op.XOR, Opc.i64Xor], [Op.OR, Opc.i64Or], [Op.AND, Opc.i64And],
+  [Op.SLL, Opc.i64Shl], [Op.SRL, Opc.i64ShrU], [Op.SRA, Opc.i64ShrS], [Op.MUL, Opc.i64Mul],
+  [Op.ROL, Opc.i64Rotl], [Op.ROR, Opc.i64Rotr],
+]);
+/** rd = rs1 OP imm. */
+const IMM_ALU: ReadonlyMap<Op, Opc> = new Map([
+  [Op.ADDI, Opc.i64Add], [Op.XORI, Opc.i64Xor], [Op.ORI, Opc.i64Or], [Op.ANDI, Opc.i64And],
+  [Op.SLLI, Opc.i64Shl], [Op.SRLI, Opc.i64ShrU], [Op.SRAI, Opc.i64ShrS], [Op.RORI, Opc.i64Rotr],
+]);
+/** rd = sext32(rs1 OP rs2) / sext32(rs1 OP imm), computed in 64 bits. */
+const W64: ReadonlyMap<Op, Opc> = new Map([[Op.ADDW, Opc.i64Add], [Op.SUBW, Opc.i64Sub], [Op.MULW, Opc.i64Mul]]);
+
+const OTHER_ALU = new Set<Op>([
+  Op.LUI, Op.AUIPC, Op.SLTI, Op.SLTIU, Op.SLT, Op.SLTU, Op.ADDIW, Op.SLLIW, Op.SRLIW, Op.SRAIW, Op.SLLW, Op.SRLW, Op.SRAW,
+  Op.DIV, Op.DIVU, Op.REM, Op.REMU, Op.DIVW, Op.DIVUW, Op.REMW, Op.REMUW,
+  Op.SH1ADD, Op.SH2ADD, Op.SH3ADD, Op.ADD_UW, Op.ANDN, Op.ORN, Op.XNOR, Op.MAX, Op.MAXU, Op.MIN, Op.MINU,
+  Op.SEXT_B, Op.SEXT_H, Op.ZEXT_H, Op.CLZ, Op.CTZ, Op.CPOP, Op.CZERO_EQZ, Op.CZERO_NEZ, Op.FENCE,
+]);
+
+function isStraight(op: Op): boolean {
+  return LOADS.has(op) || STORES.has(op) || REG_ALU.has(op) || IMM_ALU.has(op) || W64.has(op) || OTHER_ALU.has(op);
+}
+const isJump = (op: Op): boolean => op === Op.JAL || op === Op.JALR || BRANCHES.has(op);
+
+interface At { readonly off: number; readonly insn: Insn }
+
+/** The instruction at `off`, or undefined where it straddles the page end. */
+function fetch(src: PageSource, off: number): Insn | undefined {
+  const lo = src.half(off);
+  if ((lo & 3) !== 3) return src.decode(lo);
+  if (off + 4 > PAGE) return undefined;
+  return src.decode((lo | (src.half(off + 2) << 16)) >>> 0);
+}
+
+/**
+ * Compiles the code of one page reachable from `entries` (byte offsets) without
+ * leaving the page (with at most `extra` block starts besides the entries);
+ * undefined when there is nothing to compile there. `exchange` is
+ * the linear address of the exchange area (layout.ts JIT_EXCHANGE).
+ */
+export function compilePage(
+  src: PageSource, entries: Iterable<number>, exchange: number, extra = MAX_LEADERS,
+): CompiledPage | undefined {
+  // 1. Block starts: the entries, and every in-page target and fall-through of a jump.
+  const leaders = new Set<number>();
+  const work: number[] = [];
+  let bound = MAX_LEADERS;
+  const lead = (off: number): void => {
+    if (off >= 0 && off < PAGE && !leaders.has(off) && leaders.size < bound) { leaders.add(off); work.push(off); }
+  };
+  for (const e of entries) lead(e);
+  bound = Math.min(MAX_LEADERS, leaders.size + extra);
+  // Breadth first, so that the code nearest the entries is compiled first.
+  work.reverse();
+  const cache = new Map<number, Insn | undefined>();
+  const at = (off: number): Insn | undefined => {
+    if (!cache.has(off)) cache.set(off, fetch(src, off));
+    return cache.get(off);
+  };
+  while (work.length > 0) {
+    let off = work.shift()!;
+    while (off < PAGE) {
+      const insn = at(off);
+      if (insn === undefined) break;
+      if (isJump(insn.op)) {
+        if (insn.op !== Op.JALR) lead(off + insn.imm);
+        lead(off + insn.len);
+        break;
+      }
+      if (!isStraight(insn.op)) break;
+      off += insn.len;
+    }
+  }
+  // 2. The blocks: from each start to a jump, an instruction not compiled, the page
+  // end or the next start.
+  const order = [...leaders].sort((a, b) => a - b);
+  const blocks = order.map((start) => {
+    const body: At[] = [];
+    let off = start;
+    let end: 'jump' | 'stop' | 'fall' = 'stop';
+    while (off < PAGE) {
+      if (off !== start && leaders.has(off)) { end = 'fall'; break; }
+      const insn = at(off);
+      if (insn === undefined) break;
+      if (isJump(insn.op)) { body.push({ off, insn }); end = 'jump'; break; }
+      if (!isStraight(insn.op)) break;
+      body.push({ off, insn });
+      off += insn.len;
+    }
+    if (off >= PAGE && end === 'stop') end = 'fall';
+    return { start, body, end, next: off };
+  });
+  const insns = blocks.reduce((n, b) => n + b.body.length, 0);
+  if (insns === 0) return undefined;
+
+  const index = new Map(order.map((off, i) => [off, i]));
+
+  // 3. Groups: blocks joined by local control flow (falling through, a branch or a JAL
+  // to another block start). Code entered in one group never reaches another, so each
+  // group loads only the registers its own blocks read or write, and stores back only
+  // those they write.
+  const parent = blocks.map((_, i) => i);
+  const root = (i: number): number => { while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!; return i; };
+  const join = (i: number, off: number): void => {
+    const j = index.get(off);
+    if (j !== undefined) parent[root(i)] = root(j);
+  };
+  blocks.forEach((b, i) => {
+    if (b.end === 'fall') join(i, b.next);
+    const tail = b.body[b.body.length - 1];
+    if (b.end === 'jump' && tail !== undefined) {
+      if (BRANCHES.has(tail.insn.op)) { join(i, tail.off + tail.insn.imm); join(i, tail.off + tail.insn.len); }
+      if (tail.insn.op === Op.JAL) join(i, tail.off + tail.insn.imm);
+    }
+  });
+  const groupOf = new Map<number, number>();
+  const group = blocks.map((_, i) => {
+    const r = root(i);
+    if (!groupOf.has(r)) groupOf.set(r, groupOf.size);
+    return groupOf.get(r)!;
+  });
+  const groups = groupOf.size;
+  const used = Array.from({ length: groups }, () => new Set<number>());
+  const written = Array.from({ length: groups }, () => new Set<number>());
+  blocks.forEach((b, i) => {
+    for (const { insn } of b.body) {
+      for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used[group[i]!]!.add(r);
+      if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written[group[i]!]!.add(insn.rd);
+    }
+  });
+
+  // 4. Code.
+  const c = new Code();
+  // Dispatch on the halfword offset, over the range the block starts span only: first
+  // whether `entry` is a block start at all (a miss costs no register loads) and which
+  // group's registers to load, then to its block.
+  const lo = order[0]! >> 1;
+  const hi = order[order.length - 1]! >> 1;
+  const dispatch = (hit: (i: number) => string, miss: string): void => {
+    const table: string[] = [];
+    for (let h = lo; h <= hi; h++) {
+      const i = index.get(h * 2);
+      table.push(i === undefined ? miss : hit(i));
+    }
+    c.get(L_BB);
+    if (lo > 0) c.i32(lo).op(Opc.i32Sub); // below lo wraps to a large unsigned index: miss
+    c.brTable(table, miss);
+  };
+  c.get(P_ENTRY).set(L_BB);
+  c.get(P_LEFT).set(L_START);
+  c.block('start');
+  for (let g = groups - 1; g >= 0; g--) c.block(`ok${g}`);
+  c.block('none');
+  dispatch((i) => `ok${group[i]!}`, 'none');
+  c.end().i32(-1).op(Opc.return_);
+  for (let g = 0; g < groups; g++) {
+    c.end(); // ok{g}
+    for (const r of used[g]!) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
+    if (g < groups - 1) c.br('start');
+  }
+  c.end(); // start
+  c.block('final');
+  for (let g = groups - 1; g >= 0; g--) c.block(`done${g}`);
+  c.loop('L').block('miss');
+  for (let i = blocks.length - 1; i >= 0; i--) c.block(`b${i}`);
+  dispatch((i) => `b${i}`, 'miss');
+
+  const reg = (r: number): void => { if (r === 0 || r === X_SINK) c.i64(0n); else c.get(xl(r)); };
+  const vpc = (off: number): void => { c.get(P_VBASE).i64n(off).op(Opc.i64Add); };
+  const last = (a: At): void => { vpc(a.off); c.set(L_LP).i32(a.insn.raw | 0).set(L_LR); };
+  /** Leaves with pc = vbase + off (an expression already set when off is undefined). */
+  const exit = (off: number | undefined, kind: number): void => {
+    if (off !== undefined) { vpc(off); c.set(L_PC); }
+    c.i32(kind).set(L_KIND).br(`done${currentGroup}`);
+  };
+  let current = -1; // start of the block being emitted
+  let currentGroup = 0;
+  const goTo = (off: number): void => {
+    if (off === current) c.br('self'); // a loop on itself: straight back, no dispatch
+    else if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
+    else exit(off, 1);
+  };
+
+  blocks.forEach((b, i) => {
+    c.end(); // closes b{i}: its code follows
+    current = b.start;
+    currentGroup = group[i]!;
+    c.loop('self');
+    const k = b.body.length;
+    if (k > 0) {
+      // The whole block must fit in the budget.
+      c.get(P_LEFT).i32(k).op(Opc.i32LtS).if_();
+      exit(b.start, 0);
+      c.end();
+      c.get(P_LEFT).i32(k).op(Opc.i32Sub).set(P_LEFT);
+    }
+    b.body.forEach((a, j) => {
+      const sideExit = (): void => {
+        if (j > 0) last(b.body[j - 1]!);
+        c.get(P_LEFT).i32(k - j).op(Opc.i32Add).set(P_LEFT);
+        exit(a.off, 0);
+      };
+      emit(a, sideExit);
+    });
+    if (b.end !== 'jump') { // (a jump has left already)
+      if (k > 0) last(b.body[k - 1]!);
+      if (b.end === 'fall') goTo(b.next);
+      else exit(b.next, 0);
+    }
+    c.end(); // self
+  });
+  c.end(); // closes miss
+  c.i32(-1).op(Opc.return_);
+  c.end(); // loop
+  for (let g = 0; g < groups; g++) {
+    c.end(); // done{g}: the group's exits arrive here
+    for (const r of written[g]!) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
+    if (g < groups - 1) c.br('final');
+  }
+  c.end(); // final
+  c.i32(exchange).get(L_PC).mem(Opc.i64Store, 3, 0);
+  c.i32(exchange).get(L_LP).mem(Opc.i64Store, 3, 8);
+  c.i32(exchange).get(L_LR).mem(Opc.i32Store, 2, 16);
+  c.i32(exchange).get(L_KIND).mem(Opc.i32Store, 2, 20);
+  c.get(L_START).get(P_LEFT).op(Opc.i32Sub);
+
+  function emit(a: At, sideExit: () => void): void {
+    const { op, rd, rs1, rs2, imm } = a.insn;
+    const sink = rd === X_SINK || rd === 0;
+    const setRd = (): void => { c.set(xl(rd)); };
+    const mem = LOADS.get(op) ?? STORES.get(op);
+    if (mem !== undefined) {
+      const [opc, size] = mem;
+      const isLoad = LOADS.has(op);
+      reg(rs1); c.i64n(imm).op(Opc.i64Add).set(L_VA);
+      c.get(isLoad ? P_TLBL : P_TLBS).get(L_VA).i64n(12).op(Opc.i64ShrU, Opc.i32WrapI64).i32(1023).op(Opc.i32And)
+        .i32(4).op(Opc.i32Shl, Opc.i32Add).set(L_E);
+      c.get(L_E).mem(Opc.i64Load, 3, 0).get(L_VA).i64n(12).op(Opc.i64ShrU, Opc.i64Ne);
+      if (size > 1) c.get(L_VA).op(Opc.i32WrapI64).i32(0xfff).op(Opc.i32And).i32(PAGE - size).op(Opc.i32GtU, Opc.i32Or);
+      c.if_(); sideExit(); c.end();
+      c.get(L_VA).get(L_E).mem(Opc.i64Load, 3, 8).op(Opc.i64Add, Opc.i32WrapI64);
+      if (isLoad) {
+        c.mem(opc, 0, 0);
+        if (sink) c.op(Opc.drop); else setRd();
+      } else {
+        reg(rs2);
+        c.mem(opc, 0, 0);
+      }
+      return;
+    }
+    const cond = BRANCHES.get(op);
+    if (cond !== undefined) {
+      reg(rs1); reg(rs2); c.op(cond).if_();
+      last(a); goTo(a.off + imm);
+      c.end();
+      last(a); goTo(a.off + a.insn.len);
+      return;
+    }
+    if (op === Op.JAL) {
+      if (!sink) { vpc(a.off + a.insn.len); setRd(); }
+      last(a); goTo(a.off + imm);
+      return;
+    }
+    if (op === Op.JALR) {
+      reg(rs1); c.i64n(imm).op(Opc.i64Add).i64(-2n).op(Opc.i64And).set(L_PC);
+      if (!sink) { vpc(a.off + a.insn.len); setRd(); }
+      last(a); exit(undefined, 1);
+      return;
+    }
+    if (sink || op === Op.FENCE) return; // no effect but retiring
+    const alu = REG_ALU.get(op);
+    if (alu !== undefined) {
+      reg(rs1); reg(rs2);
+      c.op(alu); setRd(); return; // wasm masks shift amounts by 63, as RISC-V does
+    }
+    const ialu = IMM_ALU.get(op);
+    if (ialu !== undefined) { reg(rs1); c.i64n(imm).op(ialu); setRd(); return; }
+    const w = W64.get(op);
+    if (w !== undefined) { reg(rs1); reg(rs2); c.op(w, Opc.i64Extend32S); setRd(); return; }
+    const lo32 = (r: number): void => { reg(r); c.op(Opc.i32WrapI64); };
+    const sx = (r: number): void => { reg(r); c.op(Opc.i64Extend32S); };
+    const zx = (r: number): void => { reg(r); c.i64(0xffff_ffffn).op(Opc.i64And); };
+    switch (op) {
+      case Op.LUI: c.i64n(imm); break;
+      case Op.AUIPC: vpc(a.off + imm); break;
+      case Op.SLTI: reg(rs1); c.i64n(imm).op(Opc.i64LtS, Opc.i64ExtendI32U); break;
+      case Op.SLTIU: reg(rs1); c.i64n(imm).op(Opc.i64LtU, Opc.i64ExtendI32U); break;
+      case Op.SLT: reg(rs1); reg(rs2); c.op(Opc.i64LtS, Opc.i64ExtendI32U); break;
+      case Op.SLTU: reg(rs1); reg(rs2); c.op(Opc.i64LtU, Opc.i64ExtendI32U); break;
+      case Op.ADDIW: reg(rs1); c.i64n(imm).op(Opc.i64Add, Opc.i64Extend32S); break;
+      case Op.SLLIW: reg(rs1); c.i64(BigInt(imm & 31)).op(Opc.i64Shl, Opc.i64Extend32S); break;
+      case Op.SRLIW: lo32(rs1); c.i32(imm & 31).op(Opc.i32ShrU, Opc.i64ExtendI32S); break;
+      case Op.SRAIW: lo32(rs1); c.i32(imm & 31).op(Opc.i32ShrS, Opc.i64ExtendI32S); break;
+      case Op.SLLW: reg(rs1); reg(rs2); c.i64(31n).op(Opc.i64And, Opc.i64Shl, Opc.i64Extend32S); break;
+      case Op.SRLW: lo32(rs1); lo32(rs2); c.op(Opc.i32ShrU, Opc.i64ExtendI32S); break;
+      case Op.SRAW: lo32(rs1); lo32(rs2); c.op(Opc.i32ShrS, Opc.i64ExtendI32S); break;
+      case Op.DIV: // b == 0: -1; b == -1: -a (which wraps for the most negative a); else a / b
+        reg(rs2); c.op(Opc.i64Eqz).ifI64().i64(-1n).else_();
+        reg(rs2); c.i64(-1n).op(Opc.i64Eq).ifI64().i64(0n); reg(rs1); c.op(Opc.i64Sub).else_();
+        reg(rs1); reg(rs2); c.op(Opc.i64DivS).end().end();
+        break;
+      case Op.DIVU:
+        reg(rs2); c.op(Opc.i64Eqz).ifI64().i64(-1n).else_(); reg(rs1); reg(rs2); c.op(Opc.i64DivU).end();
+        break;
+      case Op.REM: // wasm's rem_s gives 0 for the most negative a by -1, as RISC-V does
+        reg(rs2); c.op(Opc.i64Eqz).ifI64(); reg(rs1); c.else_(); reg(rs1); reg(rs2); c.op(Opc.i64RemS).end();
+        break;
+      case Op.REMU:
+        reg(rs2); c.op(Opc.i64Eqz).ifI64(); reg(rs1); c.else_(); reg(rs1); reg(rs2); c.op(Opc.i64RemU).end();
+        break;
+      case Op.DIVW: // in 64 bits: -2^31 / -1 = 2^31, which sign-extends back to -2^31
+        sx(rs2); c.op(Opc.i64Eqz).ifI64().i64(-1n).else_(); sx(rs1); sx(rs2); c.op(Opc.i64DivS, Opc.i64Extend32S).end();
+        break;
+      case Op.DIVUW:
+        zx(rs2); c.op(Opc.i64Eqz).ifI64().i64(-1n).else_(); zx(rs1); zx(rs2); c.op(Opc.i64DivU, Opc.i64Extend32S).end();
+        break;
+      case Op.REMW:
+        sx(rs2); c.op(Opc.i64Eqz).ifI64(); sx(rs1); c.else_(); sx(rs1); sx(rs2); c.op(Opc.i64RemS, Opc.i64Extend32S).end();
+        break;
+      case Op.REMUW:
+        zx(rs2); c.op(Opc.i64Eqz).ifI64(); sx(rs1); c.else_(); zx(rs1); zx(rs2); c.op(Opc.i64RemU, Opc.i64Extend32S).end();
+        break;
+      case Op.SH1ADD: case Op.SH2ADD: case Op.SH3ADD:
+        reg(rs1); c.i64(BigInt(op - Op.SH1ADD + 1)).op(Opc.i64Shl); reg(rs2); c.op(Opc.i64Add);
+        break;
+      case Op.ADD_UW: zx(rs1); reg(rs2); c.op(Opc.i64Add); break;
+      case Op.ANDN: reg(rs1); reg(rs2); c.i64(-1n).op(Opc.i64Xor, Opc.i64And); break;
+      case Op.ORN: reg(rs1); reg(rs2); c.i64(-1n).op(Opc.i64Xor, Opc.i64Or); break;
+      case Op.XNOR: reg(rs1); reg(rs2); c.op(Opc.i64Xor).i64(-1n).op(Opc.i64Xor); break;
+      case Op.MAX: reg(rs1); reg(rs2); reg(rs1); reg(rs2); c.op(Opc.i64GtS, Opc.select); break;
+      case Op.MAXU: reg(rs1); reg(rs2); reg(rs1); reg(rs2); c.op(Opc.i64GtU, Opc.select); break;
+      case Op.MIN: reg(rs1); reg(rs2); reg(rs1); reg(rs2); c.op(Opc.i64LtS, Opc.select); break;
+      case Op.MINU: reg(rs1); reg(rs2); reg(rs1); reg(rs2); c.op(Opc.i64LtU, Opc.select); break;
+      case Op.SEXT_B: reg(rs1); c.op(Opc.i64Extend8S); break;
+      case Op.SEXT_H: reg(rs1); c.op(Opc.i64Extend16S); break;
+      case Op.ZEXT_H: reg(rs1); c.i64(0xffffn).op(Opc.i64And); break;
+      case Op.CLZ: reg(rs1); c.op(Opc.i64Clz); break;
+      case Op.CTZ: reg(rs1); c.op(Opc.i64Ctz); break;
+      case Op.CPOP: reg(rs1); c.op(Opc.i64Popcnt); break;
+      case Op.CZERO_EQZ: reg(rs1); c.i64(0n); reg(rs2); c.op(Opc.i64Eqz, Opc.i32Eqz, Opc.select); break;
+      case Op.CZERO_NEZ: reg(rs1); c.i64(0n); reg(rs2); c.op(Opc.i64Eqz, Opc.select); break;
+      default: throw new Error(`JIT: no code for op ${Op[op]}`);
+    }
+    setRd();
+  }
+
+  const bytes = moduleBytes({
+    params: [I32, I32, I64, I32, I32],
+    results: [I32],
+    locals: [[35, I64], [5, I32]],
+    body: c,
+  });
+  return { bytes, leaders: order, insns };
+}

@@ -1,0 +1,148 @@
+// The JIT's host side (docs/hart.md, "JIT"): compiles a page when the hart asks
+// (host.jitCompile), places the function in the table the hart calls through, and
+// keeps the number of live modules bounded.
+
+import { Op } from '../core/ops.js';
+import { compilePage, type Insn, type PageSource } from './compile.js';
+
+export interface JitStats {
+  /** Pages with compiled code now. */
+  readonly livePages: number;
+  /** Compilations so far (a page is compiled again when a new entry point gets hot). */
+  readonly compiles: number;
+  /** Guest instructions compiled, summed over compilations. */
+  readonly compiledInsns: number;
+  /** Milliseconds spent compiling (code generation and WebAssembly compilation). */
+  readonly compileMs: number;
+  /** Compiled pages dropped because they were written (or evicted, or reset). */
+  readonly dropped: number;
+  readonly evicted: number;
+}
+
+/** What the JIT needs from the hart module. */
+export interface JitHost {
+  readonly memory: WebAssembly.Memory;
+  readonly table: WebAssembly.Table;
+  readonly ramOffset: number;
+  readonly exchange: number;
+  decode(raw: number): number;
+  /** Drops a page's code from the hart's map (it calls back `dropped`). */
+  dropPage(page: number): void;
+}
+
+/** At most this many compiled pages live at once (v86 keeps ≤ 900 modules). */
+export const MAX_LIVE_PAGES = 900;
+/** A page whose code was dropped this often for writes is not compiled again. */
+const MAX_DROPS = 8;
+/** Recompilations of one page for new entry points. */
+const MAX_COMPILES = 8;
+/**
+ * Block starts a page's first compilation follows jumps to, besides its entries; each
+ * compilation of the page doubles it (the hart doubles the heat it needs too), so
+ * code that stays hot is soon compiled whole while the many lukewarm pages of a
+ * kernel cost small modules.
+ */
+const FIRST_EXTRA = 16;
+
+interface PageState {
+  entries: Set<number>;
+  slot: number;
+  compiles: number;
+  drops: number;
+}
+
+export class Jit {
+  readonly #host: JitHost;
+  readonly #pages = new Map<number, PageState>();
+  /** Live pages, oldest compilation first (the eviction order). */
+  readonly #live = new Set<number>();
+  readonly #freeSlots: number[] = [];
+  #compiles = 0;
+  #compiledInsns = 0;
+  #compileMs = 0;
+  #dropped = 0;
+  #evicted = 0;
+
+  constructor(host: JitHost) {
+    this.#host = host;
+  }
+
+  get stats(): JitStats {
+    return {
+      livePages: this.#live.size, compiles: this.#compiles, compiledInsns: this.#compiledInsns,
+      compileMs: this.#compileMs, dropped: this.#dropped, evicted: this.#evicted,
+    };
+  }
+
+  /** host.jitCompile: the table slot of page `page`'s code including entry `entry` (a halfword offset), or 0. */
+  compile(page: number, entry: number): number {
+    let st = this.#pages.get(page);
+    if (st === undefined) {
+      st = { entries: new Set(), slot: 0, compiles: 0, drops: 0 };
+      this.#pages.set(page, st);
+    }
+    if (st.drops >= MAX_DROPS || st.compiles >= MAX_COMPILES) return 0;
+    const t0 = performance.now();
+    st.entries.add(entry * 2);
+    const bytes = new Uint8Array(this.#host.memory.buffer, this.#host.ramOffset + page * 4096, 4096);
+    const view = new DataView(this.#host.memory.buffer);
+    const src: PageSource = {
+      half: (off) => bytes[off]! | (bytes[off + 1]! << 8),
+      decode: (raw): Insn => {
+        const di = this.#host.decode(raw);
+        return {
+          op: view.getUint8(di + 4) as Op, rd: view.getUint8(di + 5), rs1: view.getUint8(di + 6), rs2: view.getUint8(di + 7),
+          imm: view.getInt32(di + 8, true), len: view.getUint8(di + 13), raw,
+        };
+      },
+    };
+    const compiled = compilePage(src, st.entries, this.#host.exchange, FIRST_EXTRA << st.compiles);
+    st.compiles++;
+    this.#compiles++;
+    if (compiled === undefined) {
+      this.#compileMs += performance.now() - t0;
+      return st.slot;
+    }
+    const module = new WebAssembly.Module(compiled.bytes);
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.#host.memory } });
+    const fn = instance.exports.f as WebAssembly.ExportValue;
+    if (st.slot === 0) {
+      if (this.#live.size >= MAX_LIVE_PAGES) this.#evictOldest();
+      st.slot = this.#freeSlots.pop() ?? this.#host.table.grow(1);
+    }
+    this.#host.table.set(st.slot, fn);
+    this.#live.delete(page);
+    this.#live.add(page);
+    this.#compiledInsns += compiled.insns;
+    this.#compileMs += performance.now() - t0;
+    return st.slot;
+  }
+
+  /** host.jitDropped: the hart dropped the page's code (written, reset, turned off). */
+  dropped(page: number, slot: number): void {
+    const st = this.#pages.get(page);
+    this.#live.delete(page);
+    this.#host.table.set(slot, null);
+    this.#freeSlots.push(slot);
+    this.#dropped++;
+    if (st !== undefined && st.slot === slot) {
+      st.slot = 0;
+      st.drops++;
+    }
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#live.values().next();
+    if (oldest.done === true) return;
+    const st = this.#pages.get(oldest.value);
+    this.#evicted++;
+    this.#host.dropPage(oldest.value);
+    // Evicted, not written: it may be compiled again later.
+    if (st !== undefined) st.drops--;
+  }
+
+  /** After a reset or when turned off: every page starts cold again. */
+  forget(): void {
+    this.#pages.clear();
+  }
+}

@@ -1,0 +1,163 @@
+// The JIT (docs/hart.md, "JIT") against the interpreter: the same program with
+// --jit off and on must print the same, retire the same number of instructions and
+// take its traps and interrupts at the same instruction. The JIT runs at a low heat
+// here so that nearly every page gets compiled.
+//
+//   node --import tsx --test test/hart/jit.test.ts
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Hart, type JitStats } from '../../src/hart/index.js';
+import { RamGuestMemory } from '../../src/machine/devices/guest-memory.js';
+import { Machine } from '../../src/machine/machine.js';
+import { buildTest } from '../asm/harness.js';
+import { words } from '../helpers/elf-builder.js';
+import { addi, bne, JSELF, lui } from '../helpers/rv.js';
+import { HART_WASM, needHart, needHartAndGcc } from '../helpers/tools.js';
+
+const HEAT = 2;
+
+interface ElfRun {
+  kind: string;
+  output: string;
+  retired: bigint;
+  words: Record<string, bigint>;
+  addrs: Record<string, bigint>;
+  stats: JitStats;
+}
+
+async function runElf(elf: string, jit: boolean, symbols: readonly string[] = []): Promise<ElfRun> {
+  const chunks: Uint8Array[] = [];
+  const machine = await Machine.create(readFileSync(HART_WASM), {
+    ramSize: 16 << 20, console: { write: (b: Uint8Array) => chunks.push(b.slice()) }, jit, jitHeat: HEAT,
+  });
+  const image = machine.loadElf(readFileSync(elf));
+  machine.boot(image.entry);
+  const outcome = machine.run({ maxInsns: 200_000_000n });
+  const values: Record<string, bigint> = {};
+  const addrs: Record<string, bigint> = {};
+  for (const s of symbols) {
+    const at = image.symbols.get(s);
+    assert.ok(at !== undefined, `${elf} has no symbol ${s}`);
+    values[s] = machine.hart.readU64(Number(at));
+    addrs[s] = at;
+  }
+  return {
+    kind: outcome.kind, output: Buffer.concat(chunks).toString('latin1'), retired: machine.retired, words: values, addrs,
+    stats: machine.hart.jitStats,
+  };
+}
+
+describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
+  it('test/asm/jit.S: patched hot code, a straddling store, a trap and an interrupt in hot loops', async () => {
+    const elf = buildTest('jit');
+    const syms = ['jit_trap_instret', 'jit_irq_epc', 'jit_irq_instret', 'jit_irq_count'];
+    const off = await runElf(elf, false, [...syms, 'fn_f', 'fn_f_end']);
+    const on = await runElf(elf, true, [...syms, 'fn_f', 'fn_f_end']);
+    assert.equal(off.kind, 'exit');
+    assert.equal(on.output, off.output);
+    assert.equal(on.retired, off.retired);
+    assert.deepEqual(on.words, off.words);
+    // The interrupt came once, inside the long loop, which the JIT had compiled.
+    assert.equal(on.words.jit_irq_count, 1n);
+    assert.ok(on.words.jit_irq_epc! >= on.addrs.fn_f! && on.words.jit_irq_epc! < on.addrs.fn_f_end!);
+    assert.ok(on.words.jit_trap_instret! > 0n);
+    assert.ok(on.stats.compiles > 0 && on.stats.compiledInsns > 0, JSON.stringify(on.stats));
+    // Every patch dropped the code of the page it wrote.
+    assert.ok(on.stats.dropped >= 4, JSON.stringify(on.stats));
+    assert.equal(off.stats.compiles, 0);
+  });
+
+  it('test/asm/jit_h.S: V=1 code through two G-stage aliases, patched by the guest, a guest-page fault in a hot loop', async () => {
+    const elf = buildTest('jit_h');
+    const syms = ['jith_cause', 'jith_tval', 'jith_tval2', 'jith_epc', 'jith_instret'];
+    const off = await runElf(elf, false, syms);
+    const on = await runElf(elf, true, syms);
+    assert.equal(off.kind, 'exit');
+    assert.equal(on.output, off.output);
+    assert.equal(on.retired, off.retired);
+    // The fault in the hot loop: same cause, addresses and instret at the trap.
+    assert.deepEqual(on.words, off.words);
+    assert.equal(on.words.jith_cause, 21n);
+    assert.ok(on.words.jith_instret! > 0n);
+    // fn's page runs only in VS-mode: the guest's patch dropped its compiled code.
+    assert.ok(on.stats.compiles > 0 && on.stats.dropped >= 1, JSON.stringify(on.stats));
+  });
+
+  for (const name of ['jit_alias', 'rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
+    it(`test/asm/${name}.S: same output and instruction count`, async () => {
+      const elf = buildTest(name);
+      const off = await runElf(elf, false);
+      const on = await runElf(elf, true);
+      assert.equal(on.output, off.output);
+      assert.equal(on.retired, off.retired);
+      assert.equal(on.kind, off.kind);
+    });
+  }
+});
+
+const BASE = 0x8000_0000;
+const bus = { mmioRead: () => undefined, mmioWrite: () => false };
+const jal = (rd: number, offset: number): number =>
+  ((((offset >> 20) & 1) << 31) | (((offset >> 1) & 0x3ff) << 21) | (((offset >> 11) & 1) << 20) |
+    (((offset >> 12) & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
+const jalr = (rd: number, rs1: number, imm: number): number => (((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x67) >>> 0;
+const RET = jalr(0, 1, 0);
+
+/**
+ * x10 += f() N times, f on the next page: `addi x10, x10, 1; ret`. Returns the hart
+ * stopped at the final `j .`.
+ */
+async function callLoop(jit: boolean, n: number): Promise<Hart> {
+  const hart = await Hart.create(readFileSync(HART_WASM), bus, { ramSize: 1 << 20, jit });
+  if (jit) hart.setJit(true, HEAT);
+  // 0: x10 = 0; x11 = n; loop: jal f; x11 -= 1; bne x11, x0, loop; j .
+  hart.writeBytes(BASE, words(addi(10, 0, 0), addi(11, 0, n), jal(1, 0x1000 - 8), addi(11, 11, -1), bne(11, 0, -8), JSELF));
+  hart.writeBytes(BASE + 0x1000, words(addi(10, 10, 1), RET));
+  hart.reset(BigInt(BASE));
+  return hart;
+}
+
+function runTo(hart: Hart, pc: number, budget = 10_000n): void {
+  for (let i = 0; i < 10_000 && hart.pc !== BigInt(pc); i++) hart.run(budget);
+  assert.equal(hart.pc, BigInt(pc));
+}
+
+describe('JIT invalidation by host writes', { skip: needHart }, () => {
+  for (const how of ['writeU32', 'DMA (RamGuestMemory)'] as const) {
+    it(`code written by the host (${how}) after it became hot runs in its new form`, async () => {
+      const results = [];
+      for (const jit of [false, true]) {
+        const hart = await callLoop(jit, 1000);
+        hart.run(1500n); // about half the loop: f is hot
+        const patch = addi(10, 10, 100);
+        if (how === 'writeU32') hart.writeU32(BASE + 0x1000, patch);
+        else new RamGuestMemory(hart.ram, hart.ramBase, (pa, len) => hart.codeWritten(pa, len)).write(BASE + 0x1000, words(patch));
+        runTo(hart, BASE + 20);
+        results.push({ x10: hart.x[10], instret: hart.instret, stats: hart.jitStats });
+      }
+      const [off, on] = results;
+      assert.equal(on!.x10, off!.x10);
+      assert.equal(on!.instret, off!.instret);
+      assert.ok(off!.x10 > 1000n, 'the patch took effect');
+      assert.ok(on!.stats.compiles > 0 && on!.stats.dropped > 0, JSON.stringify(on!.stats));
+    });
+  }
+
+  it('a long compiled loop ends each run() on the budget exactly', async () => {
+    const hart = await Hart.create(readFileSync(HART_WASM), bus, { ramSize: 1 << 20, jit: true });
+    hart.setJit(true, HEAT);
+    // x1 counts to 2^20 in a 2-instruction loop.
+    hart.writeBytes(BASE, words(lui(2, 0x100), addi(1, 1, 1), bne(1, 2, -4), JSELF));
+    hart.reset(BigInt(BASE));
+    for (const step of [1n, 7n, 1000n, 4095n, 4097n, 123_457n]) {
+      const before = hart.instret;
+      hart.run(step);
+      assert.equal(hart.instret - before, step);
+    }
+    assert.ok(hart.jitStats.compiles > 0);
+    runTo(hart, BASE + 12, 100_000n);
+    assert.equal(hart.x[1], 1n << 20n);
+  });
+});
