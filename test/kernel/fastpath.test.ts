@@ -1,5 +1,6 @@
-// The fast path (src/kernel/fastpath.ts) must change nothing but the host time a
-// syscall takes: every system runs with it and without it to the same output, the same
+// The fast paths (src/kernel/fastpath.ts, and the hart module's, src/kernel/kfast.ts)
+// must change nothing but the host time a syscall takes: every system runs with both,
+// with the TypeScript one alone and with neither to the same output, the same
 // statistics, the same instruction count and the same virtual time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -20,9 +21,14 @@ interface Run {
   readonly stats: string;
   readonly switches: number;
   readonly fastpaths: number;
+  readonly wasmFastpaths: number;
+  readonly entries: number;
 }
 
-async function run(image: KernelImage, fastpath: boolean, input: string[] = [], stopAtTicks?: number): Promise<Run> {
+/** 'both': both fast paths; 'ts': fastpath.ts alone; 'off': the general path only. */
+type Mode = 'both' | 'ts' | 'off';
+
+async function run(image: KernelImage, mode: Mode, input: string[] = [], stopAtTicks?: number): Promise<Run> {
   const queue = [...input];
   const lines: string[] = [];
   const board = await VirtBoard.create(readFileSync(HART_WASM), {
@@ -31,7 +37,8 @@ async function run(image: KernelImage, fastpath: boolean, input: string[] = [], 
     input: { read: () => { const l = queue.shift(); return l === undefined ? undefined : new TextEncoder().encode(l); } },
   });
   const kernel = new Kernel(board, { output: (cell, line) => lines.push(`${cell}| ${line}`), log: (m) => lines.push(`log: ${m}`) });
-  kernel.fastpath = fastpath;
+  kernel.fastpath = mode !== 'off';
+  kernel.wasmFastpath = mode === 'both';
   bootImage(kernel, image);
   kernel.stopAt = stopAtTicks;
   kernel.start();
@@ -41,21 +48,28 @@ async function run(image: KernelImage, fastpath: boolean, input: string[] = [], 
     retired: board.machine.retired, mtime: board.machine.hart.mtime,
     stats: JSON.stringify(kernel.cells.map((c) => ({ name: c.name, ...c.stats })), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     switches: kernel.counters.switches, fastpaths: kernel.counters.fastpaths,
+    wasmFastpaths: kernel.counters.wasmFastpaths, entries: kernel.counters.entries,
   };
 }
 
 const elf = (path: string): Uint8Array => readFileSync(join(ROOT, path));
 
 async function same(image: KernelImage, input: string[] = [], stopAtTicks?: number): Promise<Run> {
-  const fast = await run(image, true, input, stopAtTicks);
-  const slow = await run(image, false, input, stopAtTicks);
+  const fast = await run(image, 'both', input, stopAtTicks);
+  const ts = await run(image, 'ts', input, stopAtTicks);
+  const slow = await run(image, 'off', input, stopAtTicks);
   assert.equal(slow.fastpaths, 0);
-  assert.deepEqual(fast.lines, slow.lines);
-  assert.equal(fast.outcome, slow.outcome);
-  assert.equal(fast.retired, slow.retired, 'instructions retired');
-  assert.equal(fast.mtime, slow.mtime, 'virtual time');
-  assert.equal(fast.stats, slow.stats);
-  assert.equal(fast.switches, slow.switches);
+  assert.equal(ts.wasmFastpaths, 0);
+  for (const other of [ts, slow]) {
+    assert.deepEqual(fast.lines, other.lines);
+    assert.equal(fast.outcome, other.outcome);
+    assert.equal(fast.retired, other.retired, 'instructions retired');
+    assert.equal(fast.mtime, other.mtime, 'virtual time');
+    assert.equal(fast.stats, other.stats);
+    assert.equal(fast.switches, other.switches);
+    assert.equal(fast.entries, other.entries, 'kernel entries');
+  }
+  assert.equal(fast.fastpaths, ts.fastpaths, 'fast path steps (in the module or not)');
   return fast;
 }
 
@@ -72,6 +86,7 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     });
     assert.match(fast.outcome, /"kind":"exit","code":0/);
     assert.ok(fast.fastpaths >= 199_000, `fast path taken ${fast.fastpaths} times`);
+    assert.ok(fast.wasmFastpaths >= 199_000, `the module's fast path taken ${fast.wasmFastpaths} times`);
   });
 
   it('runs 100,000 signals to a higher-priority waiter exactly as the general path does', async () => {

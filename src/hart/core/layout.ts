@@ -41,3 +41,6 @@ export const RAM_OFFSET: usize = 0x400000;
 export const RAM_PAD: usize = 0x10000;
 // A decode entry for trap entry's look at the trapping instruction (tinst.ts).
 export const TINST_SCRATCH: usize = DC_SCRATCH + 16;
+// The kernel fast path's descriptor (kfast.ts): 32 f64 words the host writes and reads.
+export const KFAST_OFFSET: usize = 0x400;
+export const KFAST_WORDS: i32 = 32;
