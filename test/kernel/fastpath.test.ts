@@ -11,6 +11,7 @@ import { bootImage } from '../../src/kernel/boot.js';
 import type { KernelImage } from '../../src/kernel/image.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { VirtBoard } from '../../src/machine/virt.js';
+import { cellElf } from '../helpers/cells.js';
 import { HART_WASM, needHartAndGcc, ROOT } from '../helpers/tools.js';
 
 interface Run {
@@ -154,5 +155,36 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
         { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 10 },
       ],
     }, [], 200_000);
+  });
+
+  it("takes the module's fast path only while its preconditions hold, with the same results", async () => {
+    const pair = async (server: { passive?: boolean; defines?: string[] }, client: string[] = [], others: KernelImage['cells'] = []): Promise<Run> => same({
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: await cellElf('fast_client', client), priority: 100, poweroff: true },
+        { name: 'server', elf: await cellElf('fast_server', server.defines ?? []), priority: 200, passive: server.passive ?? true },
+        ...others,
+      ],
+    });
+    const plain = await pair({});
+    assert.ok(plain.lines.includes('client| sum 200010000'), plain.lines.join('\n'));
+    assert.ok(plain.wasmFastpaths >= 39_000, `${plain.wasmFastpaths} steps in the module`);
+    // A call on a slot with no capability, mid-stream: the general path answers it.
+    const bad = await pair({}, ['BAD_AT=5000']);
+    assert.ok(bad.lines.some((l) => l.startsWith('client| call 5000 to channel 5: error ')), bad.lines.join('\n'));
+    assert.ok(bad.wasmFastpaths >= 39_000);
+    // The server faults mid-stream, on the client's lent time.
+    const crash = await pair({ defines: ['CRASH_AT=7000'] });
+    assert.ok(crash.lines.some((l) => l.startsWith('client| call 7000: error ')), crash.lines.join('\n'));
+    assert.ok(crash.wasmFastpaths >= 13_000);
+    // A server with its own time (not passive): no time is lent, the module is never armed.
+    const active = await pair({ passive: false });
+    assert.equal(active.wasmFastpaths, 0);
+    // A periodic cell above both: its timer falls due mid-stream and it preempts the pair.
+    const periodic = await pair({}, ['CALLS=200000'], [
+      { name: 'periodic', elf: elf('examples/rt/periodic.elf'), priority: 250, budgetNs: 1_000_000, periodNs: 2_000_000 },
+    ]);
+    assert.ok(periodic.wasmFastpaths > 0 && periodic.wasmFastpaths < periodic.fastpaths, `${periodic.wasmFastpaths} of ${periodic.fastpaths}`);
   });
 });
