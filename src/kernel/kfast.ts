@@ -17,6 +17,7 @@ import type { Reply } from './objects/reply.js';
 import type { SchedContext } from './objects/sched-context.js';
 import { NOT_BLOCKED, type Tcb } from './objects/tcb.js';
 import type { Kernel } from './kernel.js';
+import { RTC_IRQ } from '../machine/memory-map.js';
 
 // Descriptor words (src/hart/core/kfast.ts has the same list).
 const K_ARMED = 0;
@@ -124,6 +125,9 @@ export class WasmFastpath {
     if (OP_CYCLES % CYCLES_PER_TICK !== 0 || debt >= CYCLES_PER_TICK) return;
     const { client: c, server: s, endpoint: ep, reply } = p;
     if (c.context.pa < 0 || s.context.pa < 0 || c.vm || s.vm || k.vms.length > 0) return;
+    // The RTC is polled where a hart.run call ends, and those ends move when ecalls no
+    // longer exit: its alarm interrupt would come at another instruction.
+    if (k.irqs.has(RTC_IRQ)) return;
     const ccap = c.cspace.slots[p.cslot];
     const rcap = s.cspace.slots[p.rslot];
     const ecap = s.cspace.slots[p.eslot];
