@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildCells } from '../../bench/kernel.js';
+import { formatStats } from '../../src/cli/run-stats.js';
 import { bootImage } from '../../src/kernel/boot.js';
 import type { KernelImage } from '../../src/kernel/image.js';
 import { Kernel } from '../../src/kernel/kernel.js';
@@ -24,6 +25,10 @@ interface Run {
   readonly fastpaths: number;
   readonly wasmFastpaths: number;
   readonly entries: number;
+  /** What `cellvisor run --stats` prints. */
+  readonly printed: string;
+  /** Each cell's scheduling context: time consumed, exhaustions, refills. */
+  readonly budgets: string;
 }
 
 /** 'both': both fast paths; 'ts': fastpath.ts alone; 'off': the general path only. */
@@ -50,6 +55,8 @@ async function run(image: KernelImage, mode: Mode, input: string[] = [], stopAtT
     stats: JSON.stringify(kernel.cells.map((c) => ({ name: c.name, ...c.stats })), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     switches: kernel.counters.switches, fastpaths: kernel.counters.fastpaths,
     wasmFastpaths: kernel.counters.wasmFastpaths, entries: kernel.counters.entries,
+    printed: formatStats(kernel),
+    budgets: JSON.stringify(kernel.cells.map((c) => ({ consumed: c.sc.consumed, total: c.sc.totalConsumed, exhaustions: c.sc.exhaustions, refills: c.sc.refills }))),
   };
 }
 
@@ -69,6 +76,8 @@ async function same(image: KernelImage, input: string[] = [], stopAtTicks?: numb
     assert.equal(fast.stats, other.stats);
     assert.equal(fast.switches, other.switches);
     assert.equal(fast.entries, other.entries, 'kernel entries');
+    assert.equal(fast.printed, other.printed, '--stats');
+    assert.equal(fast.budgets, other.budgets, 'scheduling contexts');
   }
   assert.equal(fast.fastpaths, ts.fastpaths, 'fast path steps (in the module or not)');
   return fast;
@@ -155,6 +164,45 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
         { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 10 },
       ],
     }, [], 200_000);
+  });
+
+  it("stops between two of the module's steps and goes on the same, run after run", async () => {
+    const image: KernelImage = {
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: await cellElf('fast_client'), priority: 100, poweroff: true },
+        { name: 'server', elf: await cellElf('fast_server'), priority: 200, passive: true },
+      ],
+    };
+    // Runs of an odd number of instructions end anywhere in the pair's steps; after each,
+    // the kernel's objects must be what the TypeScript path leaves.
+    const sliced = async (mode: Mode): Promise<{ snapshots: string[]; wasm: number }> => {
+      const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: 64 << 20, console: { write: () => {} } });
+      const kernel = new Kernel(board, { output: () => {}, log: () => {} });
+      kernel.fastpath = mode !== 'off';
+      kernel.wasmFastpath = mode === 'both';
+      bootImage(kernel, image);
+      kernel.start();
+      const snapshots: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const outcome = board.machine.run({ maxInsns: board.machine.retired + 7_777n });
+        const [client, server] = kernel.cells.map((c) => c.tcb);
+        snapshots.push(JSON.stringify({
+          outcome: outcome.kind, mtime: String(board.machine.hart.mtime), now: kernel.nowTicks(), current: kernel.current?.name,
+          states: [client!.state, server!.state], a0: [String(client!.regs[10]), String(server!.regs[10])],
+          scs: [client!.sc?.name, server!.sc?.name], caller: kernel.cells[1]!.reply.caller?.name,
+          entries: kernel.counters.entries, stats: formatStats(kernel), budgets: kernel.cells.map((c) => [c.sc.consumed, c.sc.refills]),
+        }));
+        if (outcome.kind !== 'insn-limit') break;
+      }
+      return { snapshots, wasm: kernel.counters.wasmFastpaths };
+    };
+    const both = await sliced('both');
+    const ts = await sliced('ts');
+    assert.ok(both.wasm > 10_000, `${both.wasm} steps in the module`);
+    assert.equal(both.snapshots.length, 100);
+    assert.deepEqual(both.snapshots, ts.snapshots);
   });
 
   it("takes the module's fast path only while its preconditions hold, with the same results", async () => {
