@@ -40,8 +40,6 @@ const PLIC_CLAIM_CTX0 = PLIC_BASE + 0x200004;
 const TIMER_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_TIMER);
 const EXTERNAL_INTERRUPT = CAUSE_INTERRUPT_BIT | BigInt(IRQ_M_EXT);
 const USER_ECALL = BigInt(CAUSE_USER_ECALL);
-/** mtime ticks a fast Call or ReplyRecv moves virtual time on (kfast.ts). */
-const KFAST_OP_TICKS = (COST.trap + COST.syscall + COST.schedule + COST.contextSwitch) / CYCLES_PER_TICK;
 
 /** Where the kernel's words go: cells' and VMs' console lines, and its own reports. */
 export interface KernelHost {
@@ -148,7 +146,7 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
 
   /** What the hart module's fast path did since the kernel last ran, folded into the kernel's objects. */
   #foldKfast(): void {
-    const t = this.kfast.fold(this, KFAST_OP_TICKS);
+    const t = this.kfast.fold(this);
     if (t) {
       this.#now = t.now;
       this.#runStart = t.runStart;

@@ -50,6 +50,8 @@ const CAP_MASK = 0xf80;
 const MAX_LENGTH = 4;
 /** The kernel's charge for one fast Call or ReplyRecv: trap, syscall, schedule, switch. */
 const OP_CYCLES = COST.trap + COST.syscall + COST.schedule + COST.contextSwitch;
+/** The mtime ticks it moves virtual time on (a whole number: arm() checks). */
+const OP_TICKS = OP_CYCLES / CYCLES_PER_TICK;
 
 /** A client and the passive server it calls, as fastpath.ts saw them. */
 interface Pair {
@@ -87,7 +89,7 @@ export class WasmFastpath {
     d[K_CAP_MASK] = CAP_MASK;
     d[K_MAX_LENGTH] = MAX_LENGTH;
     d[K_WAKE] = CV_WAKE_MESSAGE;
-    d[K_OP_TICKS] = OP_CYCLES / CYCLES_PER_TICK;
+    d[K_OP_TICKS] = OP_TICKS;
   }
 
   get armed(): boolean {
@@ -183,7 +185,7 @@ export class WasmFastpath {
    * steps the module did. Returns the kernel's times after the last step, or undefined
    * when it did none.
    */
-  fold(k: Kernel, opTicks: number): KfastTimes | undefined {
+  fold(k: Kernel): KfastTimes | undefined {
     const d = this.#d;
     const armedPhase = this.#armedPhase;
     d[K_ARMED] = 0;
@@ -248,6 +250,6 @@ export class WasmFastpath {
         k.current = c;
       }
     }
-    return { now: lastNow + opTicks, runStart: d[K_RUN_START]! };
+    return { now: lastNow + OP_TICKS, runStart: d[K_RUN_START]! };
   }
 }
