@@ -215,6 +215,8 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
         ...others,
       ],
     });
+    // 20,000 round trips of 75 ticks: the client's 5 ms round-robin slice (lent to the
+    // server) ends about 30 times mid-stream, and the kernel takes over each time.
     const plain = await pair({});
     assert.ok(plain.lines.includes('client| sum 200010000'), plain.lines.join('\n'));
     assert.ok(plain.wasmFastpaths >= 39_000, `${plain.wasmFastpaths} steps in the module`);
