@@ -89,6 +89,8 @@ export class Hart {
   readonly x: BigUint64Array;
   /** f0..f31 as raw bits (single-precision values NaN-boxed). */
   readonly f: BigUint64Array;
+  /** The kernel fast path's descriptor in linear memory (src/hart/core/kfast.ts, src/kernel/kfast.ts). */
+  readonly kfast: Float64Array;
   /** Guest RAM: physical `ramBase + i` is `ram[i]`. */
   readonly ram: Uint8Array;
   readonly ramBase: number;
@@ -110,6 +112,7 @@ export class Hart {
     const buffer = raw.memory.buffer;
     this.x = new BigUint64Array(buffer, aligned8(raw.xRegsOffset(), 'x registers'), 32);
     this.f = new BigUint64Array(buffer, aligned8(raw.fRegsOffset(), 'f registers'), 32);
+    this.kfast = new Float64Array(buffer, aligned8(raw.kfastOffset(), 'the kernel fast path descriptor'), 32);
     this.ram = new Uint8Array(buffer, raw.ramOffset(), ramSize);
     this.#exitRecord = new BigUint64Array(buffer, aligned8(raw.exitRecordOffset(), 'the exit record'), 3);
     this.#ramView = new DataView(buffer, raw.ramOffset(), ramSize);

@@ -37,6 +37,8 @@ export interface RawHartExports {
   injectTrap(cause: bigint, tval: bigint, flags: number, gpa: bigint, tinst: bigint): void;
   /** Where the exit record (cause, tval, epc: 3 × u64) lies in linear memory. */
   exitRecordOffset(): number;
+  /** Where the kernel fast path's descriptor (32 × f64, core/kfast.ts) lies in linear memory. */
+  kfastOffset(): number;
   setHartId(id: bigint): void;
   /** 1: the full profile (default); 0: bare RV64GC. */
   setProfile(flags: number): void;
@@ -82,7 +84,7 @@ const EXPORTS: readonly ExportName[] = [
   'getPriv', 'setPriv', 'csrRead', 'csrWrite', 'setIrqLine', 'getMtime', 'setMtime',
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
-  'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset',
+  'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
   'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];

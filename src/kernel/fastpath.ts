@@ -116,6 +116,7 @@ function call(k: Kernel, t: Tcb): boolean {
     t.sc = undefined;
   }
   k.counters.fastpaths++;
+  k.kfast.noteCall(t, cptr, ep, r, reply);
   k.switchTo(t, r);
   return true;
 }
@@ -175,6 +176,7 @@ function replyRecv(k: Kernel, s: Tcb): boolean {
   ep.enqueue(s, 'recv');
   k.completed(s);
   k.counters.fastpaths++;
+  k.kfast.noteReplyRecv(s, rptr, eptr, ep, reply, c);
   k.switchTo(s, c);
   return true;
 }

@@ -24,6 +24,7 @@ import { Scheduler } from './scheduler.js';
 import { handleSyscall } from './syscall.js';
 import { reloadCell } from './boot.js';
 import { tryFastpath } from './fastpath.js';
+import { WasmFastpath } from './kfast.js';
 import { handleVmExit, type VmExitHost } from './vm/exit.js';
 import type { VirtualMachine, VmPlatform } from './vm/vm.js';
 import type { ConsoleLines } from '../machine/console-feed.js';
@@ -94,16 +95,21 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
   stopAt: number | undefined;
   /** Take Call, ReplyRecv and Signal through fastpath.ts when its preconditions hold. */
   fastpath = true;
+  /** And the Call/ReplyRecv pair fastpath.ts learned inside the hart module (kfast.ts), with `fastpath`. */
+  wasmFastpath = true;
+  /** The hart module's fast path: armed on exit, folded in on entry. */
+  readonly kfast: WasmFastpath;
   /** Scripted input (--input) for the attached console (KernelHost.attached), when it is a VM's. */
   consoleInput: ConsoleLines | undefined;
   /** Kernel entries, syscalls and context switches, for the benchmark. */
-  readonly counters = { entries: 0, switches: 0, fastpaths: 0 };
+  readonly counters = { entries: 0, switches: 0, fastpaths: 0, wasmFastpaths: 0 };
 
   constructor(board: VirtBoard, host: KernelHost) {
     this.board = board;
     this.hart = board.machine.hart;
     this.host = host;
     this.vmPlatform = this.#makePlatform();
+    this.kfast = new WasmFastpath(this.hart.kfast);
   }
 
   get ram(): Hart {
@@ -138,7 +144,21 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     this.#exit(undefined);
   }
 
+  /** What the hart module's fast path did since the kernel last ran, folded into the kernel's objects. */
+  #foldKfast(): void {
+    const t = this.kfast.fold(this);
+    if (t) {
+      this.#now = t.now;
+      this.#runStart = t.runStart;
+    }
+  }
+
+  runEnded(): void {
+    if (this.kfast.armed) this.#foldKfast();
+  }
+
   handleMTrap(trap: TrapInfo): RunOutcome | undefined {
+    if (this.kfast.armed) this.#foldKfast();
     this.counters.entries++;
     const prev = this.current;
     if (prev) this.#save(prev);
@@ -184,6 +204,7 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
    */
   handleTrapLoop(trap: TrapInfo): RunOutcome | undefined {
     const prev = this.current;
+    if (this.kfast.armed) this.#foldKfast();
     if (!prev?.vm) {
       return { kind: 'trap-loop', pc: trap.epc, cause: trap.cause, tval: trap.tval, mtvec: this.hart.readCsr('mtvec') };
     }
@@ -237,6 +258,20 @@ export class Kernel implements MTrapHandler, IpcHost, VmExitHost {
     if (next) this.#load(next);
     else this.#loadIdle();
     this.#programTimer();
+    if (next && this.fastpath && this.wasmFastpath) this.#armKfast(next);
+  }
+
+  /** Arms the hart module's fast path for the pair fastpath.ts learned, if `next` is one of it. */
+  #armKfast(next: Tcb): void {
+    if (this.#outcome) return;
+    let quiet = NEVER;
+    for (const timer of this.timers) if (timer.deadline !== undefined && timer.deadline < quiet) quiet = timer.deadline;
+    for (const th of this.sched.throttled) {
+      const r = th.sc?.nextRelease();
+      if (r !== undefined && r < quiet) quiet = r;
+    }
+    const floor = this.stopAt !== undefined && this.stopAt < quiet ? this.stopAt : quiet;
+    this.kfast.arm(this, next, { now: this.#now, runStart: this.#runStart }, quiet, floor, this.#cycleDebt);
   }
 
   #save(t: Tcb): void {

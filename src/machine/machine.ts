@@ -70,6 +70,8 @@ export interface RunOptions {
 export interface MTrapHandler {
   /** Handles the trap; `undefined` resumes the hart, an outcome ends the run with it. */
   handleMTrap(trap: TrapInfo): RunOutcome | undefined;
+  /** run() is returning: the handler brings its own state up to date (work the hart did for it). */
+  runEnded?(): void;
   /**
    * A trap loop below M (`trap` is the trap that keeps recurring): `undefined` when the
    * host dealt with it (a kernel stopping the guest that loops) and the hart may run on;
@@ -192,6 +194,14 @@ export class Machine {
 
   /** Runs until the guest stops, the hart can make no progress, or a limit in `options` is reached. */
   run(options: RunOptions = {}): RunOutcome {
+    try {
+      return this.#run(options);
+    } finally {
+      this.#mtrap?.runEnded?.();
+    }
+  }
+
+  #run(options: RunOptions): RunOutcome {
     const { trace } = options;
     const hart = this.hart;
     // Counted in numbers (exact to 2^53 instructions, over a year at 200 MIPS): no BigInt per exit.

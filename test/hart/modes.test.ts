@@ -33,7 +33,8 @@ interface Outcome { readonly code: number | null; readonly output: string }
 function runTests(file: string, env: Record<string, string>): Promise<Outcome> {
   // Without NODE_TEST_CONTEXT, which node sets for the files its runner starts: with it,
   // the child would take itself for a test file and run nothing.
-  const { NODE_TEST_CONTEXT: _, ...inherited } = process.env;
+  const inherited = { ...process.env };
+  delete inherited.NODE_TEST_CONTEXT;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], {
       cwd: ROOT, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'],

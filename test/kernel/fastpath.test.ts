@@ -1,15 +1,18 @@
-// The fast path (src/kernel/fastpath.ts) must change nothing but the host time a
-// syscall takes: every system runs with it and without it to the same output, the same
+// The fast paths (src/kernel/fastpath.ts, and the hart module's, src/kernel/kfast.ts)
+// must change nothing but the host time a syscall takes: every system runs with both,
+// with the TypeScript one alone and with neither to the same output, the same
 // statistics, the same instruction count and the same virtual time.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildCells } from '../../bench/kernel.js';
+import { formatStats } from '../../src/cli/run-stats.js';
 import { bootImage } from '../../src/kernel/boot.js';
 import type { KernelImage } from '../../src/kernel/image.js';
 import { Kernel } from '../../src/kernel/kernel.js';
 import { VirtBoard } from '../../src/machine/virt.js';
+import { cellElf } from '../helpers/cells.js';
 import { HART_WASM, needHartAndGcc, ROOT } from '../helpers/tools.js';
 
 interface Run {
@@ -20,9 +23,18 @@ interface Run {
   readonly stats: string;
   readonly switches: number;
   readonly fastpaths: number;
+  readonly wasmFastpaths: number;
+  readonly entries: number;
+  /** What `cellvisor run --stats` prints. */
+  readonly printed: string;
+  /** Each cell's scheduling context: time consumed, exhaustions, refills. */
+  readonly budgets: string;
 }
 
-async function run(image: KernelImage, fastpath: boolean, input: string[] = [], stopAtTicks?: number): Promise<Run> {
+/** 'both': both fast paths; 'ts': fastpath.ts alone; 'off': the general path only. */
+type Mode = 'both' | 'ts' | 'off';
+
+async function run(image: KernelImage, mode: Mode, input: string[] = [], stopAtTicks?: number): Promise<Run> {
   const queue = [...input];
   const lines: string[] = [];
   const board = await VirtBoard.create(readFileSync(HART_WASM), {
@@ -31,7 +43,8 @@ async function run(image: KernelImage, fastpath: boolean, input: string[] = [], 
     input: { read: () => { const l = queue.shift(); return l === undefined ? undefined : new TextEncoder().encode(l); } },
   });
   const kernel = new Kernel(board, { output: (cell, line) => lines.push(`${cell}| ${line}`), log: (m) => lines.push(`log: ${m}`) });
-  kernel.fastpath = fastpath;
+  kernel.fastpath = mode !== 'off';
+  kernel.wasmFastpath = mode === 'both';
   bootImage(kernel, image);
   kernel.stopAt = stopAtTicks;
   kernel.start();
@@ -41,21 +54,32 @@ async function run(image: KernelImage, fastpath: boolean, input: string[] = [], 
     retired: board.machine.retired, mtime: board.machine.hart.mtime,
     stats: JSON.stringify(kernel.cells.map((c) => ({ name: c.name, ...c.stats })), (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
     switches: kernel.counters.switches, fastpaths: kernel.counters.fastpaths,
+    wasmFastpaths: kernel.counters.wasmFastpaths, entries: kernel.counters.entries,
+    printed: formatStats(kernel),
+    budgets: JSON.stringify(kernel.cells.map((c) => ({ consumed: c.sc.consumed, total: c.sc.totalConsumed, exhaustions: c.sc.exhaustions, refills: c.sc.refills }))),
   };
 }
 
 const elf = (path: string): Uint8Array => readFileSync(join(ROOT, path));
 
 async function same(image: KernelImage, input: string[] = [], stopAtTicks?: number): Promise<Run> {
-  const fast = await run(image, true, input, stopAtTicks);
-  const slow = await run(image, false, input, stopAtTicks);
+  const fast = await run(image, 'both', input, stopAtTicks);
+  const ts = await run(image, 'ts', input, stopAtTicks);
+  const slow = await run(image, 'off', input, stopAtTicks);
   assert.equal(slow.fastpaths, 0);
-  assert.deepEqual(fast.lines, slow.lines);
-  assert.equal(fast.outcome, slow.outcome);
-  assert.equal(fast.retired, slow.retired, 'instructions retired');
-  assert.equal(fast.mtime, slow.mtime, 'virtual time');
-  assert.equal(fast.stats, slow.stats);
-  assert.equal(fast.switches, slow.switches);
+  assert.equal(ts.wasmFastpaths, 0);
+  for (const other of [ts, slow]) {
+    assert.deepEqual(fast.lines, other.lines);
+    assert.equal(fast.outcome, other.outcome);
+    assert.equal(fast.retired, other.retired, 'instructions retired');
+    assert.equal(fast.mtime, other.mtime, 'virtual time');
+    assert.equal(fast.stats, other.stats);
+    assert.equal(fast.switches, other.switches);
+    assert.equal(fast.entries, other.entries, 'kernel entries');
+    assert.equal(fast.printed, other.printed, '--stats');
+    assert.equal(fast.budgets, other.budgets, 'scheduling contexts');
+  }
+  assert.equal(fast.fastpaths, ts.fastpaths, 'fast path steps (in the module or not)');
   return fast;
 }
 
@@ -72,6 +96,7 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     });
     assert.match(fast.outcome, /"kind":"exit","code":0/);
     assert.ok(fast.fastpaths >= 199_000, `fast path taken ${fast.fastpaths} times`);
+    assert.ok(fast.wasmFastpaths >= 199_000, `the module's fast path taken ${fast.wasmFastpaths} times`);
   });
 
   it('runs 100,000 signals to a higher-priority waiter exactly as the general path does', async () => {
@@ -139,5 +164,77 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
         { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 10 },
       ],
     }, [], 200_000);
+  });
+
+  it("stops between two of the module's steps and goes on the same, run after run", async () => {
+    const image: KernelImage = {
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: await cellElf('fast_client'), priority: 100, poweroff: true },
+        { name: 'server', elf: await cellElf('fast_server'), priority: 200, passive: true },
+      ],
+    };
+    // Runs of an odd number of instructions end anywhere in the pair's steps; after each,
+    // the kernel's objects must be what the TypeScript path leaves.
+    const sliced = async (mode: Mode): Promise<{ snapshots: string[]; wasm: number }> => {
+      const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: 64 << 20, console: { write: () => {} } });
+      const kernel = new Kernel(board, { output: () => {}, log: () => {} });
+      kernel.fastpath = mode !== 'off';
+      kernel.wasmFastpath = mode === 'both';
+      bootImage(kernel, image);
+      kernel.start();
+      const snapshots: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const outcome = board.machine.run({ maxInsns: board.machine.retired + 7_777n });
+        const [client, server] = kernel.cells.map((c) => c.tcb);
+        snapshots.push(JSON.stringify({
+          outcome: outcome.kind, mtime: String(board.machine.hart.mtime), now: kernel.nowTicks(), current: kernel.current?.name,
+          states: [client!.state, server!.state], a0: [String(client!.regs[10]), String(server!.regs[10])],
+          scs: [client!.sc?.name, server!.sc?.name], caller: kernel.cells[1]!.reply.caller?.name,
+          entries: kernel.counters.entries, stats: formatStats(kernel), budgets: kernel.cells.map((c) => [c.sc.consumed, c.sc.refills]),
+        }));
+        if (outcome.kind !== 'insn-limit') break;
+      }
+      return { snapshots, wasm: kernel.counters.wasmFastpaths };
+    };
+    const both = await sliced('both');
+    const ts = await sliced('ts');
+    assert.ok(both.wasm > 10_000, `${both.wasm} steps in the module`);
+    assert.equal(both.snapshots.length, 100);
+    assert.deepEqual(both.snapshots, ts.snapshots);
+  });
+
+  it("takes the module's fast path only while its preconditions hold, with the same results", async () => {
+    const pair = async (server: { passive?: boolean; defines?: string[] }, client: string[] = [], others: KernelImage['cells'] = []): Promise<Run> => same({
+      regions: [],
+      channels: [{ a: { cell: 'client', id: 0 }, b: { cell: 'server', id: 0 }, pp: 'a' }],
+      cells: [
+        { name: 'client', elf: await cellElf('fast_client', client), priority: 100, poweroff: true },
+        { name: 'server', elf: await cellElf('fast_server', server.defines ?? []), priority: 200, passive: server.passive ?? true },
+        ...others,
+      ],
+    });
+    // 20,000 round trips of 75 ticks: the client's 5 ms round-robin slice (lent to the
+    // server) ends about 30 times mid-stream, and the kernel takes over each time.
+    const plain = await pair({});
+    assert.ok(plain.lines.includes('client| sum 200010000'), plain.lines.join('\n'));
+    assert.ok(plain.wasmFastpaths >= 39_000, `${plain.wasmFastpaths} steps in the module`);
+    // A call on a slot with no capability, mid-stream: the general path answers it.
+    const bad = await pair({}, ['BAD_AT=5000']);
+    assert.ok(bad.lines.some((l) => l.startsWith('client| call 5000 to channel 5: error ')), bad.lines.join('\n'));
+    assert.ok(bad.wasmFastpaths >= 39_000);
+    // The server faults mid-stream, on the client's lent time.
+    const crash = await pair({ defines: ['CRASH_AT=7000'] });
+    assert.ok(crash.lines.some((l) => l.startsWith('client| call 7000: error ')), crash.lines.join('\n'));
+    assert.ok(crash.wasmFastpaths >= 13_000);
+    // A server with its own time (not passive): no time is lent, the module is never armed.
+    const active = await pair({ passive: false });
+    assert.equal(active.wasmFastpaths, 0);
+    // A periodic cell above both: its timer falls due mid-stream and it preempts the pair.
+    const periodic = await pair({}, ['CALLS=200000'], [
+      { name: 'periodic', elf: elf('examples/rt/periodic.elf'), priority: 250, budgetNs: 1_000_000, periodNs: 2_000_000 },
+    ]);
+    assert.ok(periodic.wasmFastpaths > 0 && periodic.wasmFastpaths < periodic.fastpaths, `${periodic.wasmFastpaths} of ${periodic.fastpaths}`);
   });
 });

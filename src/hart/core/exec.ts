@@ -19,7 +19,8 @@ import {
 import { execHyper } from './hyper';
 import { tlbLoad, tlbStore, tlbFetch, flushTlbAll, flushTlbPage } from './tlb';
 import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cboFault, cacheBlockOp } from './mmu';
-import { raiseException, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
+import { kfastArmed, kfastEcall } from './kfast';
+import { raiseException, userEcallHosted, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
 import { execFp, fpEnabled, markDirty } from './exec-fp';
@@ -588,6 +589,18 @@ function execBlock(n: i32): i32 {
       case Op.EBREAK:
       case Op.ILLEGAL: {
         PC = p;
+        if (op == Op.ECALL && priv == PRV_U && !virt && kfastArmed() && userEcallHosted()) {
+          // The kernel's fast path (kfast.ts) may switch threads here. A trap the host
+          // would see as a loop goes to the host; after a switch the loop check starts
+          // afresh, as in a new run() call, and the block ends so that the next one
+          // stops at the new timer deadline.
+          let done = n - left - 1;
+          if (!(p == lastTrapTarget && retired + <u64>done == lastTrapRetired) && kfastEcall(p, cycles + <u64>done)) {
+            lastTrapTarget = 0xffff_ffff_ffff_ffff;
+            lastTrapRetired = 0xffff_ffff_ffff_ffff;
+            left++; fVpn = NO_PAGE; p = PC; out = n - left; left = 0; continue;
+          }
+        }
         if (op == Op.ECALL) raiseException(virt && priv == PRV_S ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + <u64>priv, 0);
         else if (op == Op.EBREAK) raiseException(CAUSE_BREAKPOINT, p);
         else raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));

@@ -1,5 +1,5 @@
 // The hart module's exports: the seam described in docs/hart-seam.md.
-import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES, JIT_EXCHANGE } from './layout';
+import { X_OFFSET, F_OFFSET, MMIO_DATA_OFFSET, EXIT_RECORD_OFFSET, KFAST_OFFSET, RAM_OFFSET, RAM_PAD, DC_OFFSET, DC_ENTRIES, JIT_EXCHANGE } from './layout';
 import { PC, priv, virt, stopReason, EXIT_STOP } from './state';
 import * as csr from './csr';
 import { PRV_M, MENVCFG_STCE } from '../spec/csr';
@@ -34,6 +34,7 @@ export function init(ramBase: u64, size: u64): bool {
 export function reset(pc: u64): void {
   memory.fill(X_OFFSET, 0, 33 * 8);
   memory.fill(F_OFFSET, 0, 32 * 8);
+  memory.fill(KFAST_OFFSET, 0, 32 * 8); // the kernel fast path disarmed
   // Zero raw words never match a fetched instruction except the illegal 0x0000,
   // which decodes the same either way; clear the cache so entries start defined.
   memory.fill(DC_OFFSET, 0, <usize>DC_ENTRIES << 4);
@@ -140,6 +141,7 @@ export function injectTrap(cause: u64, tval: u64, flags: i32, gpa: u64, tinst: u
   injectSupervisor(cause, tval, (flags & 1) != 0, (flags & 2) != 0, gpa, tinst);
 }
 export function exitRecordOffset(): usize { return EXIT_RECORD_OFFSET; }
+export function kfastOffset(): usize { return KFAST_OFFSET; }
 export function setHartId(id: u64): void { csr.mhartid = id; }
 // Bit 0: the full profile (RVA22S64 + Sstc + Zicond, the default), else bare RV64GC;
 // bit 1: the H extension. Takes effect fully at the next reset.

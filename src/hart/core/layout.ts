@@ -49,3 +49,6 @@ export const JIT_LAST_PC: usize = JIT_EXCHANGE + 8;
 export const JIT_LAST_RAW: usize = JIT_EXCHANGE + 16;
 export const JIT_KIND: usize = JIT_EXCHANGE + 20;
 export const JIT_DECODE: usize = JIT_EXCHANGE + 32;
+// The kernel fast path's descriptor (kfast.ts): 32 f64 words the host writes and reads.
+export const KFAST_OFFSET: usize = 0x400;
+export const KFAST_WORDS: i32 = 32;

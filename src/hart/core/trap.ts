@@ -36,6 +36,23 @@ export let prevCause: u64 = 0;
 export let prevTval: u64 = 0;
 export let prevEpc: u64 = 0;
 
+// A U-mode ecall (cause 8) would exit to the host: hosted M-mode takes it and it is not delegated.
+export function userEcallHosted(): bool {
+  return hostedM && ((hostedExceptions >> 8) & 1) != 0 && ((medeleg >> 8) & 1) == 0;
+}
+
+// What enter() records of a hosted exception with tval 0, for a trap the kernel's fast
+// path (kfast.ts) answers inside the module: the trap history and the H extension's details.
+export function noteHostedTrap(cause: u64, epc: u64): void {
+  prevCause = trapCause; prevTval = trapTval; prevEpc = trapEpc;
+  trapCause = cause; trapTval = 0; trapEpc = epc;
+  pendingGpa = 0; pendingTinst = 0; pendingGva = false;
+  if (hExt) {
+    mtval2 = 0;
+    mtinst = 0;
+  }
+}
+
 // Puts a trap into a supervisor as if it had been delegated there (the host's injection
 // of an exception or interrupt into a guest's supervisor). With V=0, or with
 // `toHS`, into HS-mode (S-mode without H): scause, sepc = pc, stval, sstatus, and with H
