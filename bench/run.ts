@@ -276,8 +276,8 @@ function targetCell(workload: Workload, cMips: number | undefined, ratio: number
 }
 
 function table(rows: readonly Row[]): string {
-  const head = ['workload', 'instructions retired', 'cellvisor wall s', 'cellvisor MIPS', 'QEMU wall s',
-    'QEMU MIPS', 'ratio (cellvisor/QEMU)', 'target', '--jit on: wall s', 'MIPS', 'ratio', 'compile s', 'pages'];
+  const head = ['workload', 'instructions retired', 'interpreter (--jit off) wall s', 'interpreter MIPS', 'QEMU wall s',
+    'QEMU MIPS', 'ratio (interpreter/QEMU)', 'target', 'JIT (the default): wall s', 'MIPS', 'ratio (JIT/QEMU)', 'compile s', 'pages'];
   const lines = [head, head.map((h, i) => (i === 0 ? '---' : '---:'))];
   for (const { workload, cellvisor: c, jit: j, qemu: q, skipped } of rows) {
     const name = `${workload.name} (${workload.what})`;
@@ -406,10 +406,11 @@ ${table(rows)}
   device tree to the power-off; QEMU is the whole
   \`${QEMU} -M virt -m ${mib}M -nographic -bios default -kernel Image -initrd initramfs.cpio.gz -append "${LINUX_APPEND}"\`
   process, OpenSBI included. The runs alternate between the two.
-- **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is.
+- **ratio** is cellvisor's wall time over QEMU's: how many times slower cellvisor is (for
+  the interpreter alone, then with the JIT, which is what cellvisor runs by default).
 - **loop**: guests/bench/loop.c, one multiply-xorshift-sum loop of about 7 instructions,
   60 million times: the case where dispatching every instruction costs most.
-- **--jit on** columns: the same run with the JIT (docs/hart.md,
+- **JIT** columns (\`--jit on\`, the default): the same run with the JIT (docs/hart.md,
   "JIT"), best of the runs like the others; it must print the same and retire the same
   instruction count as the interpreter (a run that does not is reported as a problem).
   **compile s** is the time spent generating and compiling WebAssembly on the main
