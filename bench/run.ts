@@ -16,6 +16,7 @@
 // their sections in it, each saying when and how it was measured.
 
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { buildCells, CALL_ROUND_TRIP, kernelOps, kernelTable, OPS, type KernelOpRow } from './kernel.js';
 import { vmBoot, vmSection, vmTable, type VmBootRow } from './vm.js';
 import {
@@ -57,6 +58,15 @@ const KVM_MARKERS: Readonly<Record<string, readonly string[]>> = {
     'cellvisor-guest: kvmhost exited with status 0'],
   'kvm-linux': ['kvm-nested: init up (Linux 6.1.', 'cellvisor-guest: kvmhost exited with status 0'],
 };
+/**
+ * linux-work: /init gzips `seq 1 WORK_LINES` into tmpfs, unzips it and prints the SHA-256
+ * (guests/linux/rootfs/init, cellvisor.work), which must be that of the same text here.
+ */
+const WORK_LINES = 500_000;
+const WORK_TEXT = Array.from({ length: WORK_LINES }, (_, i) => `${i + 1}\n`).join('');
+const WORK_MIB = (WORK_TEXT.length / (1 << 20)).toFixed(1);
+const WORK_MARKER = `cellvisor-guest: work: ${WORK_LINES} lines, `;
+const WORK_SHA256 = createHash('sha256').update(WORK_TEXT).digest('hex');
 /** The rows of bench/vm-rows.ts: VMs beside cells and each other, no QEMU side. */
 const VM_ROWS = ['vm-ping', 'vm-net', 'vm-rt'];
 
@@ -86,6 +96,8 @@ interface LinuxWorkload {
   readonly hypervisor?: boolean;
   /** The Image itself as a read-only virtio disk (kvmhost reads the nested kernel from /dev/vda). */
   readonly imageDisk?: boolean;
+  /** The most instructions it may retire; default LINUX_MAX_INSNS. */
+  readonly maxInsns?: bigint;
 }
 
 type Workload = ElfWorkload | LinuxWorkload;
@@ -116,6 +128,11 @@ const WORKLOADS: readonly Workload[] = [
     kind: 'linux', name: 'kvm-linux', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
     what: 'Linux boot, then KVM boots the same Image nested to its init', targetRatio: 8, hypervisor: true,
     append: 'console=ttyS0 cellvisor.kvm=linux', imageDisk: true,
+  },
+  {
+    kind: 'linux', name: 'linux-work', image: `${LINUX_DIR}/Image`, initrd: `${LINUX_DIR}/initramfs.cpio.gz`,
+    what: `Linux boot, then ${WORK_LINES.toLocaleString('en-US')} lines of seq (${WORK_MIB} MiB) gzipped, unzipped and checksummed in the guest`,
+    targetRatio: 8, append: `console=ttyS0 cellvisor.work=${WORK_LINES}`, maxInsns: 40_000_000_000n,
   },
 ];
 
@@ -188,7 +205,7 @@ async function runCellvisorLinux(
   const plan = planBoot({ bios: { kind: 'hosted' }, kernel, initrd, append: w.append ?? LINUX_APPEND }, RAM_SIZE,
     (chosen) => board.deviceTree(chosen));
   boot(board, plan);
-  const outcome = board.machine.run({ maxInsns: LINUX_MAX_INSNS });
+  const outcome = board.machine.run({ maxInsns: w.maxInsns ?? LINUX_MAX_INSNS });
   const seconds = (performance.now() - started) / 1000;
   const output = Buffer.concat(chunks).toString('latin1');
   const failure = [outcomeFailure(outcome), ...warnings].filter((x) => x !== undefined).join('; ') || undefined;
@@ -392,6 +409,11 @@ ${table(rows)}
   and powers off. Both sides printed those lines. The nested part is the difference to the
   \`linux\` row: its instructions (VS and VU-mode included; the hart counts them all) and
   its time.
+- **linux-work**: a longer Linux workload: \`cellvisor.work=${WORK_LINES}\` on the command line
+  makes \`/init\` gzip the output of \`seq 1 ${WORK_LINES}\` (${WORK_MIB} MiB of text) into tmpfs, unzip it,
+  print its SHA-256 and power off; both sides printed the SHA-256 of the same text computed
+  here (${WORK_SHA256.slice(0, 16)}…). Busybox's gzip and sha256sum are user-space integer code, the
+  JIT's case more than the boot's.
 - **Instructions retired** is cellvisor's instret at the guest's HTIF exit; QEMU runs the
   same program, so the same count is used for its MIPS. For Linux it is the count from the
   kernel's first instruction to the power-off; cellvisor's hosted firmware (M-mode, in
@@ -495,7 +517,7 @@ function runner(workload: Workload): Runner | string {
     disk = join(mkdtempSync(join(tmpdir(), 'cellvisor-bench-disk-')), 'image.img');
     writeFileSync(disk, imageDisk(files.kernel.bytes));
   }
-  const markers = KVM_MARKERS[workload.name] ?? [];
+  const markers = workload.name === 'linux-work' ? [WORK_MARKER, `sha256 ${WORK_SHA256}`] : KVM_MARKERS[workload.name] ?? [];
   return {
     cellvisor: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd),
     jit: (hart) => runCellvisorLinux(hart, workload, files.kernel, files.initrd, true),
