@@ -4,25 +4,11 @@
 // timer and shutdown, so `console=hvc0 earlycon=sbi` works with no device. The kernel's
 // own implementation: the hosted firmware (src/firmware) is another owner of M-mode.
 import type { VirtualMachine } from './vm.js';
-
-export const SBI_SUCCESS = 0n;
-export const SBI_ERR_FAILED = -1n;
-export const SBI_ERR_NOT_SUPPORTED = -2n;
-export const SBI_ERR_INVALID_PARAM = -3n;
-export const SBI_ERR_INVALID_ADDRESS = -5n;
-export const SBI_ERR_ALREADY_AVAILABLE = -6n;
-
-export const EXT_BASE = 0x10;
-export const EXT_TIME = 0x54494d45;
-export const EXT_IPI = 0x735049;
-export const EXT_RFENCE = 0x52464e43;
-export const EXT_HSM = 0x48534d;
-export const EXT_SRST = 0x53525354;
-export const EXT_DBCN = 0x4442434e;
-const LEGACY_SET_TIMER = 0x00;
-const LEGACY_CONSOLE_PUTCHAR = 0x01;
-const LEGACY_CONSOLE_GETCHAR = 0x02;
-const LEGACY_SHUTDOWN = 0x08;
+import {
+  SBI_SUCCESS, SBI_ERR_NOT_SUPPORTED, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, EXT_BASE, EXT_TIME, EXT_IPI,
+  EXT_RFENCE, EXT_HSM, EXT_SRST, EXT_DBCN, LEGACY_SET_TIMER, LEGACY_CONSOLE_PUTCHAR, LEGACY_CONSOLE_GETCHAR,
+  LEGACY_SHUTDOWN,
+} from '../../machine/sbi-abi.js';
 
 const SPEC_VERSION = 2n << 24n;
 /** Implementation ID: not one the SBI specification assigns. */
