@@ -19,7 +19,7 @@ const WFI = 0x1050_0073n;
 /** What the kernel does for a VM exit beyond the registers. */
 export interface VmExitHost {
   readonly hart: Hart;
-  now(): bigint;
+  /** Virtual time now, in mtime ticks. */
   nowTicks(): number;
   charge(cycles: number): void;
   /** The vCPU waits (WFI) until an interrupt is pending for it. */
