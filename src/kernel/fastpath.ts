@@ -217,6 +217,7 @@ function signal(k: Kernel, t: Tcb): boolean {
   t.state = 'ready';
   k.sched.enqueue(t, true);
   k.counters.fastpaths++;
+  k.kfast.noteSignal(t, cptr, n, w);
   k.switchTo(t, w);
   return true;
 }

@@ -1,18 +1,25 @@
-// The host side of the hart's kernel fast path (src/hart/core/kfast.ts): a Call and
-// ReplyRecv pair done inside the WebAssembly module, without an exit to this kernel.
-// The TypeScript fast path (fastpath.ts) learns a pair when it does a Call from a
-// client to a passive server and the server's ReplyRecv back; from then on, whenever
-// the kernel returns to one of the two in a state where fastpath.ts's preconditions
-// hold for the next step of the pair, it arms the module's fast path with a
-// descriptor in linear memory (the caps and badge, both context blocks, the budget,
+// The host side of the hart's kernel fast path (src/hart/core/kfast.ts): the steps of a
+// pair of threads done inside the WebAssembly module, without an exit to this kernel.
+// Two kinds of pair:
+// - a Call from a client to a passive server and the server's ReplyRecv back, both of
+//   which fastpath.ts does, learned when it does them (mode 0);
+// - a Signal that wakes a higher-priority thread waiting in Recv with the notification
+//   bound (fastpath.ts's signal) and that thread's Recv when it waits again (the
+//   general path's, syscall.ts), learned the same way (mode 1).
+// Whenever the kernel returns to one of a pair's threads in a state where the
+// preconditions hold for the pair's next step, it arms the module's fast path with a
+// descriptor in linear memory (the caps and badge, both context blocks, the budgets,
 // the deadlines). On its next entry the kernel first folds in what the module did:
-// counters, statistics, the scheduling context's charge, virtual time, and — when an
+// counters, statistics, the scheduling contexts' charge, virtual time, and — when an
 // odd number of steps was done — the objects' state after the last one, which is what
-// fastpath.ts would have left. A run is the same with it on or off
-// (test/kernel/kfast.test.ts).
-import { CV_SYS_CALL, CV_SYS_REPLY_RECV, CV_RIGHT_WRITE, CV_RIGHT_READ, CV_WAKE_MESSAGE } from './abi/abi.js';
+// the TypeScript paths would have left. A run is the same with it on or off
+// (test/kernel/fastpath.test.ts).
+import {
+  CV_SYS_CALL, CV_SYS_REPLY_RECV, CV_SYS_SIGNAL, CV_SYS_RECV, CV_RIGHT_WRITE, CV_RIGHT_READ, CV_WAKE_MESSAGE, CV_WAKE_NOTIFICATION,
+} from './abi/abi.js';
 import { COST, CYCLES_PER_TICK } from './cost-model.js';
 import type { Endpoint } from './objects/endpoint.js';
+import type { Notification } from './objects/notification.js';
 import type { Reply } from './objects/reply.js';
 import type { SchedContext } from './objects/sched-context.js';
 import { NOT_BLOCKED, type Tcb } from './objects/tcb.js';
@@ -44,6 +51,12 @@ const K_SYS_REPLY_RECV = 20;
 const K_CAP_MASK = 21;
 const K_MAX_LENGTH = 22;
 const K_WAKE = 23;
+const K_MODE = 24;
+const K_AMOUNT2 = 25;
+const K_SYS_SIGNAL = 26;
+const K_SYS_RECV = 27;
+const K_WAKE_SIGNAL = 28;
+const K_LAST_SIGNAL = 29;
 
 /** What fastpath.ts does not take (its CAP_BITS and MAX_FAST_LENGTH). */
 const CAP_MASK = 0xf80;
@@ -66,6 +79,20 @@ interface Pair {
   eslot: number;
 }
 
+/** A signaller and the thread its Signal wakes, as fastpath.ts and the Recv that follows saw them. */
+interface SignalPair {
+  signaller: Tcb;
+  waiter: Tcb;
+  notification: Notification;
+  /** The signaller's notification cap slot. */
+  cslot: number;
+  /** The waiter's Recv: its endpoint cap slot (-1 until seen), its reply cap pointer (0: none). */
+  eslot: number;
+  rslot: number;
+  endpoint: Endpoint | undefined;
+  reply: Reply | undefined;
+}
+
 /** The times the kernel keeps privately, passed in when it arms and set back when it folds. */
 export interface KfastTimes {
   /** Entry time of the last step the module did, and the start of the running thread's time. */
@@ -76,9 +103,14 @@ export interface KfastTimes {
 export class WasmFastpath {
   readonly #d: Float64Array;
   #pair: Pair | undefined;
-  /** The descriptor is armed for this pair, starting in this phase (0: client runs). */
+  #signal: SignalPair | undefined;
+  /** The descriptor is armed, starting in this phase (0: the client or the signaller runs). */
   #armedPhase = -1;
+  /** For the pair of this mode (0: #pair, 1: #signal). */
+  #armedMode = 0;
+  /** Mode 0: the one context the pair runs on; mode 1: the signaller's, then the waiter's. */
   #sc: SchedContext | undefined;
+  #sc2: SchedContext | undefined;
 
   constructor(descriptor: Float64Array) {
     this.#d = descriptor;
@@ -90,6 +122,9 @@ export class WasmFastpath {
     d[K_MAX_LENGTH] = MAX_LENGTH;
     d[K_WAKE] = CV_WAKE_MESSAGE;
     d[K_OP_TICKS] = OP_TICKS;
+    d[K_SYS_SIGNAL] = CV_SYS_SIGNAL;
+    d[K_SYS_RECV] = CV_SYS_RECV;
+    d[K_WAKE_SIGNAL] = CV_WAKE_NOTIFICATION;
   }
 
   get armed(): boolean {
@@ -114,49 +149,72 @@ export class WasmFastpath {
     }
   }
 
+  /** fastpath.ts's signal() woke `waiter` for `signaller`'s Signal on slot `cslot`. */
+  noteSignal(signaller: Tcb, cslot: number, notification: Notification, waiter: Tcb): void {
+    const q = this.#signal;
+    if (q && q.signaller === signaller && q.waiter === waiter && q.notification === notification) q.cslot = cslot;
+    else this.#signal = { signaller, waiter, notification, cslot, eslot: -1, rslot: 0, endpoint: undefined, reply: undefined };
+  }
+
+  /** The general path blocked `t` in a Recv on `endpoint` (cap slot `eslot`, reply cap pointer `rslot`). */
+  noteRecv(t: Tcb, eslot: number, rslot: number, endpoint: Endpoint, reply: Reply | undefined): void {
+    const q = this.#signal;
+    if (!q || q.waiter !== t) return;
+    q.eslot = eslot;
+    q.rslot = rslot;
+    q.endpoint = endpoint;
+    q.reply = reply;
+  }
+
   /**
-   * The kernel returns to `current`: arms the module's fast path if the pair's next step
-   * meets fastpath.ts's preconditions in every respect the module does not check itself.
-   * `quiet`: the earliest timer or refill (quietAt); `floor`: the earliest deadline
-   * other than the running thread's budget (#programTimer).
+   * The kernel returns to `current`: arms the module's fast path if a pair's next step
+   * meets the TypeScript paths' preconditions in every respect the module does not
+   * check itself. `quiet`: the earliest timer or refill (quietAt); `floor`: the earliest
+   * deadline other than the running thread's budget (#programTimer).
    */
   arm(k: Kernel, current: Tcb | undefined, times: KfastTimes, quiet: number, floor: number, debt: number): void {
-    const p = this.#pair;
-    if (!p || p.cslot < 0 || p.rslot < 0 || current === undefined) return;
-    if (current !== p.client && current !== p.server) return;
+    if (current === undefined || current.context.pa < 0 || current.vm || k.vms.length > 0) return;
     if (OP_CYCLES % CYCLES_PER_TICK !== 0 || debt >= CYCLES_PER_TICK) return;
-    const { client: c, server: s, endpoint: ep, reply } = p;
-    if (c.context.pa < 0 || s.context.pa < 0 || c.vm || s.vm || k.vms.length > 0) return;
     // The RTC is polled where a hart.run call ends, and those ends move when ecalls no
     // longer exit: its alarm interrupt would come at another instruction.
     if (k.irqs.has(RTC_IRQ)) return;
+    if (this.#armCall(k, current, times, quiet, floor)) return;
+    this.#armSignal(k, current, times, quiet, floor);
+  }
+
+  #armCall(k: Kernel, current: Tcb, times: KfastTimes, quiet: number, floor: number): boolean {
+    const p = this.#pair;
+    if (!p || p.cslot < 0 || p.rslot < 0) return false;
+    if (current !== p.client && current !== p.server) return false;
+    const { client: c, server: s, endpoint: ep, reply } = p;
+    if (c.context.pa < 0 || s.context.pa < 0 || c.vm || s.vm) return false;
     const ccap = c.cspace.slots[p.cslot];
     const rcap = s.cspace.slots[p.rslot];
     const ecap = s.cspace.slots[p.eslot];
-    if (!ccap || ccap.object !== ep || !ccap.has(CV_RIGHT_WRITE)) return;
-    if (!rcap || rcap.object !== reply || !ecap || ecap.object !== ep || !ecap.has(CV_RIGHT_READ)) return;
-    if (s.boundNotification && s.boundNotification.word !== 0n) return;
-    if (k.cellOf(s).releasedAt !== undefined) return;
+    if (!ccap || ccap.object !== ep || !ccap.has(CV_RIGHT_WRITE)) return false;
+    if (!rcap || rcap.object !== reply || !ecap || ecap.object !== ep || !ecap.has(CV_RIGHT_READ)) return false;
+    if (s.boundNotification && s.boundNotification.word !== 0n) return false;
+    if (k.cellOf(s).releasedAt !== undefined) return false;
     const top = k.sched.peek()?.priority ?? -1;
-    if (c.priority <= top || s.priority <= top) return;
+    if (c.priority <= top || s.priority <= top) return false;
     let phase: number;
     let sc: SchedContext | undefined;
     if (current === c) {
-      if (c.state !== 'running' || s.state !== 'blocked-recv' || s.blocking.endpoint !== ep || s.blocking.reply !== reply) return;
-      if (ep.state !== 'recv' || ep.queue.length !== 1 || ep.queue[0] !== s) return;
-      if (reply.caller || reply.donated || s.sc !== undefined) return;
+      if (c.state !== 'running' || s.state !== 'blocked-recv' || s.blocking.endpoint !== ep || s.blocking.reply !== reply) return false;
+      if (ep.state !== 'recv' || ep.queue.length !== 1 || ep.queue[0] !== s) return false;
+      if (reply.caller || reply.donated || s.sc !== undefined) return false;
       sc = c.sc;
       phase = 0;
     } else {
-      if (s.state !== 'running' || c.state !== 'blocked-reply' || c.blocking.reply !== reply || reply.caller !== c) return;
-      if (ep.queue.length !== 0 || c.sc !== undefined || reply.donated === undefined || reply.donated !== s.sc) return;
-      if (reply.lender !== c) return;
+      if (s.state !== 'running' || c.state !== 'blocked-reply' || c.blocking.reply !== reply || reply.caller !== c) return false;
+      if (ep.queue.length !== 0 || c.sc !== undefined || reply.donated === undefined || reply.donated !== s.sc) return false;
+      if (reply.lender !== c) return false;
       sc = s.sc;
       phase = 1;
     }
-    if (!sc || !sc.roundRobin || sc.refills.length !== 1 || sc.tcb !== current) return;
+    if (!sc || !sc.roundRobin || sc.refills.length !== 1 || sc.tcb !== current) return false;
     const head = sc.refills[0]!;
-    if (head.amount > sc.budget || head.release > times.runStart) return;
+    if (head.amount > sc.budget || head.release > times.runStart) return false;
     const d = this.#d;
     d[K_PHASE] = phase;
     d[K_CLIENT] = c.context.pa;
@@ -175,14 +233,94 @@ export class WasmFastpath {
     d[K_CLIENT_TICKS] = 0;
     d[K_SERVER_TICKS] = 0;
     d[K_LAST_NOW] = 0;
+    d[K_MODE] = 0;
     d[K_ARMED] = 1;
     this.#armedPhase = phase;
+    this.#armedMode = 0;
     this.#sc = sc;
+    return true;
   }
 
   /**
-   * Disarms, and makes the kernel's objects what fastpath.ts would have left after the
-   * steps the module did. Returns the kernel's times after the last step, or undefined
+   * The signal pair: phase 0, the signaller runs and its next step is the Signal that
+   * wakes the waiter (fastpath.ts's preconditions); phase 1, the waiter runs and its next
+   * step is the Recv that blocks it again, after which the signaller, first in line,
+   * runs. Each runs on its own round-robin scheduling context.
+   */
+  #armSignal(k: Kernel, current: Tcb, times: KfastTimes, quiet: number, floor: number): boolean {
+    const q = this.#signal;
+    if (!q || q.eslot < 0 || !q.endpoint) return false;
+    if (current !== q.signaller && current !== q.waiter) return false;
+    const { signaller: t, waiter: w, notification: n, endpoint: ep, reply } = q;
+    if (t.context.pa < 0 || w.context.pa < 0 || t.vm || w.vm) return false;
+    const ncap = t.cspace.slots[q.cslot];
+    const ecap = w.cspace.slots[q.eslot];
+    if (!ncap || ncap.object !== n || !ncap.has(CV_RIGHT_WRITE)) return false;
+    if (!ecap || ecap.object !== ep || !ecap.has(CV_RIGHT_READ)) return false;
+    if (q.rslot !== 0) {
+      const rcap = w.cspace.slots[q.rslot];
+      if (!rcap || rcap.object !== reply) return false;
+    }
+    // The Recv's reply holds no call and no lent time; the waiter is not passive.
+    if (reply && (reply.caller || reply.donated || reply.lender)) return false;
+    if (n.boundTcb !== w || w.boundNotification !== n || n.word !== 0n || n.signalled) return false;
+    const cell = k.cellOf(w);
+    if (cell.passive || cell.releasedAt !== undefined || w.priority <= t.priority) return false;
+    const tsc = t.sc;
+    const wsc = w.sc;
+    if (!tsc || !wsc || tsc === wsc || tsc !== t.ownSc || wsc !== w.ownSc) return false;
+    for (const sc of [tsc, wsc]) {
+      if (!sc.roundRobin || sc.refills.length !== 1) return false;
+      const head = sc.refills[0]!;
+      if (head.amount > sc.budget || head.amount <= 0 || head.release > times.runStart) return false;
+    }
+    if (tsc.tcb !== t || wsc.tcb !== w) return false;
+    let phase: number;
+    if (current === t) {
+      if (t.state !== 'running' || w.state !== 'blocked-recv' || w.blocking.endpoint !== ep || w.blocking.reply !== reply) return false;
+      if (ep.state !== 'recv' || ep.queue.length !== 1 || ep.queue[0] !== w) return false;
+      // Preempted by the waiter, the signaller goes back to the head of its priority's
+      // queue: it runs next after the Recv if nothing ready is above it.
+      if ((k.sched.peek()?.priority ?? -1) > t.priority) return false;
+      phase = 0;
+    } else {
+      if (w.state !== 'running' || t.state !== 'ready' || k.sched.peek() !== t || k.sched.throttled.has(t)) return false;
+      if (ep.state !== 'idle' || ep.queue.length !== 0) return false;
+      phase = 1;
+    }
+    const d = this.#d;
+    const [running, other] = phase === 0 ? [tsc, wsc] : [wsc, tsc];
+    d[K_PHASE] = phase;
+    d[K_CLIENT] = t.context.pa;
+    d[K_SERVER] = w.context.pa;
+    d[K_CSLOT] = q.cslot;
+    d[K_BADGE_LO] = Number(ncap.badge & 0xffff_ffffn);
+    d[K_BADGE_HI] = Number(ncap.badge >> 32n);
+    d[K_RSLOT] = q.rslot;
+    d[K_ESLOT] = q.eslot;
+    d[K_QUIET] = quiet;
+    d[K_FLOOR] = floor;
+    d[K_AMOUNT] = running.refills[0]!.amount;
+    d[K_AMOUNT2] = other.refills[0]!.amount;
+    d[K_RUN_START] = times.runStart;
+    d[K_CALLS] = 0;
+    d[K_REPLIES] = 0;
+    d[K_CLIENT_TICKS] = 0;
+    d[K_SERVER_TICKS] = 0;
+    d[K_LAST_NOW] = 0;
+    d[K_LAST_SIGNAL] = 0;
+    d[K_MODE] = 1;
+    d[K_ARMED] = 1;
+    this.#armedPhase = phase;
+    this.#armedMode = 1;
+    this.#sc = tsc;
+    this.#sc2 = wsc;
+    return true;
+  }
+
+  /**
+   * Disarms, and makes the kernel's objects what the TypeScript paths would have left
+   * after the steps the module did. Returns the kernel's times after the last step, or undefined
    * when it did none.
    */
   fold(k: Kernel): KfastTimes | undefined {
@@ -190,6 +328,7 @@ export class WasmFastpath {
     const armedPhase = this.#armedPhase;
     d[K_ARMED] = 0;
     this.#armedPhase = -1;
+    if (this.#armedMode === 1) return this.#foldSignal(k, armedPhase);
     const calls = d[K_CALLS]!;
     const replies = d[K_REPLIES]!;
     const n = calls + replies;
@@ -251,5 +390,66 @@ export class WasmFastpath {
       }
     }
     return { now: lastNow + OP_TICKS, runStart: d[K_RUN_START]! };
+  }
+
+  /** fold() for the signal pair. */
+  #foldSignal(k: Kernel, armedPhase: number): KfastTimes | undefined {
+    const d = this.#d;
+    const tsc = this.#sc;
+    const wsc = this.#sc2;
+    this.#sc = undefined;
+    this.#sc2 = undefined;
+    const q = this.#signal;
+    const signals = d[K_CALLS]!;
+    const recvs = d[K_REPLIES]!;
+    const n = signals + recvs;
+    if (n === 0 || !q || !q.endpoint || !tsc || !wsc) return undefined;
+    const { signaller: t, waiter: w, endpoint: ep, reply } = q;
+    const counters = k.counters;
+    counters.entries += n;
+    counters.switches += n;
+    // The Signals are fastpath.ts's; the Recvs the general path's.
+    counters.fastpaths += signals;
+    counters.wasmFastpaths += n;
+    const ts = k.cellOf(t).stats;
+    const ws = k.cellOf(w).stats;
+    const tt = d[K_CLIENT_TICKS]!;
+    const wt = d[K_SERVER_TICKS]!;
+    ts.syscalls += signals;
+    ts.notifications += signals;
+    ts.cpuTicks += tt;
+    ws.syscalls += recvs;
+    ws.cpuTicks += wt;
+    tsc.consumed += tt;
+    tsc.totalConsumed += tt;
+    wsc.consumed += wt;
+    wsc.totalConsumed += wt;
+    const phase = d[K_PHASE]!;
+    tsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT]! : d[K_AMOUNT2]!;
+    wsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT2]! : d[K_AMOUNT]!;
+    // Each Signal unblocked the waiter's context at its entry time (SchedContext.unblock).
+    const woke = d[K_LAST_SIGNAL]!;
+    const head = wsc.refills[0]!;
+    if (signals > 0 && head.release < woke) head.release = woke;
+    if (phase !== armedPhase) {
+      if (armedPhase === 0) {
+        // The last step was a Signal: the waiter runs, the signaller is first in line.
+        ep.remove(w);
+        w.blocking = NOT_BLOCKED;
+        t.state = 'ready';
+        k.sched.enqueue(t, true);
+        w.state = 'running';
+        k.current = w;
+      } else {
+        // The last step was a Recv: the waiter waits again, the signaller runs.
+        w.state = 'blocked-recv';
+        w.blocking = { endpoint: ep, reply };
+        ep.enqueue(w, 'recv');
+        k.sched.take(t);
+        t.state = 'running';
+        k.current = t;
+      }
+    }
+    return { now: d[K_LAST_NOW]! + OP_TICKS, runStart: d[K_RUN_START]! };
   }
 }

@@ -160,6 +160,9 @@ function doRecv(k: Kernel, t: Tcb, blocking: boolean): void {
     t.sc = undefined;
   }
   recv(k, t, obj, reply, blocking);
+  // The Recv of a thread that fastpath.ts's signal() woke: the module's fast path may
+  // do the next ones (kfast.ts).
+  if (t.state === 'blocked-recv') k.kfast.noteRecv(t, Number(t.regs[A0]!), Number(replyCptr), obj, reply);
 }
 
 function replyOnly(k: Kernel, t: Tcb): void {

@@ -110,6 +110,26 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
       ],
     });
     assert.ok(fast.fastpaths >= 99_000, `fast path taken ${fast.fastpaths} times`);
+    // Each Signal and the waiter's Recv after it, inside the module.
+    assert.ok(fast.wasmFastpaths >= 199_000, `the module's fast path taken ${fast.wasmFastpaths} times`);
+  });
+
+  it('runs signals beside a spinner of the same priority and a periodic cell above the same', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    // The spinner shares the sender's priority: their timeslices alternate, and each Signal
+    // puts the sender back at the head of the queue. The periodic cell preempts both.
+    const fast = await same({
+      regions: [],
+      channels: [{ a: { cell: 'sender', id: 0 }, b: { cell: 'waiter', id: 0 } }],
+      cells: [
+        { name: 'sender', elf: elf('build/bench/cells/signal-sender.elf'), priority: 100, poweroff: true },
+        { name: 'waiter', elf: elf('build/bench/cells/signal-waiter.elf'), priority: 200 },
+        { name: 'spinner', elf: elf('examples/rt/spinner.elf'), priority: 100 },
+        { name: 'periodic', elf: elf('examples/rt/periodic.elf'), priority: 250, budgetNs: 1_000_000, periodNs: 2_000_000 },
+      ],
+    });
+    assert.match(fast.outcome, /"kind":"exit","code":0/);
+    assert.ok(fast.wasmFastpaths > 0 && fast.wasmFastpaths < 2 * fast.fastpaths, `${fast.wasmFastpaths} of ${fast.fastpaths}`);
   });
 
   it('runs two cells of one priority yielding to each other 100,000 times each, to the end', async () => {
@@ -202,6 +222,49 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     const ts = await sliced('ts');
     assert.ok(both.wasm > 10_000, `${both.wasm} steps in the module`);
     assert.equal(both.snapshots.length, 100);
+    assert.deepEqual(both.snapshots, ts.snapshots);
+  });
+
+  it("stops between a Signal and the waiter's Recv and goes on the same, run after run", async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    const image: KernelImage = {
+      regions: [],
+      channels: [{ a: { cell: 'sender', id: 0 }, b: { cell: 'waiter', id: 0 } }],
+      cells: [
+        { name: 'sender', elf: elf('build/bench/cells/signal-sender.elf'), priority: 100, poweroff: true },
+        { name: 'waiter', elf: elf('build/bench/cells/signal-waiter.elf'), priority: 200 },
+      ],
+    };
+    // Runs of an odd number of instructions end after a Signal or after a Recv; after
+    // each, the kernel's objects must be what the TypeScript paths leave.
+    const sliced = async (mode: Mode): Promise<{ snapshots: string[]; wasm: number }> => {
+      const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: 64 << 20, console: { write: () => {} } });
+      const kernel = new Kernel(board, { output: () => {}, log: () => {} });
+      kernel.fastpath = mode !== 'off';
+      kernel.wasmFastpath = mode === 'both';
+      bootImage(kernel, image);
+      kernel.start();
+      const snapshots: string[] = [];
+      for (let i = 0; i < 100; i++) {
+        const outcome = board.machine.run({ maxInsns: board.machine.retired + 3_331n });
+        const [sender, waiter] = kernel.cells.map((c) => c.tcb);
+        snapshots.push(JSON.stringify({
+          outcome: outcome.kind, mtime: String(board.machine.hart.mtime), now: kernel.nowTicks(), current: kernel.current?.name,
+          states: [sender!.state, waiter!.state], a0: [String(sender!.regs[10]), String(waiter!.regs[10])],
+          a6: String(waiter!.regs[16]), ready: [...kernel.sched.ready()].map((t) => t.name),
+          waiting: Boolean(waiter!.blocking.endpoint), entries: kernel.counters.entries, fastpaths: kernel.counters.fastpaths,
+          stats: formatStats(kernel), budgets: kernel.cells.map((c) => [c.sc.consumed, c.sc.totalConsumed, c.sc.refills]),
+        }));
+        if (outcome.kind !== 'insn-limit') break;
+      }
+      return { snapshots, wasm: kernel.counters.wasmFastpaths };
+    };
+    const both = await sliced('both');
+    const ts = await sliced('ts');
+    assert.ok(both.wasm > 10_000, `${both.wasm} steps in the module`);
+    assert.equal(both.snapshots.length, 100);
+    // The slices end with either thread on the hart.
+    for (const who of ['sender', 'waiter']) assert.ok(both.snapshots.some((x) => x.includes(`"current":"${who}"`)), who);
     assert.deepEqual(both.snapshots, ts.snapshots);
   });
 

@@ -1,6 +1,8 @@
 // The kernel's fast path inside the module (seL4's fastpath, one level lower): a U-mode
-// ecall that is a Call or ReplyRecv between the two threads of an armed pair switches
-// threads here, without leaving WebAssembly. The host kernel (src/kernel/kfast.ts)
+// ecall that is the next step of an armed pair switches threads here, without leaving
+// WebAssembly. Two kinds of pair: a client's Call and a passive server's ReplyRecv
+// (mode 0), and a Signal to a higher-priority thread waiting in Recv with the
+// notification bound, and that thread's Recv back (mode 1). The host kernel (src/kernel/kfast.ts)
 // arms it by writing a descriptor into linear memory whenever it returns to a thread
 // in a state where its own fast path's preconditions hold for the pair, and folds in
 // what was done here (counters, times, which thread runs) on its next entry. Every
@@ -38,6 +40,15 @@ const K_SYS_REPLY_RECV: usize = 20;
 const K_CAP_MASK: usize = 21;   // message info bits the fast path does not take
 const K_MAX_LENGTH: usize = 22; // most message registers (a2..)
 const K_WAKE: usize = 23;       // a6 of a thread woken by a message
+// Mode 1 (Signal/Recv) reads the words above as: CLIENT the signaller, SERVER the waiter,
+// CSLOT and BADGE the signaller's notification cap, RSLOT and ESLOT the waiter's Recv,
+// CALLS and REPLIES the Signals and Recvs done, CLIENT/SERVER_TICKS each one's time.
+const K_MODE: usize = 24;       // 0: Call/ReplyRecv; 1: Signal/Recv
+const K_AMOUNT2: usize = 25;    // mode 1: the budget left of the thread not running (each has its own)
+const K_SYS_SIGNAL: usize = 26; // a7 of a Signal, of a Recv
+const K_SYS_RECV: usize = 27;
+const K_WAKE_SIGNAL: usize = 28; // a6 of a thread woken by a notification
+const K_LAST_SIGNAL: usize = 29; // entry time of the last Signal (the waiter's context unblocks then)
 
 const A0: usize = 10 * 8;
 const A1: usize = 11 * 8;
@@ -64,12 +75,13 @@ export function kfastEcall(p: u64, cyclesNow: u64): bool {
   let amount = word(K_AMOUNT);
   // Budget spent by this entry: the host's time-slice end.
   if (!(used < amount)) return false;
-  let info = load<u64>(X_OFFSET + A1);
-  let len = <u32>info & 0x7f;
-  if ((<u32>info & <u32>word(K_CAP_MASK)) != 0 || <f64>len > word(K_MAX_LENGTH)) return false;
   let a7 = load<u64>(X_OFFSET + A7);
   let a0 = load<u64>(X_OFFSET + A0);
   let phase = word(K_PHASE);
+  if (word(K_MODE) != 0) return signalStep(p, cyclesNow, now, used, amount, a7, a0, phase);
+  let info = load<u64>(X_OFFSET + A1);
+  let len = <u32>info & 0x7f;
+  if ((<u32>info & <u32>word(K_CAP_MASK)) != 0 || <f64>len > word(K_MAX_LENGTH)) return false;
   let from: u64, to: u64;
   if (phase == 0) {
     if (<f64>a7 != word(K_SYS_CALL) || (a7 >> 32) != 0 || a0 != <u64>word(K_CSLOT)) return false;
@@ -105,15 +117,68 @@ export function kfastEcall(p: u64, cyclesNow: u64): bool {
   }
   amount -= used;
   setWord(K_AMOUNT, amount);
+  switched(now, amount, phase, cyclesNow);
+  return true;
+}
+
+/**
+ * Mode 1: the signaller's Signal (phase 0) wakes the waiter, which runs next; the
+ * waiter's Recv (phase 1) blocks it again and the signaller, first in line at its
+ * priority, runs next. fastpath.ts's signal() and the general path's Recv.
+ */
+function signalStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7: u64, a0: u64, phase: f64): bool {
+  let from: u64, to: u64;
+  if (phase == 0) {
+    if (<f64>a7 != word(K_SYS_SIGNAL) || (a7 >> 32) != 0 || a0 != <u64>word(K_CSLOT)) return false;
+    // The waiter must have budget to be woken into.
+    if (!(word(K_AMOUNT2) > 0)) return false;
+    from = <u64>word(K_CLIENT);
+    to = <u64>word(K_SERVER);
+  } else {
+    if (<f64>a7 != word(K_SYS_RECV) || (a7 >> 32) != 0 || a0 != <u64>word(K_ESLOT)) return false;
+    if (load<u64>(X_OFFSET + A6) != <u64>word(K_RSLOT)) return false;
+    from = <u64>word(K_SERVER);
+    to = <u64>word(K_CLIENT);
+  }
+  noteHostedTrap(8, p);
+  clearReservation();
+  saveContext(from);
+  let f = ramHost(from);
+  store<u64>(f + CTX_PC, p + 4);
+  store<u64>(f + A7, 0);
+  if (phase == 0) {
+    // The waiter's Recv returns the notification's word (the badge: it was clear).
+    let t = ramHost(to);
+    store<u64>(t + A0, (<u64>word(K_BADGE_HI) << 32) | <u64>word(K_BADGE_LO));
+    store<u64>(t + A1, 0);
+    store<u64>(t + A6, <u64>word(K_WAKE_SIGNAL));
+    store<u64>(t + A7, 0);
+    setWord(K_CALLS, word(K_CALLS) + 1);
+    setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
+    setWord(K_LAST_SIGNAL, now);
+  } else {
+    setWord(K_REPLIES, word(K_REPLIES) + 1);
+    setWord(K_SERVER_TICKS, word(K_SERVER_TICKS) + used);
+  }
+  loadContext(to);
+  // Each thread has its own scheduling context: the other's budget runs now.
+  let next = word(K_AMOUNT2);
+  setWord(K_AMOUNT2, amount - used);
+  setWord(K_AMOUNT, next);
+  switched(now, next, phase, cyclesNow);
+  return true;
+}
+
+/** After a step at `now`: the kernel's times, the phase, virtual time and the timer. */
+@inline function switched(now: f64, amount: f64, phase: f64, cyclesNow: u64): void {
   setWord(K_RUN_START, now);
   setWord(K_LAST_NOW, now);
   setWord(K_PHASE, 1 - phase);
   // The kernel's work moves virtual time on; the timer fires when the budget ends or
   // at the earliest other deadline.
-  csr.mtimeOffset = <u64>(now + word(K_OP_TICKS)) - cyclesNow / ipt;
+  csr.mtimeOffset = <u64>(now + word(K_OP_TICKS)) - cyclesNow / csr.insnsPerTick;
   let deadline = now + amount;
   let floor = word(K_FLOOR);
   if (floor < deadline) deadline = floor;
   csr.mtimecmp = deadline >= NEVER ? 0xffff_ffff_ffff_ffff : <u64>deadline;
-  return true;
 }
