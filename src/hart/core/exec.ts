@@ -93,6 +93,17 @@ function untilDeadline(cmp: u64, chunk: i64): i64 {
   return chunk;
 }
 
+// How many of the `left` instructions from cycle count `at` fall at or after the one
+// where mtime reaches cmp (untilDeadline's cut, in the middle of a block).
+function cutAt(cmp: u64, at: u64, left: i32): i32 {
+  if (cmp >= mtimeOffset && cmp - mtimeOffset < 0x0100_0000_0000_0000) {
+    let due = (cmp - mtimeOffset) * insnsPerTick;
+    if (due <= at) return left;
+    if (due - at < <u64>left) return left - <i32>(due - at);
+  }
+  return 0;
+}
+
 // Bookkeeping after a trap was taken with epc at p; returns the new pc.
 function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
   let now = retired + <u64>doneInChunk;
@@ -592,13 +603,17 @@ function execBlock(n: i32): i32 {
         if (op == Op.ECALL && priv == PRV_U && !virt && kfastArmed() && userEcallHosted()) {
           // The kernel's fast path (kfast.ts) may switch threads here. A trap the host
           // would see as a loop goes to the host; after a switch the loop check starts
-          // afresh, as in a new run() call, and the block ends so that the next one
-          // stops at the new timer deadline.
+          // afresh, as in a new run() call. The block goes on in the other thread, but
+          // ends where the new timer deadline falls, as a new chunk would
+          // (untilDeadline), or at once if Sstc's timers could also fall due.
           let done = n - left - 1;
           if (!(p == lastTrapTarget && retired + <u64>done == lastTrapRetired) && kfastEcall(p, cycles + <u64>done)) {
             lastTrapTarget = 0xffff_ffff_ffff_ffff;
             lastTrapRetired = 0xffff_ffff_ffff_ffff;
-            left++; fVpn = NO_PAGE; p = PC; out = n - left; left = 0; continue;
+            left++; fVpn = NO_PAGE; p = PC; enter = 1;
+            let cut = (menvcfg & MENVCFG_STCE) != 0 ? left : cutAt(mtimecmp, cycles + <u64>done, left);
+            if (cut >= left) { out = n - left; left = 0; } else { n -= cut; left -= cut; }
+            continue;
           }
         }
         if (op == Op.ECALL) raiseException(virt && priv == PRV_S ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + <u64>priv, 0);
