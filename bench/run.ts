@@ -12,8 +12,8 @@
 //
 // Without build/guests/linux/Image (guests/linux/build-all.sh) the linux row is skipped,
 // saying why, and docs/bench.md is left alone. A run of every workload rewrites
-// docs/bench.md; a run --only some of the VM rows (vm-ping, vm-net, vm-rt) replaces just
-// their sections in it, each saying when and how it was measured.
+// docs/bench.md; a run --only kernel or some of the VM rows (vm-ping, vm-net, vm-rt)
+// replaces just their sections in it, each saying when and how it was measured.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -355,8 +355,7 @@ ${kernelTable(ops)}
   benchmarks): Call ≈ 700 and Reply ≈ 740 cycles, about 1 µs for the round trip. The
   targets here are a round trip under 1 µs and Signal → wake under 2 µs of host time. Both
   operations' steady state runs inside the hart's WebAssembly module (docs/kernel.md, "The
-  fast path"), without an exit to the TypeScript kernel; the yield is still a kernel
-  entry in TypeScript.
+  fast path"), without an exit to the TypeScript kernel, and so does the pair of yields.
 `;
 }
 
@@ -667,13 +666,16 @@ async function main(): Promise<number> {
   const ran = rows.filter((r) => !r.skipped).length;
   const complete = hart && haveQemu && problems.length === 0 && ran === WORKLOADS.length;
   const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
-  const onlyVmRows = only !== undefined && [...only].every((name) => VM_ROWS.includes(name));
+  // A run of only the kernel operations and the VM rows replaces just their sections.
+  const onlyVmRows = only !== undefined && [...only].every((name) => VM_ROWS.includes(name) || name === 'kernel');
+  const kernelOk = !selected('kernel') || (ops.length > 0 && ops.every((o) => !o.failure));
   if (!values['no-write']) {
     if (complete) {
       writeFileSync(REPORT, report(rows, command, runs, load, ops, vmRow, vmRows));
       console.log(`\nwritten to ${relative(ROOT, REPORT)}`);
-    } else if (onlyVmRows && hart && vmProblems.length === 0 && Object.keys(vmRows).length > 0) {
-      writeFileSync(REPORT, spliceSections(readFileSync(REPORT, 'utf8'), vmRowsSection(vmRows), command, load));
+    } else if (onlyVmRows && hart && vmProblems.length === 0 && kernelOk && (ops.length > 0 || Object.keys(vmRows).length > 0)) {
+      const fresh = `${ops.length > 0 ? kernelSection(ops) : ''}${vmRowsSection(vmRows)}`;
+      writeFileSync(REPORT, spliceSections(readFileSync(REPORT, 'utf8'), fresh, command, load));
       console.log(`\nthe sections of ${[...only].join(', ')} written to ${relative(ROOT, REPORT)}`);
     } else {
       console.log(`\n${relative(ROOT, REPORT)} left alone: only a complete run of every workload on both sides is recorded`);

@@ -5,7 +5,9 @@
 //   which fastpath.ts does, learned when it does them (mode 0);
 // - a Signal that wakes a higher-priority thread waiting in Recv with the notification
 //   bound (fastpath.ts's signal) and that thread's Recv when it waits again (the
-//   general path's, syscall.ts), learned the same way (mode 1).
+//   general path's, syscall.ts), learned the same way (mode 1);
+// - two threads of one priority yielding to each other, the only two ready at it (the
+//   general path's Yield), learned when one yields and the other runs (mode 2).
 // Whenever the kernel returns to one of a pair's threads in a state where the
 // preconditions hold for the pair's next step, it arms the module's fast path with a
 // descriptor in linear memory (the caps and badge, both context blocks, the budgets,
@@ -15,7 +17,7 @@
 // the TypeScript paths would have left. A run is the same with it on or off
 // (test/kernel/fastpath.test.ts).
 import {
-  CV_SYS_CALL, CV_SYS_REPLY_RECV, CV_SYS_SIGNAL, CV_SYS_RECV, CV_RIGHT_WRITE, CV_RIGHT_READ, CV_WAKE_MESSAGE, CV_WAKE_NOTIFICATION,
+  CV_SYS_CALL, CV_SYS_REPLY_RECV, CV_SYS_SIGNAL, CV_SYS_RECV, CV_SYS_YIELD, CV_RIGHT_WRITE, CV_RIGHT_READ, CV_WAKE_MESSAGE, CV_WAKE_NOTIFICATION,
 } from './abi/abi.js';
 import { COST, CYCLES_PER_TICK } from './cost-model.js';
 import type { Endpoint } from './objects/endpoint.js';
@@ -57,6 +59,7 @@ const K_SYS_SIGNAL = 26;
 const K_SYS_RECV = 27;
 const K_WAKE_SIGNAL = 28;
 const K_LAST_SIGNAL = 29;
+const K_SYS_YIELD = 30;
 
 /** What fastpath.ts does not take (its CAP_BITS and MAX_FAST_LENGTH). */
 const CAP_MASK = 0xf80;
@@ -104,11 +107,14 @@ export class WasmFastpath {
   readonly #d: Float64Array;
   #pair: Pair | undefined;
   #signal: SignalPair | undefined;
+  /** The last thread that yielded, and the two threads of the yield pair (mode 2). */
+  #yielder: Tcb | undefined;
+  #yield: [Tcb, Tcb] | undefined;
   /** The descriptor is armed, starting in this phase (0: the client or the signaller runs). */
   #armedPhase = -1;
-  /** For the pair of this mode (0: #pair, 1: #signal). */
+  /** For the pair of this mode (0: #pair, 1: #signal, 2: #yield). */
   #armedMode = 0;
-  /** Mode 0: the one context the pair runs on; mode 1: the signaller's, then the waiter's. */
+  /** Mode 0: the one context the pair runs on; modes 1 and 2: the first thread's, then the second's. */
   #sc: SchedContext | undefined;
   #sc2: SchedContext | undefined;
 
@@ -125,6 +131,7 @@ export class WasmFastpath {
     d[K_SYS_SIGNAL] = CV_SYS_SIGNAL;
     d[K_SYS_RECV] = CV_SYS_RECV;
     d[K_WAKE_SIGNAL] = CV_WAKE_NOTIFICATION;
+    d[K_SYS_YIELD] = CV_SYS_YIELD;
   }
 
   get armed(): boolean {
@@ -166,6 +173,11 @@ export class WasmFastpath {
     q.reply = reply;
   }
 
+  /** The general path did a Yield by `t`. */
+  noteYield(t: Tcb): void {
+    this.#yielder = t;
+  }
+
   /**
    * The kernel returns to `current`: arms the module's fast path if a pair's next step
    * meets the TypeScript paths' preconditions in every respect the module does not
@@ -179,7 +191,8 @@ export class WasmFastpath {
     // longer exit: its alarm interrupt would come at another instruction.
     if (k.irqs.has(RTC_IRQ)) return;
     if (this.#armCall(k, current, times, quiet, floor)) return;
-    this.#armSignal(k, current, times, quiet, floor);
+    if (this.#armSignal(k, current, times, quiet, floor)) return;
+    this.#armYield(k, current, times, quiet, floor);
   }
 
   #armCall(k: Kernel, current: Tcb, times: KfastTimes, quiet: number, floor: number): boolean {
@@ -319,6 +332,57 @@ export class WasmFastpath {
   }
 
   /**
+   * The yield pair: the running thread's next step is a Yield, and the other is the only
+   * thread ready at its priority, which nothing ready is above; each runs on its own
+   * round-robin scheduling context. Learned when the kernel returns to a thread of the
+   * last one that yielded's priority, with that one the only other ready at it.
+   */
+  #armYield(k: Kernel, current: Tcb, times: KfastTimes, quiet: number, floor: number): boolean {
+    let pair = this.#yield;
+    if (!pair || (current !== pair[0] && current !== pair[1])) {
+      const y = this.#yielder;
+      if (!y || y === current || y.priority !== current.priority || y.state !== 'ready') return false;
+      pair = this.#yield = [y, current];
+    }
+    const [a, b] = pair;
+    const other = current === a ? b : a;
+    if (a.context.pa < 0 || b.context.pa < 0 || a.vm || b.vm || a.priority !== b.priority) return false;
+    if (current.state !== 'running' || other.state !== 'ready' || k.sched.peek() !== other || k.sched.count(other.priority) !== 1) return false;
+    if (k.sched.throttled.has(other)) return false;
+    const asc = a.sc;
+    const bsc = b.sc;
+    if (!asc || !bsc || asc === bsc || asc !== a.ownSc || bsc !== b.ownSc || asc.tcb !== a || bsc.tcb !== b) return false;
+    for (const sc of [asc, bsc]) {
+      if (!sc.roundRobin || sc.refills.length !== 1) return false;
+      const head = sc.refills[0]!;
+      if (head.amount > sc.budget || head.amount <= 0 || head.release > times.runStart) return false;
+    }
+    const phase = current === a ? 0 : 1;
+    const [running, waiting] = phase === 0 ? [asc, bsc] : [bsc, asc];
+    const d = this.#d;
+    d[K_PHASE] = phase;
+    d[K_CLIENT] = a.context.pa;
+    d[K_SERVER] = b.context.pa;
+    d[K_QUIET] = quiet;
+    d[K_FLOOR] = floor;
+    d[K_AMOUNT] = running.refills[0]!.amount;
+    d[K_AMOUNT2] = waiting.refills[0]!.amount;
+    d[K_RUN_START] = times.runStart;
+    d[K_CALLS] = 0;
+    d[K_REPLIES] = 0;
+    d[K_CLIENT_TICKS] = 0;
+    d[K_SERVER_TICKS] = 0;
+    d[K_LAST_NOW] = 0;
+    d[K_MODE] = 2;
+    d[K_ARMED] = 1;
+    this.#armedPhase = phase;
+    this.#armedMode = 2;
+    this.#sc = asc;
+    this.#sc2 = bsc;
+    return true;
+  }
+
+  /**
    * Disarms, and makes the kernel's objects what the TypeScript paths would have left
    * after the steps the module did. Returns the kernel's times after the last step, or undefined
    * when it did none.
@@ -329,6 +393,7 @@ export class WasmFastpath {
     d[K_ARMED] = 0;
     this.#armedPhase = -1;
     if (this.#armedMode === 1) return this.#foldSignal(k, armedPhase);
+    if (this.#armedMode === 2) return this.#foldYield(k, armedPhase);
     const calls = d[K_CALLS]!;
     const replies = d[K_REPLIES]!;
     const n = calls + replies;
@@ -449,6 +514,50 @@ export class WasmFastpath {
         t.state = 'running';
         k.current = t;
       }
+    }
+    return { now: d[K_LAST_NOW]! + OP_TICKS, runStart: d[K_RUN_START]! };
+  }
+
+  /** fold() for the yield pair. */
+  #foldYield(k: Kernel, armedPhase: number): KfastTimes | undefined {
+    const d = this.#d;
+    const asc = this.#sc;
+    const bsc = this.#sc2;
+    this.#sc = undefined;
+    this.#sc2 = undefined;
+    const pair = this.#yield;
+    const ya = d[K_CALLS]!;
+    const yb = d[K_REPLIES]!;
+    const n = ya + yb;
+    if (n === 0 || !pair || !asc || !bsc) return undefined;
+    const [a, b] = pair;
+    k.counters.entries += n;
+    k.counters.switches += n;
+    k.counters.wasmFastpaths += n;
+    const as = k.cellOf(a).stats;
+    const bs = k.cellOf(b).stats;
+    const ta = d[K_CLIENT_TICKS]!;
+    const tb = d[K_SERVER_TICKS]!;
+    as.syscalls += ya;
+    as.cpuTicks += ta;
+    bs.syscalls += yb;
+    bs.cpuTicks += tb;
+    asc.consumed += ta;
+    asc.totalConsumed += ta;
+    bsc.consumed += tb;
+    bsc.totalConsumed += tb;
+    const phase = d[K_PHASE]!;
+    asc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT]! : d[K_AMOUNT2]!;
+    bsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT2]! : d[K_AMOUNT]!;
+    if (phase !== armedPhase) {
+      // The last step was a Yield by the thread that ran when armed: it waits at the
+      // back of the queue, the other runs.
+      const [prev, next] = armedPhase === 0 ? [a, b] : [b, a];
+      prev.state = 'ready';
+      k.sched.enqueue(prev);
+      k.sched.take(next);
+      next.state = 'running';
+      k.current = next;
     }
     return { now: d[K_LAST_NOW]! + OP_TICKS, runStart: d[K_RUN_START]! };
   }

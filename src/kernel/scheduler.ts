@@ -33,6 +33,11 @@ export class Scheduler {
     this.throttled.delete(t);
   }
 
+  /** How many threads are ready at `priority`. */
+  count(priority: number): number {
+    return this.#queues[priority]?.length ?? 0;
+  }
+
   /** The highest-priority ready thread, without taking it. */
   peek(): Tcb | undefined {
     while (this.#top >= 0) {

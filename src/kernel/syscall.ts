@@ -54,6 +54,7 @@ export function handleSyscall(k: Kernel, t: Tcb): void {
       // The rest of this timeslice goes: to the back of its priority's queue.
       t.state = 'ready';
       k.sched.enqueue(t);
+      k.kfast.noteYield(t);
       return;
     case CV_SYS_SIGNAL: {
       const cap = lookup(t, t.regs[A0]!);

@@ -145,6 +145,25 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     // Both run the same code: each resumes at the pc where the other left the hart.
     assert.match(fast.outcome, /"kind":"exit","code":0/);
     assert.ok(fast.switches >= 200_000, `${fast.switches} switches`);
+    assert.ok(fast.wasmFastpaths >= 199_000, `the module's fast path taken ${fast.wasmFastpaths} times`);
+    // Three of one priority: the next after a yield is not the only other ready one, so
+    // the module is never armed; a periodic cell above two preempts them now and then.
+    const three = await same({
+      regions: [],
+      channels: [],
+      cells: ['a', 'b', 'c'].map((name) => ({ name, elf: elf('build/bench/cells/yield.elf'), priority: 100, poweroff: name === 'a' })),
+    });
+    assert.equal(three.wasmFastpaths, 0);
+    const preempted = await same({
+      regions: [],
+      channels: [],
+      cells: [
+        { name: 'a', elf: elf('build/bench/cells/yield.elf'), priority: 100, poweroff: true },
+        { name: 'b', elf: elf('build/bench/cells/yield.elf'), priority: 100 },
+        { name: 'periodic', elf: elf('examples/rt/periodic.elf'), priority: 250, budgetNs: 1_000_000, periodNs: 2_000_000 },
+      ],
+    });
+    assert.ok(preempted.wasmFastpaths > 0 && preempted.wasmFastpaths < preempted.switches, `${preempted.wasmFastpaths} of ${preempted.switches}`);
   });
 
   it('runs the hello and driver examples the same, and a budgeted system under timer pressure', async () => {
@@ -225,47 +244,65 @@ describe('kernel fast path', { skip: needHartAndGcc }, () => {
     assert.deepEqual(both.snapshots, ts.snapshots);
   });
 
+  // Runs of an odd number of instructions end after any step of a pair (a Signal or a
+  // Recv, one thread's Yield or the other's); after each, the kernel's objects must be
+  // what the TypeScript paths leave.
+  const slices = async (image: KernelImage, mode: Mode, step: bigint): Promise<{ snapshots: string[]; wasm: number }> => {
+    const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: 64 << 20, console: { write: () => {} } });
+    const kernel = new Kernel(board, { output: () => {}, log: () => {} });
+    kernel.fastpath = mode !== 'off';
+    kernel.wasmFastpath = mode === 'both';
+    bootImage(kernel, image);
+    kernel.start();
+    const snapshots: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const outcome = board.machine.run({ maxInsns: board.machine.retired + step });
+      const [x, y] = kernel.cells.map((c) => c.tcb);
+      snapshots.push(JSON.stringify({
+        outcome: outcome.kind, mtime: String(board.machine.hart.mtime), now: kernel.nowTicks(), current: kernel.current?.name,
+        states: [x!.state, y!.state], a0: [String(x!.regs[10]), String(y!.regs[10])], a6: [String(x!.regs[16]), String(y!.regs[16])],
+        ready: [...kernel.sched.ready()].map((t) => t.name), waiting: [Boolean(x!.blocking.endpoint), Boolean(y!.blocking.endpoint)],
+        entries: kernel.counters.entries, switches: kernel.counters.switches, fastpaths: kernel.counters.fastpaths,
+        stats: formatStats(kernel), budgets: kernel.cells.map((c) => [c.sc.consumed, c.sc.totalConsumed, c.sc.refills]),
+      }));
+      if (outcome.kind !== 'insn-limit') break;
+    }
+    return { snapshots, wasm: kernel.counters.wasmFastpaths };
+  };
+
+  const slicedTheSame = async (image: KernelImage, step: bigint): Promise<void> => {
+    const both = await slices(image, 'both', step);
+    const ts = await slices(image, 'ts', step);
+    // Each slice starts in the TypeScript kernel (a run's end disarms the module).
+    assert.ok(both.wasm > 2_000, `${both.wasm} steps in the module`);
+    assert.equal(both.snapshots.length, 100);
+    // The slices end with either thread on the hart.
+    for (const cell of image.cells) assert.ok(both.snapshots.some((x) => x.includes(`"current":"${cell.name}"`)), cell.name);
+    assert.deepEqual(both.snapshots, ts.snapshots);
+  };
+
   it("stops between a Signal and the waiter's Recv and goes on the same, run after run", async () => {
     assert.equal(buildCells(ROOT), undefined);
-    const image: KernelImage = {
+    await slicedTheSame({
       regions: [],
       channels: [{ a: { cell: 'sender', id: 0 }, b: { cell: 'waiter', id: 0 } }],
       cells: [
         { name: 'sender', elf: elf('build/bench/cells/signal-sender.elf'), priority: 100, poweroff: true },
         { name: 'waiter', elf: elf('build/bench/cells/signal-waiter.elf'), priority: 200 },
       ],
-    };
-    // Runs of an odd number of instructions end after a Signal or after a Recv; after
-    // each, the kernel's objects must be what the TypeScript paths leave.
-    const sliced = async (mode: Mode): Promise<{ snapshots: string[]; wasm: number }> => {
-      const board = await VirtBoard.create(readFileSync(HART_WASM), { ramSize: 64 << 20, console: { write: () => {} } });
-      const kernel = new Kernel(board, { output: () => {}, log: () => {} });
-      kernel.fastpath = mode !== 'off';
-      kernel.wasmFastpath = mode === 'both';
-      bootImage(kernel, image);
-      kernel.start();
-      const snapshots: string[] = [];
-      for (let i = 0; i < 100; i++) {
-        const outcome = board.machine.run({ maxInsns: board.machine.retired + 3_331n });
-        const [sender, waiter] = kernel.cells.map((c) => c.tcb);
-        snapshots.push(JSON.stringify({
-          outcome: outcome.kind, mtime: String(board.machine.hart.mtime), now: kernel.nowTicks(), current: kernel.current?.name,
-          states: [sender!.state, waiter!.state], a0: [String(sender!.regs[10]), String(waiter!.regs[10])],
-          a6: String(waiter!.regs[16]), ready: [...kernel.sched.ready()].map((t) => t.name),
-          waiting: Boolean(waiter!.blocking.endpoint), entries: kernel.counters.entries, fastpaths: kernel.counters.fastpaths,
-          stats: formatStats(kernel), budgets: kernel.cells.map((c) => [c.sc.consumed, c.sc.totalConsumed, c.sc.refills]),
-        }));
-        if (outcome.kind !== 'insn-limit') break;
-      }
-      return { snapshots, wasm: kernel.counters.wasmFastpaths };
-    };
-    const both = await sliced('both');
-    const ts = await sliced('ts');
-    assert.ok(both.wasm > 10_000, `${both.wasm} steps in the module`);
-    assert.equal(both.snapshots.length, 100);
-    // The slices end with either thread on the hart.
-    for (const who of ['sender', 'waiter']) assert.ok(both.snapshots.some((x) => x.includes(`"current":"${who}"`)), who);
-    assert.deepEqual(both.snapshots, ts.snapshots);
+    }, 3_331n);
+  });
+
+  it('stops between two yields and goes on the same, run after run', async () => {
+    assert.equal(buildCells(ROOT), undefined);
+    await slicedTheSame({
+      regions: [],
+      channels: [],
+      cells: [
+        { name: 'a', elf: elf('build/bench/cells/yield.elf'), priority: 100, poweroff: true },
+        { name: 'b', elf: elf('build/bench/cells/yield.elf'), priority: 100 },
+      ],
+    }, 1_111n);
   });
 
   it("takes the module's fast path only while its preconditions hold, with the same results", async () => {

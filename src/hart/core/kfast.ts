@@ -1,8 +1,9 @@
 // The kernel's fast path inside the module (seL4's fastpath, one level lower): a U-mode
 // ecall that is the next step of an armed pair switches threads here, without leaving
 // WebAssembly. Two kinds of pair: a client's Call and a passive server's ReplyRecv
-// (mode 0), and a Signal to a higher-priority thread waiting in Recv with the
-// notification bound, and that thread's Recv back (mode 1). The host kernel (src/kernel/kfast.ts)
+// (mode 0), a Signal to a higher-priority thread waiting in Recv with the
+// notification bound and that thread's Recv back (mode 1), and two threads of one
+// priority yielding to each other (mode 2). The host kernel (src/kernel/kfast.ts)
 // arms it by writing a descriptor into linear memory whenever it returns to a thread
 // in a state where its own fast path's preconditions hold for the pair, and folds in
 // what was done here (counters, times, which thread runs) on its next entry. Every
@@ -49,6 +50,7 @@ const K_SYS_SIGNAL: usize = 26; // a7 of a Signal, of a Recv
 const K_SYS_RECV: usize = 27;
 const K_WAKE_SIGNAL: usize = 28; // a6 of a thread woken by a notification
 const K_LAST_SIGNAL: usize = 29; // entry time of the last Signal (the waiter's context unblocks then)
+const K_SYS_YIELD: usize = 30;  // a7 of a Yield (mode 2: CLIENT and SERVER are the two threads)
 
 const A0: usize = 10 * 8;
 const A1: usize = 11 * 8;
@@ -78,7 +80,10 @@ export function kfastEcall(p: u64, cyclesNow: u64): bool {
   let a7 = load<u64>(X_OFFSET + A7);
   let a0 = load<u64>(X_OFFSET + A0);
   let phase = word(K_PHASE);
-  if (word(K_MODE) != 0) return signalStep(p, cyclesNow, now, used, amount, a7, a0, phase);
+  let mode = word(K_MODE);
+  if (mode != 0) {
+    return mode == 1 ? signalStep(p, cyclesNow, now, used, amount, a7, a0, phase) : yieldStep(p, cyclesNow, now, used, amount, a7, phase);
+  }
   let info = load<u64>(X_OFFSET + A1);
   let len = <u32>info & 0x7f;
   if ((<u32>info & <u32>word(K_CAP_MASK)) != 0 || <f64>len > word(K_MAX_LENGTH)) return false;
@@ -162,6 +167,35 @@ function signalStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7
   }
   loadContext(to);
   // Each thread has its own scheduling context: the other's budget runs now.
+  let next = word(K_AMOUNT2);
+  setWord(K_AMOUNT2, amount - used);
+  setWord(K_AMOUNT, next);
+  switched(now, next, phase, cyclesNow);
+  return true;
+}
+
+/**
+ * Mode 2: the running thread of the two yields (the general path's Yield: to the back
+ * of its priority's queue, where the other is the only one), and the other runs.
+ */
+function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7: u64, phase: f64): bool {
+  if (<f64>a7 != word(K_SYS_YIELD) || (a7 >> 32) != 0 || !(word(K_AMOUNT2) > 0)) return false;
+  let from = <u64>word(phase == 0 ? K_CLIENT : K_SERVER);
+  let to = <u64>word(phase == 0 ? K_SERVER : K_CLIENT);
+  noteHostedTrap(8, p);
+  clearReservation();
+  saveContext(from);
+  let f = ramHost(from);
+  store<u64>(f + CTX_PC, p + 4);
+  store<u64>(f + A7, 0);
+  if (phase == 0) {
+    setWord(K_CALLS, word(K_CALLS) + 1);
+    setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
+  } else {
+    setWord(K_REPLIES, word(K_REPLIES) + 1);
+    setWord(K_SERVER_TICKS, word(K_SERVER_TICKS) + used);
+  }
+  loadContext(to);
   let next = word(K_AMOUNT2);
   setWord(K_AMOUNT2, amount - used);
   setWord(K_AMOUNT, next);
