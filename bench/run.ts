@@ -336,7 +336,11 @@ function kernelSection(ops: readonly KernelOpRow[]): string {
 ## Microkernel operations
 
 Native cells built with the SDK (bench/cells/) run on the kernel in-process, ${OPS.toLocaleString('en-US')} operations
-per run, best of the runs; host time per operation, wall clock and the process's CPU time.
+per run (the yield: that many by each of two cells), best of the runs. Host time per operation, wall clock
+and the process's CPU time (all its threads), is the steady state, as seL4's benchmarks measure: the
+first fifth of the operations warm up (the JIT compiles the cells' hot pages during it, and V8
+compiles those modules), the rest are timed and counted from the cells' statistics. The whole
+run's wall time per operation, warm-up included, is beside it.
 
 ${kernelTable(ops)}
 
