@@ -20,11 +20,11 @@ import { execHyper } from './hyper';
 import { tlbLoad, tlbStore, tlbFetch, flushTlbAll, flushTlbPage } from './tlb';
 import { loadSlow, storeSlow, fetchSlow, amoHost, mmioTouched, cboAllowed, cboFault, cacheBlockOp } from './mmu';
 import { kfastArmed, kfastEcall } from './kfast';
-import { raiseException, userEcallHosted, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
+import { raiseAt, userEcallHosted, takeInterrupt, mret, sret, prevCause, prevTval, prevEpc, trapEpc } from './trap';
 import { reservationValid, reservationAddr, reserve, clearReservation } from './reservation';
 import { decode } from './decode';
 import { execFp, fpEnabled, markDirty } from './exec-fp';
-import { jitOn, jitEnter, codeWritten } from './jit';
+import { jitOn, jitEnter, codeWritten, JIT_TRAPPED } from './jit';
 
 const CHUNK: i64 = 4096;
 const BOX: u64 = 0xffff_ffff_0000_0000;
@@ -108,6 +108,11 @@ function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
   return PC;
 }
 
+// How every trap leaves an instruction in execBlock (`left = trapExit(...); continue`):
+// given the budget as it was before the trapping instruction, a negative `left`
+// (leftBefore >= 1) that sends the loop to its one trap epilogue, which turns it back.
+@inline function trapExit(leftBefore: i32): i32 { return -1 - leftBefore; }
+
 @inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
 
 function mulhu(a: u64, b: u64): u64 {
@@ -128,8 +133,12 @@ function mulhu(a: u64, b: u64): u64 {
 
 function execBlock(n: i32): i32 {
   let p = PC;
+  // n - left is always what the block has retired. An instruction leaves the block
+  // in one of two ways only: it trapped (`left = trapExit(budget before it);
+  // continue`, the trap epilogue at the loop's head does the rest), or it completed
+  // and the block must end after it, for an MMIO access, a CSR write, xRET, WFI, a
+  // thread switch (`n -= left; left = 0`: the budget shrinks to what is done).
   let left = n;
-  let out = -1; // retired count when the block ends early
   let lastP: u64 = lastPc;
   let lastR: u32 = lastRaw;
   // The page the block is fetching from, cached in locals: valid until a trap, a
@@ -139,7 +148,21 @@ function execBlock(n: i32): i32 {
   // Whether the JIT may have code for p: 2 after a jump, 1 at the start of the
   // chunk (which may be inside a block: jitEnter does not count it), 0 otherwise.
   let enter = 1;
-  while (left > 0) {
+  while (true) {
+    if (left <= 0) {
+      if (left == 0) break;
+      // The one trap epilogue. The instruction at p trapped without retiring (its
+      // slow path or raiseAt took the trap: PC is the handler); `left` becomes the
+      // budget before it again, so instret counts exactly the instructions before
+      // the trap. The fetch page is forgotten (the trap may have changed privilege or
+      // translation), the trap-loop check sees the trap, and the block ends if run()
+      // must return.
+      left = -1 - left;
+      trapped = false;
+      fVpn = NO_PAGE;
+      p = noteTrap(p, n - left, false);
+      if (stopReason >= 0) { n -= left; left = 0; break; }
+    }
     // ---- fetch
     let vpn = p >> 12;
     let host: usize;
@@ -152,7 +175,7 @@ function execBlock(n: i32): i32 {
     } else {
       PC = p;
       host = fetchSlow(p);
-      if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      if (trapped) { left = trapExit(left); continue; }
       enter = 0;
     }
     if (enter != 0) {
@@ -160,13 +183,21 @@ function execBlock(n: i32): i32 {
       enter = 0;
       if (jitOn) {
         let r = jitEnter(host, p, left, jumped);
-        if (r > 0) {
-          left -= r;
-          lastP = load<u64>(JIT_LAST_PC);
-          lastR = load<u32>(JIT_LAST_RAW);
-          p = load<u64>(JIT_PC);
-          enter = load<u32>(JIT_KIND) != 0 ? 2 : 0;
-          continue;
+        if (r >= 0) {
+          let kind = load<u32>(JIT_KIND);
+          if (r > 0 || kind == JIT_TRAPPED) {
+            left -= r;
+            if (r > 0) {
+              lastP = load<u64>(JIT_LAST_PC);
+              lastR = load<u32>(JIT_LAST_RAW);
+            }
+            p = load<u64>(JIT_PC);
+            // A trap compiled code took (jitRaise) at p: the same epilogue as the
+            // interpreter's (the block had budget for the instruction, so left >= 1).
+            if (kind == JIT_TRAPPED) { left = trapExit(left); continue; }
+            enter = kind != 0 ? 2 : 0;
+            continue;
+          }
         }
       }
     }
@@ -176,7 +207,7 @@ function execBlock(n: i32): i32 {
       // A 32-bit instruction straddling two pages: fetch its upper half separately.
       PC = p;
       let h2 = fetchSlow(p + 2, false);
-      if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+      if (trapped) { left = trapExit(left); continue; }
       raw = (raw & 0xffff) | (<u32>load<u16>(h2) << 16);
       di = DC_SCRATCH;
       decode(raw, di);
@@ -211,8 +242,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 1);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, <u64><i64><i8>v);
         break;
@@ -225,8 +256,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, <u64><i64><i16>v);
         break;
@@ -239,8 +270,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, sx32(v));
         break;
@@ -253,8 +284,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 8);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, v);
         break;
@@ -267,8 +298,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 1);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, v);
         break;
@@ -281,8 +312,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, v);
         break;
@@ -295,14 +326,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setX(rd, v);
         break;
       }
       case Op.FLW: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 4);
         let v: u64;
@@ -310,14 +341,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 4);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setF(rd, BOX | v); markDirty();
         break;
       }
       case Op.FLD: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 8);
         let v: u64;
@@ -325,14 +356,14 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 8);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setF(rd, v); markDirty();
         break;
       }
       case Op.FLH: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbLoad, va, 2);
         let v: u64;
@@ -340,22 +371,22 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           v = loadSlow(va, 2);
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         setF(rd, 0xffff_ffff_ffff_0000 | v); markDirty();
         break;
       }
       case Op.FSH: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 2);
         if (h != 0) store<u16>(h, <u16>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 2, getF(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
@@ -366,8 +397,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 1, getX(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
@@ -378,8 +409,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 2, getX(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
@@ -390,8 +421,8 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 4, getX(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
@@ -402,34 +433,34 @@ function execBlock(n: i32): i32 {
         else {
           PC = p;
           storeSlow(va, 8, getX(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
       case Op.FSW: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 4);
         if (h != 0) store<u32>(h, <u32>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 4, getF(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
       case Op.FSD: {
-        if (!fpEnabled()) { PC = p; raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!fpEnabled()) { raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff)); left = trapExit(left + 1); continue; }
         let va = getX(rs1) + simm;
         let h = hostFor(tlbStore, va, 8);
         if (h != 0) store<u64>(h, <u64>getF(rs2));
         else {
           PC = p;
           storeSlow(va, 8, getF(rs2));
-          if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
-          if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+          if (trapped) { left = trapExit(left + 1); continue; }
+          if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         }
         break;
       }
@@ -563,19 +594,19 @@ function execBlock(n: i32): i32 {
       case Op.CZERO_EQZ: setX(rd, getX(rs2) == 0 ? 0 : getX(rs1)); break;
       case Op.CZERO_NEZ: setX(rd, getX(rs2) != 0 ? 0 : getX(rs1)); break;
 
-      case Op.PAUSE: out = n - left; left = 0; break; // a hint: let the host breathe
+      case Op.PAUSE: n -= left; left = 0; break; // a hint: let the host breathe
 
       case Op.CBO_CLEAN: case Op.CBO_FLUSH: case Op.CBO_INVAL: case Op.CBO_ZERO: {
         PC = p;
-        if (!cboAllowed(op)) { raiseException(cboFault, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (!cboAllowed(op)) { raiseAt(p, cboFault, raw); left = trapExit(left + 1); continue; }
         cacheBlockOp(op, getX(rs1));
-        if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        if (trapped) { left = trapExit(left + 1); continue; }
         break;
       }
 
       case Op.SINVAL_VMA: case Op.SFENCE_W_INVAL: case Op.SFENCE_INVAL_IR: {
         let cause = fenceFault(op == Op.SINVAL_VMA);
-        if (cause != 0) { PC = p; raiseException(cause, raw); { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; } }
+        if (cause != 0) { raiseAt(p, cause, raw); left = trapExit(left + 1); continue; }
         if (op == Op.SINVAL_VMA) {
           if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
           fVpn = NO_PAGE;
@@ -598,13 +629,13 @@ function execBlock(n: i32): i32 {
           if (!(p == lastTrapTarget && retired + <u64>done == lastTrapRetired) && kfastEcall(p, cycles + <u64>done)) {
             lastTrapTarget = 0xffff_ffff_ffff_ffff;
             lastTrapRetired = 0xffff_ffff_ffff_ffff;
-            left++; fVpn = NO_PAGE; p = PC; out = n - left; left = 0; continue;
+            left++; fVpn = NO_PAGE; p = PC; n -= left; left = 0; continue;
           }
         }
-        if (op == Op.ECALL) raiseException(virt && priv == PRV_S ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + <u64>priv, 0);
-        else if (op == Op.EBREAK) raiseException(CAUSE_BREAKPOINT, p);
-        else raiseException(CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));
-        left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+        if (op == Op.ECALL) raiseAt(p, virt && priv == PRV_S ? CAUSE_VIRTUAL_SUPERVISOR_ECALL : CAUSE_USER_ECALL + <u64>priv, 0);
+        else if (op == Op.EBREAK) raiseAt(p, CAUSE_BREAKPOINT, p);
+        else raiseAt(p, CAUSE_ILLEGAL_INSTRUCTION, raw & (npc - p == 2 ? 0xffff : 0xffff_ffff));
+        left = trapExit(left + 1); continue;
       }
 
       case Op.MRET: case Op.SRET: {
@@ -614,14 +645,14 @@ function execBlock(n: i32): i32 {
         else if (virt) { if (priv == PRV_U || (hstatus & HSTATUS_VTSR) != 0) cause = CAUSE_VIRTUAL_INSTRUCTION; }
         else if (priv == PRV_U || (priv == PRV_S && (mstatus & MSTATUS_TSR) != 0)) cause = CAUSE_ILLEGAL_INSTRUCTION;
         if (cause != 0) {
-          raiseException(cause, raw);
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          raiseAt(p, cause, raw);
+          left = trapExit(left + 1); continue;
         }
         clearReservation();
         if (op == Op.MRET) mret(); else sret();
         p = PC;
         // Interrupts may have become enabled: end the block.
-        out = n - left; left = 0;
+        n -= left; left = 0;
         continue;
       }
 
@@ -631,18 +662,18 @@ function execBlock(n: i32): i32 {
         else if (virt) { if (priv == PRV_U || (hstatus & HSTATUS_VTW) != 0) cause = CAUSE_VIRTUAL_INSTRUCTION; }
         else if (priv == PRV_U) cause = CAUSE_ILLEGAL_INSTRUCTION;
         if (cause != 0) {
-          PC = p; raiseException(cause, raw);
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          raiseAt(p, cause, raw);
+          left = trapExit(left + 1); continue;
         }
-        if ((mip() & mie) == 0) { stopReason = EXIT_WFI; out = n - left; left = 0; }
+        if ((mip() & mie) == 0) { stopReason = EXIT_WFI; n -= left; left = 0; }
         break;
       }
 
       case Op.SFENCE_VMA: {
         let cause = fenceFault(true);
         if (cause != 0) {
-          PC = p; raiseException(cause, raw);
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          raiseAt(p, cause, raw);
+          left = trapExit(left + 1); continue;
         }
         // With an address, only that page's translations go (privileged spec 4.2.1).
         if (rs1 != 0) flushTlbPage(getX(rs1)); else flushTlbAll();
@@ -672,12 +703,12 @@ function execBlock(n: i32): i32 {
         }
         inflight = 0;
         if (!ok) {
-          raiseException(fault, raw);
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          raiseAt(p, fault, raw);
+          left = trapExit(left + 1); continue;
         }
         if (rd != 0) setX(rd, old);
         // A CSR write may change interrupt enables, translation or privilege views.
-        out = n - left; left = 0;
+        n -= left; left = 0;
         break;
       }
 
@@ -693,7 +724,7 @@ function execBlock(n: i32): i32 {
         let va = getX(rs1);
         let src = getX(rs2);
         let h = amoHost(va, size, isLr, op == Op.SC_W || op == Op.SC_D);
-        if (trapped) { left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
+        if (trapped) { left = trapExit(left + 1); continue; }
         let old: u64 = wide ? load<u64>(h) : sx32(<u64>load<u32>(h));
         let base = wide ? op - (Op.LR_D - Op.LR_W) : op;
         let result: u64 = old;
@@ -728,10 +759,10 @@ function execBlock(n: i32): i32 {
       case Op.HFENCE_VVMA: case Op.HFENCE_GVMA: {
         PC = p;
         if (!execHyper(op, rd, rs1, rs2, raw)) {
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left = trapExit(left + 1); continue;
         }
         fVpn = NO_PAGE;
-        if (mmioTouched) { mmioTouched = false; out = n - left; left = 0; }
+        if (mmioTouched) { mmioTouched = false; n -= left; left = 0; }
         break;
       }
 
@@ -739,7 +770,7 @@ function execBlock(n: i32): i32 {
         // Floating point (everything else decodes to an F/D op).
         PC = p;
         if (!execFp(<Op>op, rd, rs1, rs2, <u32>load<u8>(di, 12), <u32>load<u8>(di, 14), raw)) {
-          left++; trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue;
+          left = trapExit(left + 1); continue;
         }
         break;
       }
@@ -751,7 +782,7 @@ function execBlock(n: i32): i32 {
   PC = p;
   lastPc = lastP;
   lastRaw = lastR;
-  return out >= 0 ? out : n - left;
+  return n - left;
 }
 
 // The exception SFENCE.VMA (or SINVAL.VMA: tvm) raises here, or 0: in U-mode it is
