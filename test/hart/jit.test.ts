@@ -85,6 +85,22 @@ describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
     assert.ok(on.stats.compiles > 0 && on.stats.dropped >= 1, JSON.stringify(on.stats));
   });
 
+  it('test/asm/jit_trap.S: EBREAK and illegal instructions trap from compiled code as from the interpreter', async () => {
+    const elf = buildTest('jit_trap');
+    const syms = ['jt_count', 'jt_cause', 'jt_epc', 'jt_tval', 'jt_instret'];
+    const off = await runElf(elf, false, syms);
+    const on = await runElf(elf, true, syms);
+    assert.equal(off.kind, 'exit');
+    assert.equal(on.output, off.output);
+    assert.equal(on.retired, off.retired);
+    // Every trap: same cause, pc, mtval and minstret (summed over the 1200 traps).
+    assert.deepEqual(on.words, off.words);
+    assert.equal(on.words.jt_count, 1200n);
+    assert.ok(on.words.jt_tval !== 0n && on.words.jt_instret! > 0n);
+    // The functions that trap were compiled (their page's only code).
+    assert.ok(on.stats.compiles > 0 && on.stats.compiledInsns > 0, JSON.stringify(on.stats));
+  });
+
   for (const name of ['jit_alias', 'rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
     it(`test/asm/${name}.S: same output and instruction count`, async () => {
       const elf = buildTest(name);
