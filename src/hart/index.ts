@@ -161,7 +161,7 @@ export class Hart {
       throw new HartModuleError('hart.wasm memory is smaller than the RAM it was asked to allocate');
     }
     const jit = new Jit({
-      memory: raw.memory, table, ramOffset: raw.ramOffset(), exchange: raw.jitExchangeOffset(), raise: raw.jitRaise,
+      memory: raw.memory, table, ramOffset: raw.ramOffset(), exchange: raw.jitExchangeOffset(),
       decode: (insn) => raw.jitDecode(insn),
       dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
     });

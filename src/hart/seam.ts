@@ -67,8 +67,6 @@ export interface RawHartExports {
   jitExchangeOffset(): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
-  /** Compiled code's trap entry (imported by generated modules, not called by the host). */
-  jitRaise: WebAssembly.ExportValue;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
   getMtimeTicks(): number;
   setMtimeTicks(value: number): void;
@@ -87,7 +85,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten', 'jitRaise',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 

@@ -2,7 +2,9 @@
 // cache, execute in one switch. Slow paths (TLB miss, MMIO, traps) live in mmu.ts
 // and trap.ts; the loop stores its local pc into PC before calling any of them.
 import { Op } from './ops';
-import { TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET, JIT_PC, JIT_LAST_PC, JIT_LAST_RAW, JIT_KIND } from './layout';
+import {
+  TLB_MASK, DC_OFFSET, DC_MASK, DC_SCRATCH, EXIT_RECORD_OFFSET, JIT_PC, JIT_LAST_PC, JIT_LAST_RAW, JIT_KIND, JIT_CAUSE, JIT_TVAL,
+} from './layout';
 import {
   PC, priv, virt, trapped, stopReason, getX, setX, getF, setF, EXIT_BUDGET, EXIT_WFI, EXIT_TRAP_LOOP,
 } from './state';
@@ -195,9 +197,10 @@ function execBlock(n: i32): i32 {
               lastR = load<u32>(JIT_LAST_RAW);
             }
             p = load<u64>(JIT_PC);
-            // A trap compiled code took (jitRaise) at p: the same epilogue as the
-            // interpreter's (the block had budget for the instruction, so left >= 1).
-            if (kind == JIT_TRAPPED) { left = trapExit(left); continue; }
+            // The instruction at p traps (compiled EBREAK, an illegal encoding): raised
+            // and accounted for as the interpreter does (the compiled block had budget
+            // for it, so left >= 1).
+            if (kind == JIT_TRAPPED) { raiseAt(p, load<u64>(JIT_CAUSE), load<u64>(JIT_TVAL)); left = trapExit(left); continue; }
             enter = kind != 0 ? 2 : 0;
             continue;
           }

@@ -167,8 +167,6 @@ export function instret(): u64 { return csr.retired; }
 export function setJit(on: i32, heat: i32): void { jit.setJit(on != 0, <u32>max(heat, 0)); }
 export function jitDecode(raw: u32): usize { return jit.jitDecode(raw); }
 export function jitExchangeOffset(): usize { return JIT_EXCHANGE; }
-// Imported by compiled code (src/hart/jit/), not called by the host.
-export function jitRaise(pc: u64, cause: u64, tval: u64): void { jit.jitRaise(pc, cause, tval); }
 export function jitWritten(pa: f64, len: f64): void {
   let a = <u64>pa, n = <u64>len;
   if (n == 0 || !isRam(a, n)) return;

@@ -7,7 +7,6 @@
 import { RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
 import { tlbLoad, tlbStore } from './tlb';
 import { decode } from './decode';
-import { raiseAt } from './trap';
 
 @external("host", "jitCompile") declare function hostJitCompile(page: u32, entry: u32): i32;
 @external("host", "jitDropped") declare function hostJitDropped(page: u32, slot: i32): void;
@@ -23,17 +22,12 @@ const HEAT_MASK: u32 = 0x0fff_ffff;
 
 // How compiled code left (the exchange area's JIT_KIND): 0, the interpreter executes
 // the instruction at JIT_PC; 1, it arrived there by a jump (compiled code may be
-// entered again at once); JIT_TRAPPED, the instruction at JIT_PC trapped through
-// jitRaise, and the run loop's trap epilogue (exec.ts) accounts for it as for a trap
-// the interpreter took.
+// entered again at once); JIT_TRAPPED, the instruction at JIT_PC traps with
+// JIT_CAUSE and JIT_TVAL: the run loop raises it with raiseAt and runs its trap
+// epilogue (exec.ts), as for a trap the interpreter took. A compiled slow path (a
+// TLB miss handled without leaving compiled code) would leave the same way after the
+// hart's slow path, called through an import, raised its fault.
 export const JIT_TRAPPED: u32 = 2;
-
-// Compiled code's way to take a trap (every generated module imports it as
-// env.raise): the interpreter's own raiseAt, so a trap comes out the same from either.
-// The module then leaves with JIT_TRAPPED, its registers stored back.
-export function jitRaise(pc: u64, cause: u64, tval: u64): void {
-  raiseAt(pc, cause, tval);
-}
 
 // Called by init: the map lies past RAM.
 export function jitSetup(map: usize, pages: u32): void {

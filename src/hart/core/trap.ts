@@ -185,8 +185,8 @@ function enterHS(cause: u64, tval: u64, interrupt: bool, gva: bool, gpa: u64, ti
 export function raiseException(cause: u64, tval: u64): void { enter(cause, tval, false); }
 
 // A synchronous exception raised by the instruction at pc, with its tval: how the run
-// loop (exec.ts) and compiled code (jit.ts, jitRaise) take every trap they decide on
-// themselves; the slow paths (mmu.ts) raise theirs with PC already set.
+// loop (exec.ts) takes every trap it or compiled code (jit.ts, JIT_TRAPPED) decides
+// on; the slow paths (mmu.ts) raise theirs with PC already set.
 @inline export function raiseAt(pc: u64, cause: u64, tval: u64): void {
   PC = pc;
   raiseException(cause, tval);

@@ -8,9 +8,8 @@
 // it retired, or -1 (nothing done) when `entry` is not one of its block starts, and
 // leaves the next pc, the last retired instruction and the exit kind (1: arrived by a
 // jump, the run loop may enter compiled code there; 0: the interpreter must execute
-// the instruction at pc; 2: the instruction at pc trapped) in the exchange area.
-// It imports the hart's memory and its trap entry, env.raise(pc, cause, tval)
-// (core/jit.ts jitRaise, the interpreter's own raiseAt).
+// the instruction at pc; 2: the instruction at pc traps, with the cause and tval it
+// leaves beside) in the exchange area. It imports the hart's memory only.
 //
 // Guest registers live in locals, loaded on entry and stored back at the exit: per
 // group of blocks joined by local control flow, only the ones the group uses.
@@ -20,12 +19,14 @@
 // compiled code) leaves before the instruction, which the interpreter then executes.
 // Instructions that are not compiled (system, CSR, atomics, FP, ...) end the block
 // the same way, so CSR and device side effects happen in the interpreter. The
-// instructions that always trap (EBREAK, an illegal encoding) end a block by calling
-// env.raise and leaving with kind 2: the run loop then runs the interpreter's one
-// trap epilogue (exec.ts), so a trap is taken by the same code either way.
+// instructions that always trap (EBREAK, an illegal encoding) end a block by leaving
+// with kind 2 and the trap's cause and tval: the run loop raises it with the
+// interpreter's raiseAt and runs its one trap epilogue (exec.ts), so a trap is taken by
+// the same code either way. (Calling the hart from here instead, through an import,
+// made V8's code for every such page slower: a function with a call is not a leaf.)
 
 import { Op } from '../core/ops.js';
-import { Code, I32, I64, Opc, moduleBytes, type FunctionImport } from './wasm.js';
+import { Code, I32, I64, Opc, moduleBytes } from './wasm.js';
 
 /** One decoded instruction (the interpreter's decoder: src/hart/core/decode.ts). */
 export interface Insn {
@@ -106,11 +107,9 @@ function isStraight(op: Op): boolean {
 }
 const isJump = (op: Op): boolean => op === Op.JAL || op === Op.JALR || BRANCHES.has(op);
 
-/** Exit kinds (core/jit.ts): 2 is JIT_TRAPPED. */
+/** Exit kinds (core/jit.ts): 2 is JIT_TRAPPED, with the cause and tval at these offsets of the exchange area (layout.ts). */
 const KIND_TRAPPED = 2;
-/** The module's imports: env.raise is function 0. */
-const RAISE: FunctionImport = { name: 'raise', params: [I64, I64, I64], results: [] };
-const F_RAISE = 0;
+const EXCHANGE_CAUSE = 48, EXCHANGE_TVAL = 56;
 /** Instructions that always trap, with their cause (privileged spec, "mcause"); tval is the pc for EBREAK, the encoding for an illegal one. */
 const TRAPS: ReadonlyMap<Op, number> = new Map([[Op.EBREAK, 3], [Op.ILLEGAL, 2]]);
 
@@ -324,9 +323,10 @@ export function compilePage(
     const { op, rd, rs1, rs2, imm } = a.insn;
     const cause = TRAPS.get(op);
     if (cause !== undefined) {
-      vpc(a.off); c.i64n(cause);
+      c.i32(exchange).i64n(cause).mem(Opc.i64Store, 3, EXCHANGE_CAUSE);
+      c.i32(exchange);
       if (op === Op.EBREAK) vpc(a.off); else c.i64(BigInt(a.insn.raw >>> 0));
-      c.call(F_RAISE);
+      c.mem(Opc.i64Store, 3, EXCHANGE_TVAL);
       sideExit(KIND_TRAPPED);
       return;
     }
@@ -449,7 +449,6 @@ export function compilePage(
   }
 
   const bytes = moduleBytes({
-    imports: [RAISE],
     params: [I32, I32, I64, I32, I32],
     results: [I32],
     locals: [[35, I64], [5, I32]],

@@ -25,8 +25,6 @@ export interface JitHost {
   readonly table: WebAssembly.Table;
   readonly ramOffset: number;
   readonly exchange: number;
-  /** The hart's trap entry for compiled code (core/jit.ts jitRaise): the modules' env.raise. */
-  readonly raise: WebAssembly.ExportValue;
   decode(raw: number): number;
   /** Drops a page's code from the hart's map (it calls back `dropped`). */
   dropPage(page: number): void;
@@ -106,7 +104,7 @@ export class Jit {
       return st.slot;
     }
     const module = new WebAssembly.Module(compiled.bytes);
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.#host.memory, raise: this.#host.raise } });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.#host.memory } });
     const fn = instance.exports.f as WebAssembly.ExportValue;
     if (st.slot === 0) {
       if (this.#live.size >= MAX_LIVE_PAGES) this.#evictOldest();

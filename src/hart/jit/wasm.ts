@@ -1,5 +1,5 @@
 // A small WebAssembly binary emitter: just what the JIT's code generator needs (one
-// function per module, importing the hart's memory and the hart functions it calls). Structured control flow is
+// function per module, importing the hart's memory). Structured control flow is
 // emitted with named labels, so branch depths are computed here, not by the caller.
 
 export const I32 = 0x7f;
@@ -8,7 +8,7 @@ export const I64 = 0x7e;
 /** Opcodes used by the code generator (WebAssembly core spec, "Instructions"). */
 export enum Opc {
   block = 0x02, loop = 0x03, if_ = 0x04, else_ = 0x05, end = 0x0b, br = 0x0c, brIf = 0x0d, brTable = 0x0e, return_ = 0x0f,
-  call = 0x10, drop = 0x1a, select = 0x1b,
+  drop = 0x1a, select = 0x1b,
   localGet = 0x20, localSet = 0x21, localTee = 0x22,
   i32Load = 0x28, i64Load = 0x29, i64Load8S = 0x30, i64Load8U = 0x31, i64Load16S = 0x32, i64Load16U = 0x33,
   i64Load32S = 0x34, i64Load32U = 0x35, i32Store = 0x36, i64Store = 0x37, i64Store8 = 0x3c, i64Store16 = 0x3d, i64Store32 = 0x3e,
@@ -94,8 +94,6 @@ export class Code {
     if (i < 0) throw new Error(`wasm emitter: no open label ${label}`);
     return this.#labels.length - 1 - i;
   }
-  /** A call of function `index` (the imports come first: 0 is the first import). */
-  call(index: number): this { this.bytes.push(Opc.call); uleb(this.bytes, index); return this; }
   br(label: string): this { this.bytes.push(Opc.br); uleb(this.bytes, this.depth(label)); return this; }
   brIf(label: string): this { this.bytes.push(Opc.brIf); uleb(this.bytes, this.depth(label)); return this; }
   brTable(labels: readonly string[], dflt: string): this {
@@ -107,16 +105,7 @@ export class Code {
   }
 }
 
-/** A function the module imports from `env` (a hart export, so a call is wasm to wasm). */
-export interface FunctionImport {
-  name: string;
-  params: readonly number[];
-  results: readonly number[];
-}
-
 export interface FunctionSpec {
-  /** Function imports, indices 0.. in this order; the function itself comes after them. */
-  imports?: readonly FunctionImport[];
   params: readonly number[];
   results: readonly number[];
   /** Local declarations after the parameters: [count, type]. */
@@ -124,31 +113,20 @@ export interface FunctionSpec {
   body: Code;
 }
 
-/** A module importing `env.memory` and `fn.imports`, exporting one function `f`. */
+/** A module importing `env.memory` and exporting one function `f`. */
 export function moduleBytes(fn: FunctionSpec): Uint8Array<ArrayBuffer> {
-  const imports = fn.imports ?? [];
   const head: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  // Types: 0 is f's, 1.. the imports'.
-  const type: number[] = [];
-  uleb(type, 1 + imports.length);
-  for (const t of [fn, ...imports]) {
-    type.push(0x60);
-    vec(type, t.params);
-    vec(type, t.results);
-  }
+  const type: number[] = [1, 0x60];
+  vec(type, fn.params);
+  vec(type, fn.results);
   section(head, 1, type);
-  const imp: number[] = [];
-  uleb(imp, 1 + imports.length);
+  const imp: number[] = [1];
   name(imp, 'env'); name(imp, 'memory');
   imp.push(0x02, 0x00, 0x00); // memory, limits: min 0, no max
-  imports.forEach((f, i) => {
-    name(imp, 'env'); name(imp, f.name);
-    imp.push(0x00); uleb(imp, 1 + i); // a function of type 1 + i
-  });
   section(head, 2, imp);
   section(head, 3, [1, 0]);
   const exp: number[] = [1];
-  name(exp, 'f'); exp.push(0x00); uleb(exp, imports.length);
+  name(exp, 'f'); exp.push(0x00, 0);
   section(head, 7, exp);
   const locals: number[] = [];
   uleb(locals, fn.locals.length);
