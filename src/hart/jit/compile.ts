@@ -23,7 +23,7 @@
 // with kind 2 and the trap's cause and tval: the run loop raises it with the
 // interpreter's raiseAt and runs its one trap epilogue (exec.ts), so a trap is taken by
 // the same code either way. (Calling the hart from here instead, through an import,
-// made V8's code for every such page slower: a function with a call is not a leaf.)
+// made V8's code for such a page slower: docs/hart.md, "JIT".)
 
 import { Op } from '../core/ops.js';
 import { Code, I32, I64, Opc, moduleBytes } from './wasm.js';
