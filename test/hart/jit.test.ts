@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { Hart, type JitStats } from '../../src/hart/index.js';
+import { Hart, Priv, type JitStats } from '../../src/hart/index.js';
 import { RamGuestMemory } from '../../src/machine/devices/guest-memory.js';
 import { Machine } from '../../src/machine/machine.js';
 import { buildTest } from '../asm/harness.js';
@@ -85,6 +85,22 @@ describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
     assert.ok(on.stats.compiles > 0 && on.stats.dropped >= 1, JSON.stringify(on.stats));
   });
 
+  it('test/asm/jit_trap.S: EBREAK and illegal instructions trap from compiled code as from the interpreter', async () => {
+    const elf = buildTest('jit_trap');
+    const syms = ['jt_count', 'jt_cause', 'jt_epc', 'jt_tval', 'jt_instret'];
+    const off = await runElf(elf, false, syms);
+    const on = await runElf(elf, true, syms);
+    assert.equal(off.kind, 'exit');
+    assert.equal(on.output, off.output);
+    assert.equal(on.retired, off.retired);
+    // Every trap: same cause, pc, mtval and minstret (summed over the 1200 traps).
+    assert.deepEqual(on.words, off.words);
+    assert.equal(on.words.jt_count, 1200n);
+    assert.ok(on.words.jt_tval !== 0n && on.words.jt_instret! > 0n);
+    // The functions that trap were compiled (their page's only code).
+    assert.ok(on.stats.compiles > 0 && on.stats.compiledInsns > 0, JSON.stringify(on.stats));
+  });
+
   for (const name of ['jit_alias', 'rv64i_control', 'c_ext', 'm_ext', 'int_random', 'zb', 'sv39', 'fence', 'traps', 'interrupts', 'misaligned']) {
     it(`test/asm/${name}.S: same output and instruction count`, async () => {
       const elf = buildTest(name);
@@ -159,5 +175,72 @@ describe('JIT invalidation by host writes', { skip: needHart }, () => {
     assert.ok(hart.jitStats.compiles > 0);
     runTo(hart, BASE + 12, 100_000n);
     assert.equal(hart.x[1], 1n << 20n);
+  });
+});
+
+/** xorshift32: reproducible random bytes. */
+function randomBytes(seed: number, n: number): Uint8Array {
+  let s = seed >>> 0 || 1;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    out[i] = s & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Random bytes run as code (mostly illegal encodings, EBREAKs and faults, each trap
+ * going to a handler inside the random code, or hosted: every trap into M an exit
+ * that resumes elsewhere), in M, S or U: everything the hart shows at the end.
+ */
+async function randomRun(seed: number, jit: boolean, hosted: boolean): Promise<{ text: string; compiles: number; traps: number }> {
+  const CODE = 64 << 10;
+  const machine = await Machine.create(readFileSync(HART_WASM), {
+    ramSize: 8 << 20, console: { write: () => {} }, jit, jitHeat: HEAT,
+  });
+  const hart = machine.hart;
+  const code = randomBytes(seed, CODE);
+  if (seed % 2 === 0) for (let i = 0; i < CODE; i += 4) code[i]! |= 3; // 32-bit encodings
+  hart.writeBytes(hart.ramBase, code);
+  const base = BigInt(hart.ramBase);
+  const traps: string[] = [];
+  if (hosted) {
+    machine.hostM({
+      handleMTrap: (t) => {
+        traps.push(`${t.cause}@${t.epc}:${t.tval}:${machine.retired}`);
+        if (traps.length >= 200) return { kind: 'firmware-fault', pc: t.epc, message: 'enough traps' };
+        hart.pc = base + BigInt((seed * 4096 + traps.length * 4 * 97) % CODE);
+        return undefined;
+      },
+    });
+  }
+  machine.boot(base, { priv: hosted ? Priv.S : [Priv.M, Priv.S, Priv.U][seed % 3]!, a0: base, a1: base + 0x1000n });
+  hart.writeCsr('pmpaddr0', (1n << 54n) - 1n);
+  hart.writeCsr('pmpcfg0', 0x1fn);
+  hart.writeCsr('mtvec', base + BigInt((seed * 4096) % CODE));
+  const outcome = machine.run({ maxInsns: 300_000n });
+  const csrs = (['mepc', 'mcause', 'mtval', 'minstret', 'mstatus'] as const).map((c) => hart.readCsr(c));
+  const text = JSON.stringify({ outcome, retired: machine.retired, pc: hart.pc, priv: hart.priv, x: [...hart.x], csrs, traps },
+    (_, v: unknown) => (typeof v === 'bigint' ? v.toString(16) : v));
+  return { text, compiles: hart.jitStats.compiles, traps: traps.length };
+}
+
+describe('JIT against the interpreter on random code', { skip: needHart }, () => {
+  it('ends, traps and retires as the interpreter does (compiled EBREAK and illegal encodings among it)', async () => {
+    let compiles = 0;
+    let hostedTraps = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      for (const hosted of [false, true]) {
+        const off = await randomRun(seed, false, hosted);
+        const on = await randomRun(seed, true, hosted);
+        assert.equal(on.text, off.text, `seed ${seed}${hosted ? ', hosted' : ''}`);
+        compiles += on.compiles;
+        hostedTraps += on.traps;
+      }
+    }
+    assert.ok(compiles > 0 && hostedTraps > 0, `${compiles} compilations, ${hostedTraps} hosted traps`);
   });
 });

@@ -20,6 +20,15 @@ let jitPages: u32 = 0;
 let threshold: u32 = 65536;
 const HEAT_MASK: u32 = 0x0fff_ffff;
 
+// How compiled code left (the exchange area's JIT_KIND): 0, the interpreter executes
+// the instruction at JIT_PC; 1, it arrived there by a jump (compiled code may be
+// entered again at once); JIT_TRAPPED, the instruction at JIT_PC traps with
+// JIT_CAUSE and JIT_TVAL: the run loop raises it with raiseAt and runs its trap
+// epilogue (exec.ts), as for a trap the interpreter took. A compiled slow path (a
+// TLB miss handled without leaving compiled code) would leave the same way after the
+// hart's slow path, called through an import, raised its fault.
+export const JIT_TRAPPED: u32 = 2;
+
 // Called by init: the map lies past RAM.
 export function jitSetup(map: usize, pages: u32): void {
   jitMap = map;

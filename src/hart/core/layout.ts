@@ -49,6 +49,9 @@ export const JIT_LAST_PC: usize = JIT_EXCHANGE + 8;
 export const JIT_LAST_RAW: usize = JIT_EXCHANGE + 16;
 export const JIT_KIND: usize = JIT_EXCHANGE + 20;
 export const JIT_DECODE: usize = JIT_EXCHANGE + 32;
+// With JIT_KIND = JIT_TRAPPED (jit.ts): the trap's cause and tval (src/hart/jit/compile.ts writes them).
+export const JIT_CAUSE: usize = JIT_EXCHANGE + 48;
+export const JIT_TVAL: usize = JIT_EXCHANGE + 56;
 // The kernel fast path's descriptor (kfast.ts): 32 f64 words the host writes and reads.
 export const KFAST_OFFSET: usize = 0x400;
 export const KFAST_WORDS: i32 = 32;

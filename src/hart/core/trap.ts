@@ -184,6 +184,14 @@ function enterHS(cause: u64, tval: u64, interrupt: bool, gva: bool, gpa: u64, ti
 // Raises a synchronous exception at PC (the caller stored the pc there).
 export function raiseException(cause: u64, tval: u64): void { enter(cause, tval, false); }
 
+// A synchronous exception raised by the instruction at pc, with its tval: how the run
+// loop (exec.ts) takes every trap it or compiled code (jit.ts, JIT_TRAPPED) decides
+// on; the slow paths (mmu.ts) raise theirs with PC already set.
+@inline export function raiseAt(pc: u64, cause: u64, tval: u64): void {
+  PC = pc;
+  raiseException(cause, tval);
+}
+
 // Takes the highest-priority pending and enabled interrupt, if any; returns whether
 // one was taken. Priority: MEI, MSI, MTI, SEI, SSI, STI, SGEI, VSEI, VSSI, VSTI
 // (privileged spec 3.1.9, 8.4.3). VS-level interrupts that hideleg delegates are

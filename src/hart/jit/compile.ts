@@ -8,7 +8,8 @@
 // it retired, or -1 (nothing done) when `entry` is not one of its block starts, and
 // leaves the next pc, the last retired instruction and the exit kind (1: arrived by a
 // jump, the run loop may enter compiled code there; 0: the interpreter must execute
-// the instruction at pc) in the exchange area.
+// the instruction at pc; 2: the instruction at pc traps, with the cause and tval it
+// leaves beside) in the exchange area. It imports the hart's memory only.
 //
 // Guest registers live in locals, loaded on entry and stored back at the exit: per
 // group of blocks joined by local control flow, only the ones the group uses.
@@ -17,7 +18,12 @@
 // TLB fast path inline; anything else (TLB miss, page crossing, MMIO, a page with
 // compiled code) leaves before the instruction, which the interpreter then executes.
 // Instructions that are not compiled (system, CSR, atomics, FP, ...) end the block
-// the same way, so every trap, CSR and device side effect happens in the interpreter.
+// the same way, so CSR and device side effects happen in the interpreter. The
+// instructions that always trap (EBREAK, an illegal encoding) end a block by leaving
+// with kind 2 and the trap's cause and tval: the run loop raises it with the
+// interpreter's raiseAt and runs its one trap epilogue (exec.ts), so a trap is taken by
+// the same code either way. (Calling the hart from here instead, through an import,
+// made V8's code for such a page slower: docs/hart.md, "JIT".)
 
 import { Op } from '../core/ops.js';
 import { Code, I32, I64, Opc, moduleBytes } from './wasm.js';
@@ -101,6 +107,12 @@ function isStraight(op: Op): boolean {
 }
 const isJump = (op: Op): boolean => op === Op.JAL || op === Op.JALR || BRANCHES.has(op);
 
+/** Exit kinds (core/jit.ts): 2 is JIT_TRAPPED, with the cause and tval at these offsets of the exchange area (layout.ts). */
+const KIND_TRAPPED = 2;
+const EXCHANGE_CAUSE = 48, EXCHANGE_TVAL = 56;
+/** Instructions that always trap, with their cause (privileged spec, "mcause"); tval is the pc for EBREAK, the encoding for an illegal one. */
+const TRAPS: ReadonlyMap<Op, number> = new Map([[Op.EBREAK, 3], [Op.ILLEGAL, 2]]);
+
 interface At { readonly off: number; readonly insn: Insn }
 
 /** The instruction at `off`, or undefined where it straddles the page end. */
@@ -156,12 +168,13 @@ export function compilePage(
   const blocks = order.map((start) => {
     const body: At[] = [];
     let off = start;
-    let end: 'jump' | 'stop' | 'fall' = 'stop';
+    let end: 'jump' | 'trap' | 'stop' | 'fall' = 'stop';
     while (off < PAGE) {
       if (off !== start && leaders.has(off)) { end = 'fall'; break; }
       const insn = at(off);
       if (insn === undefined) break;
       if (isJump(insn.op)) { body.push({ off, insn }); end = 'jump'; break; }
+      if (TRAPS.has(insn.op)) { body.push({ off, insn }); end = 'trap'; break; }
       if (!isStraight(insn.op)) break;
       body.push({ off, insn });
       off += insn.len;
@@ -203,6 +216,7 @@ export function compilePage(
   const written = Array.from({ length: groups }, () => new Set<number>());
   blocks.forEach((b, i) => {
     for (const { insn } of b.body) {
+      if (TRAPS.has(insn.op)) continue; // reads and writes no register
       for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used[group[i]!]!.add(r);
       if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written[group[i]!]!.add(insn.rd);
     }
@@ -274,14 +288,16 @@ export function compilePage(
       c.get(P_LEFT).i32(k).op(Opc.i32Sub).set(P_LEFT);
     }
     b.body.forEach((a, j) => {
-      const sideExit = (): void => {
+      // Leaves before instruction j, which the interpreter then executes (kind 0) or
+      // which has trapped (KIND_TRAPPED): neither retired it.
+      const sideExit = (kind = 0): void => {
         if (j > 0) last(b.body[j - 1]!);
         c.get(P_LEFT).i32(k - j).op(Opc.i32Add).set(P_LEFT);
-        exit(a.off, 0);
+        exit(a.off, kind);
       };
       emit(a, sideExit);
     });
-    if (b.end !== 'jump') { // (a jump has left already)
+    if (b.end !== 'jump' && b.end !== 'trap') { // (a jump or a trap has left already)
       if (k > 0) last(b.body[k - 1]!);
       if (b.end === 'fall') goTo(b.next);
       else exit(b.next, 0);
@@ -303,8 +319,17 @@ export function compilePage(
   c.i32(exchange).get(L_KIND).mem(Opc.i32Store, 2, 20);
   c.get(L_START).get(P_LEFT).op(Opc.i32Sub);
 
-  function emit(a: At, sideExit: () => void): void {
+  function emit(a: At, sideExit: (kind?: number) => void): void {
     const { op, rd, rs1, rs2, imm } = a.insn;
+    const cause = TRAPS.get(op);
+    if (cause !== undefined) {
+      c.i32(exchange).i64n(cause).mem(Opc.i64Store, 3, EXCHANGE_CAUSE);
+      c.i32(exchange);
+      if (op === Op.EBREAK) vpc(a.off); else c.i64(BigInt(a.insn.raw >>> 0));
+      c.mem(Opc.i64Store, 3, EXCHANGE_TVAL);
+      sideExit(KIND_TRAPPED);
+      return;
+    }
     const sink = rd === X_SINK || rd === 0;
     const setRd = (): void => { c.set(xl(rd)); };
     const mem = LOADS.get(op) ?? STORES.get(op);
