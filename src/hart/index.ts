@@ -148,6 +148,7 @@ export class Hart {
       },
       jitCompile: (page, entry) => late.jit?.compile(page, entry) ?? 0,
       jitDropped: (page, slot) => late.jit?.dropped(page, slot),
+      jitNote: (page, entry) => late.jit?.note(page, entry),
     }, () => late.memory, table);
     const instance = await WebAssembly.instantiate(module, imports);
     if (instance.exports.memory instanceof WebAssembly.Memory) late.memory = instance.exports.memory;

@@ -101,6 +101,8 @@ export interface HostImports {
   jitCompile(page: number, entry: number): number;
   /** The JIT: the hart dropped a page's compiled code, which was in `slot`. */
   jitDropped(page: number, slot: number): void;
+  /** The JIT: a sample of the jumps to code not compiled (one in JIT_NOTE_EVERY), for the page's next compilation. */
+  jitNote(page: number, entry: number): void;
 }
 
 /**
@@ -125,7 +127,9 @@ export function importObject(
     seed: () => 0,
   };
   const provided: Record<string, Record<string, (...args: number[]) => number | void>> = {
-    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite, jitCompile: host.jitCompile, jitDropped: host.jitDropped },
+    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite, jitCompile: host.jitCompile, jitDropped: host.jitDropped,
+      jitNote: host.jitNote,
+    },
     env,
   };
   const imports: WebAssembly.Imports = {};

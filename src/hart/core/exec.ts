@@ -137,7 +137,9 @@ function execBlock(n: i32): i32 {
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
   // Whether the JIT may have code for p: 2 after a jump, 1 at the start of the
-  // chunk (which may be inside a block: jitEnter does not count it), 0 otherwise.
+  // chunk (which may be inside a block: jitEnter does not count it) and after the
+  // instruction compiled code left to the interpreter (3 while that one runs), 0
+  // otherwise.
   let enter = 1;
   while (left > 0) {
     // ---- fetch
@@ -155,7 +157,9 @@ function execBlock(n: i32): i32 {
       if (trapped) { trapped = false; fVpn = NO_PAGE; p = noteTrap(p, n - left, false); if (stopReason >= 0) { out = n - left; left = 0; } continue; }
       enter = 0;
     }
-    if (enter != 0) {
+    if (enter == 3) {
+      enter = 1;
+    } else if (enter != 0) {
       let jumped = enter == 2;
       enter = 0;
       if (jitOn) {
@@ -165,7 +169,7 @@ function execBlock(n: i32): i32 {
           lastP = load<u64>(JIT_LAST_PC);
           lastR = load<u32>(JIT_LAST_RAW);
           p = load<u64>(JIT_PC);
-          enter = load<u32>(JIT_KIND) != 0 ? 2 : 0;
+          enter = load<u32>(JIT_KIND) != 0 ? 2 : 3;
           continue;
         }
       }

@@ -10,6 +10,7 @@ import { decode } from './decode';
 
 @external("host", "jitCompile") declare function hostJitCompile(page: u32, entry: u32): i32;
 @external("host", "jitDropped") declare function hostJitDropped(page: u32, slot: i32): void;
+@external("host", "jitNote") declare function hostJitNote(page: u32, entry: u32): void;
 
 export let jitOn: bool = false;
 // Per RAM page, 8 bytes: i32 table slot of its compiled code (0: none), u32 heat.
@@ -19,6 +20,12 @@ let jitPages: u32 = 0;
 // enough that only code that stays hot pays for a module (docs/hart.md, "JIT").
 let threshold: u32 = 65536;
 const HEAT_MASK: u32 = 0x0fff_ffff;
+// One jump in about 64 to code not compiled is told to the host (jitNote), which adds
+// its entry to the page's next compilation: a page's hot entries are all compiled at
+// once instead of one per compilation. The stride varies (xorshift), so that a loop
+// with a few such jumps per iteration does not show the host only one of them.
+let noteRng: u32 = 0x9e37_79b9;
+let noteIn: u32 = 64;
 
 // Called by init: the map lies past RAM.
 export function jitSetup(map: usize, pages: u32): void {
@@ -113,6 +120,11 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   // last one below. Each compilation doubles the jumps the next one needs, so a page
   // that keeps gaining entries (kernel code with many) is compiled a few times, not
   // once per entry.
+  if (--noteIn == 0) {
+    noteRng ^= noteRng << 13; noteRng ^= noteRng >> 17; noteRng ^= noteRng << 5;
+    noteIn = 32 + (noteRng & 63);
+    hostJitNote(pg, entry);
+  }
   let w = load<u32>(e, 4);
   let n = w >> 28;
   let heat = (w & HEAT_MASK) + 1;

@@ -146,7 +146,9 @@ export function compilePage(
         lead(off + insn.len);
         break;
       }
-      if (!isStraight(insn.op)) break;
+      // After an instruction left to the interpreter, the run loop tries compiled
+      // code again (exec.ts): its successor is a block start.
+      if (!isStraight(insn.op)) { lead(off + insn.len); break; }
       off += insn.len;
     }
   }

@@ -43,9 +43,13 @@ const MAX_COMPILES = 8;
  * kernel cost small modules.
  */
 const FIRST_EXTRA = 16;
+/** Noted entries kept per page between compilations (a function has at most MAX_LEADERS block starts). */
+const MAX_NOTED = 64;
 
 interface PageState {
   entries: Set<number>;
+  /** Entries the hart's samples showed since the last compilation (jitNote), as byte offsets. */
+  noted: Set<number>;
   slot: number;
   compiles: number;
   drops: number;
@@ -78,12 +82,14 @@ export class Jit {
   compile(page: number, entry: number): number {
     let st = this.#pages.get(page);
     if (st === undefined) {
-      st = { entries: new Set(), slot: 0, compiles: 0, drops: 0 };
+      st = { entries: new Set(), noted: new Set(), slot: 0, compiles: 0, drops: 0 };
       this.#pages.set(page, st);
     }
     if (st.drops >= MAX_DROPS || st.compiles >= MAX_COMPILES) return 0;
     const t0 = performance.now();
     st.entries.add(entry * 2);
+    for (const off of st.noted) st.entries.add(off);
+    st.noted.clear();
     const bytes = new Uint8Array(this.#host.memory.buffer, this.#host.ramOffset + page * 4096, 4096);
     const view = new DataView(this.#host.memory.buffer);
     const src: PageSource = {
@@ -116,6 +122,16 @@ export class Jit {
     this.#compiledInsns += compiled.insns;
     this.#compileMs += performance.now() - t0;
     return st.slot;
+  }
+
+  /** host.jitNote: a sampled jump into page `page` at halfword `entry` found no compiled code. */
+  note(page: number, entry: number): void {
+    let st = this.#pages.get(page);
+    if (st === undefined) {
+      st = { entries: new Set(), noted: new Set(), slot: 0, compiles: 0, drops: 0 };
+      this.#pages.set(page, st);
+    }
+    if (st.noted.size < MAX_NOTED) st.noted.add(entry * 2);
   }
 
   /** host.jitDropped: the hart dropped the page's code (written, reset, turned off). */
