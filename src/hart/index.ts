@@ -163,6 +163,7 @@ export class Hart {
     }
     const jit = new Jit({
       memory: raw.memory, table, ramOffset: raw.ramOffset(), exchange: raw.jitExchangeOffset(),
+      map: raw.jitMapOffset(), pages: ramSize / PAGE,
       decode: (insn) => raw.jitDecode(insn),
       dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
     });

@@ -4,8 +4,8 @@
 // written. The compiler itself is TypeScript (src/hart/jit/), reached through the
 // `host.jitCompile` import; compiled functions sit in the shared table and are called
 // with call_indirect, so running them is a wasm-to-wasm call.
-import { RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
-import { tlbLoad, tlbStore } from './tlb';
+import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
+import { tlbLoad, tlbStore, tlbFetch } from './tlb';
 import { decode } from './decode';
 
 @external("host", "jitCompile") declare function hostJitCompile(page: u32, entry: u32): i32;
@@ -50,6 +50,9 @@ export function jitDropAll(): void {
 }
 
 // The compiler's decoder: the interpreter's own, into a scratch entry.
+// The page map, for compiled code that chains to another page's (compile.ts).
+export function jitMapOffset(): usize { return jitMap; }
+
 export function jitDecode(raw: u32): usize {
   decode(raw, JIT_DECODE);
   return JIT_DECODE;
@@ -112,8 +115,9 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   let slot = load<i32>(e);
   let entry = (<u32>p & 0xfff) >> 1;
   if (slot != 0) {
-    let r = call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore);
-    if (r >= 0) return r;
+    // Compiled code returns the budget left; kind 2 with nothing retired: no code at p.
+    let r = left - call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore, <i32>tlbFetch);
+    if (r > 0 || load<u32>(JIT_KIND) != 2) return r;
   }
   if (!jumped) return -1;
   // The heat word: compilations of the page so far in bits 31:28, jumps since the

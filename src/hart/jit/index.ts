@@ -3,7 +3,8 @@
 // keeps the number of live modules bounded.
 
 import { Op } from '../core/ops.js';
-import { compilePage, type Insn, type PageSource } from './compile.js';
+import { compilePage, type CompileTarget, type Insn, type PageSource } from './compile.js';
+import { hasTailCalls } from './wasm.js';
 
 export interface JitStats {
   /** Pages with compiled code now. */
@@ -25,6 +26,9 @@ export interface JitHost {
   readonly table: WebAssembly.Table;
   readonly ramOffset: number;
   readonly exchange: number;
+  /** The hart's page map (jitMapOffset) and the RAM pages it covers. */
+  readonly map: number;
+  readonly pages: number;
   decode(raw: number): number;
   /** Drops a page's code from the hart's map (it calls back `dropped`). */
   dropPage(page: number): void;
@@ -67,8 +71,14 @@ export class Jit {
   #dropped = 0;
   #evicted = 0;
 
+  readonly #target: CompileTarget;
+
   constructor(host: JitHost) {
     this.#host = host;
+    this.#target = {
+      exchange: host.exchange,
+      chain: hasTailCalls() ? { map: host.map, ramOffset: host.ramOffset, pages: host.pages } : undefined,
+    };
   }
 
   get stats(): JitStats {
@@ -102,7 +112,7 @@ export class Jit {
         };
       },
     };
-    const compiled = compilePage(src, st.entries, this.#host.exchange, FIRST_EXTRA << st.compiles);
+    const compiled = compilePage(src, st.entries, this.#target, FIRST_EXTRA << st.compiles);
     st.compiles++;
     this.#compiles++;
     if (compiled === undefined) {
@@ -110,7 +120,9 @@ export class Jit {
       return st.slot;
     }
     const module = new WebAssembly.Module(compiled.bytes);
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.#host.memory } });
+    const env: WebAssembly.ModuleImports = { memory: this.#host.memory };
+    if (this.#target.chain !== undefined) env.table = this.#host.table;
+    const instance = new WebAssembly.Instance(module, { env });
     const fn = instance.exports.f as WebAssembly.ExportValue;
     if (st.slot === 0) {
       if (this.#live.size >= MAX_LIVE_PAGES) this.#evictOldest();
