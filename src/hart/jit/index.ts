@@ -3,7 +3,7 @@
 // keeps the number of live modules bounded.
 
 import { Op } from '../core/ops.js';
-import { compilePage, type CompileTarget, type Insn, type PageSource } from './compile.js';
+import { compilePage, MAX_LEADERS, type CompileTarget, type Insn, type PageSource } from './compile.js';
 import { hasTailCalls } from './wasm.js';
 
 export interface JitStats {
@@ -41,10 +41,11 @@ const MAX_DROPS = 8;
 /** Recompilations of one page for new entry points. */
 const MAX_COMPILES = 8;
 /**
- * Block starts a page's first compilation follows jumps to, besides its entries; each
- * compilation of the page doubles it (the hart doubles the heat it needs too), so
- * code that stays hot is soon compiled whole while the many lukewarm pages of a
- * kernel cost small modules.
+ * Block starts a page's first compilation follows jumps to, besides its entries; a
+ * page hot enough to be compiled again (the hart doubles the heat each compilation
+ * needs) is compiled whole from its entries (MAX_LEADERS), so the many lukewarm pages
+ * of a kernel cost small modules and a hot page is not compiled over and over (V8
+ * compiles each module twice, the second time in the background once it runs hot).
  */
 const FIRST_EXTRA = 16;
 /** Noted entries kept per page between compilations (a function has at most MAX_LEADERS block starts). */
@@ -112,7 +113,7 @@ export class Jit {
         };
       },
     };
-    const compiled = compilePage(src, st.entries, this.#target, FIRST_EXTRA << st.compiles);
+    const compiled = compilePage(src, st.entries, this.#target, st.compiles === 0 ? FIRST_EXTRA : MAX_LEADERS);
     st.compiles++;
     this.#compiles++;
     if (compiled === undefined) {
