@@ -286,14 +286,13 @@ export function compilePage(
   };
   let current = -1; // start of the block being emitted
   let currentGroup = 0;
-  // Blocks are laid out in address order, block b{j}'s code right after the end of
-  // label b{j}, which is open in the code of every block before it: a jump forward is
-  // a plain br; only a jump back to another block goes through the dispatch.
+  // A jump to another block goes through the dispatch even forward, where a plain br
+  // to its label would do: with direct branches TurboFan's code for bench-sv39 ran 17%
+  // slower (more merge points, each with every live register), though cachegrind
+  // counted 6% fewer host instructions.
   const goTo = (off: number): void => {
-    const j = index.get(off);
     if (off === current) c.br('self'); // a loop on itself: straight back, no dispatch
-    else if (j !== undefined && j > index.get(current)!) c.br(`b${j}`);
-    else if (j !== undefined) c.i32(off >> 1).set(L_BB).br('L');
+    else if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
     else exit(off, 1);
   };
 
