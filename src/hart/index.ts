@@ -148,6 +148,7 @@ export class Hart {
       },
       jitCompile: (page, entry) => late.jit?.compile(page, entry) ?? 0,
       jitDropped: (page, slot) => late.jit?.dropped(page, slot),
+      jitNote: (page, entry) => late.jit?.note(page, entry),
     }, () => late.memory, table);
     const instance = await WebAssembly.instantiate(module, imports);
     if (instance.exports.memory instanceof WebAssembly.Memory) late.memory = instance.exports.memory;
@@ -162,6 +163,7 @@ export class Hart {
     }
     const jit = new Jit({
       memory: raw.memory, table, ramOffset: raw.ramOffset(), exchange: raw.jitExchangeOffset(),
+      map: raw.jitMapOffset(), pages: ramSize / PAGE,
       decode: (insn) => raw.jitDecode(insn),
       dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
     });

@@ -65,6 +65,7 @@ export interface RawHartExports {
   jitDecode(raw: number): number;
   /** The JIT exchange area (layout.ts JIT_EXCHANGE). */
   jitExchangeOffset(): number;
+  jitMapOffset(): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
@@ -85,7 +86,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitWritten',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitWritten',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 
@@ -101,6 +102,8 @@ export interface HostImports {
   jitCompile(page: number, entry: number): number;
   /** The JIT: the hart dropped a page's compiled code, which was in `slot`. */
   jitDropped(page: number, slot: number): void;
+  /** The JIT: a sample of the jumps to code not compiled (one in JIT_NOTE_EVERY), for the page's next compilation. */
+  jitNote(page: number, entry: number): void;
 }
 
 /**
@@ -125,7 +128,9 @@ export function importObject(
     seed: () => 0,
   };
   const provided: Record<string, Record<string, (...args: number[]) => number | void>> = {
-    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite, jitCompile: host.jitCompile, jitDropped: host.jitDropped },
+    host: { mmioRead: host.mmioRead, mmioWrite: host.mmioWrite, jitCompile: host.jitCompile, jitDropped: host.jitDropped,
+      jitNote: host.jitNote,
+    },
     env,
   };
   const imports: WebAssembly.Imports = {};

@@ -13,7 +13,7 @@ import { RamGuestMemory } from '../../src/machine/devices/guest-memory.js';
 import { Machine } from '../../src/machine/machine.js';
 import { buildTest } from '../asm/harness.js';
 import { words } from '../helpers/elf-builder.js';
-import { addi, bne, JSELF, lui } from '../helpers/rv.js';
+import { addi, auipc, bne, JSELF, ld, lui } from '../helpers/rv.js';
 import { HART_WASM, needHart, needHartAndGcc } from '../helpers/tools.js';
 
 const HEAT = 2;
@@ -120,6 +120,8 @@ const jal = (rd: number, offset: number): number =>
     (((offset >> 12) & 0xff) << 12) | (rd << 7) | 0x6f) >>> 0;
 const jalr = (rd: number, rs1: number, imm: number): number => (((imm & 0xfff) << 20) | (rs1 << 15) | (rd << 7) | 0x67) >>> 0;
 const RET = jalr(0, 1, 0);
+/** csrrs rd, csr, x0: a CSR read, which compiled code leaves to the interpreter. */
+const csrr = (rd: number, csr: number): number => ((csr << 20) | (2 << 12) | (rd << 7) | 0x73) >>> 0;
 
 /**
  * x10 += f() N times, f on the next page: `addi x10, x10, 1; ret`. Returns the hart
@@ -139,6 +141,63 @@ function runTo(hart: Hart, pc: number, budget = 10_000n): void {
   for (let i = 0; i < 10_000 && hart.pc !== BigInt(pc); i++) hart.run(budget);
   assert.equal(hart.pc, BigInt(pc));
 }
+
+/**
+ * A loop on one page calling f on the next 1000 times (compiled code chains between
+ * the two pages' functions); f counts in x10, reads mscratch (not compiled: the
+ * interpreter runs it and compiled code resumes after it) and loads from x13 + 8k,
+ * which leaves RAM at the 501st call: a load access fault inside f, taken through
+ * mtvec to `j .`.
+ */
+async function chainedFault(jit: boolean): Promise<Hart> {
+  const hart = await Hart.create(readFileSync(HART_WASM), bus, { ramSize: 1 << 20, jit });
+  if (jit) hart.setJit(true, HEAT);
+  hart.writeBytes(BASE, words(
+    addi(10, 0, 0), auipc(13, 0x100), addi(13, 13, -2000), addi(13, 13, -2004), // x13 = end of RAM - 4000
+    addi(11, 0, 1000), jal(1, 0x1000 - 20), addi(11, 11, -1), bne(11, 0, -8), JSELF,
+  ));
+  hart.writeBytes(BASE + 0x800, words(JSELF)); // the trap handler
+  hart.writeBytes(BASE + 0x1000, words(addi(10, 10, 1), csrr(14, 0x340), ld(12, 13, 0), addi(13, 13, 8), RET));
+  hart.reset(BigInt(BASE));
+  hart.writeCsr('mtvec', BigInt(BASE + 0x800));
+  hart.writeCsr('mscratch', 42n);
+  return hart;
+}
+
+describe('JIT chaining between pages', { skip: needHart }, () => {
+  it('a fault in a function chained to from another page is taken at the same instruction and instret', async () => {
+    const results = [];
+    for (const jit of [false, true]) {
+      const hart = await chainedFault(jit);
+      runTo(hart, BASE + 0x800);
+      results.push({
+        instret: hart.instret, x: [10, 11, 12, 13, 14].map((r) => hart.x[r]),
+        trap: ['mcause', 'mepc', 'mtval'].map((c) => hart.readCsr(c as 'mcause')), stats: hart.jitStats,
+      });
+    }
+    const [off, on] = results;
+    assert.deepEqual(on!.trap, off!.trap);
+    assert.deepEqual(on!.x, off!.x);
+    assert.equal(on!.instret, off!.instret);
+    assert.deepEqual(off!.trap, [5n, BigInt(BASE + 0x1008), BigInt(BASE + 0x10_0000)]);
+    assert.equal(off!.x[0], 501n);
+    assert.equal(off!.x[4], 42n);
+    assert.ok(on!.stats.livePages >= 2, JSON.stringify(on!.stats));
+  });
+
+  it('chained code ends each run() on the budget exactly, where the interpreter does', async () => {
+    const off = await chainedFault(false);
+    const on = await chainedFault(true);
+    for (const step of [1n, 7n, 100n, 997n, 4095n, 4097n, 3n, 1000n]) {
+      off.run(step);
+      on.run(step);
+      assert.equal(on.instret, off.instret);
+      assert.equal(on.pc, off.pc, `after ${on.instret} instructions`);
+      assert.deepEqual([10, 11, 13].map((r) => on.x[r]), [10, 11, 13].map((r) => off.x[r]));
+    }
+    assert.ok(on.jitStats.livePages >= 2, JSON.stringify(on.jitStats));
+  });
+});
 
 describe('JIT invalidation by host writes', { skip: needHart }, () => {
   for (const how of ['writeU32', 'DMA (RamGuestMemory)'] as const) {

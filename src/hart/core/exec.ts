@@ -159,7 +159,9 @@ function execBlock(n: i32): i32 {
   let fVpn: u64 = NO_PAGE;
   let fAdd: u64 = 0;
   // Whether the JIT may have code for p: 2 after a jump, 1 at the start of the
-  // chunk (which may be inside a block: jitEnter does not count it), 0 otherwise.
+  // chunk (which may be inside a block: jitEnter does not count it) and after the
+  // instruction compiled code left to the interpreter (3 while that one runs), 0
+  // otherwise.
   let enter = 1;
   while (true) {
     if (left <= 0) {
@@ -194,7 +196,9 @@ function execBlock(n: i32): i32 {
       if (trapped) { left = trapExit(left); continue; }
       enter = 0;
     }
-    if (enter != 0) {
+    if (enter == 3) {
+      enter = 1;
+    } else if (enter != 0) {
       let jumped = enter == 2;
       enter = 0;
       if (jitOn) {
@@ -212,7 +216,10 @@ function execBlock(n: i32): i32 {
             // and accounted for as the interpreter does (the compiled block had budget
             // for it, so left >= 1).
             if (kind == JIT_TRAPPED) { raiseAt(p, load<u64>(JIT_CAUSE), load<u64>(JIT_TVAL)); left = trapExit(left); continue; }
-            enter = kind != 0 ? 2 : 0;
+            // Arrived by a jump (or at a pc of a chained page with no code there): may
+            // enter compiled code at once. Else the interpreter executes the instruction
+            // at p, and compiled code is tried again right after it.
+            enter = kind != 0 ? 2 : 3;
             continue;
           }
         }

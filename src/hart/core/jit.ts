@@ -4,12 +4,13 @@
 // written. The compiler itself is TypeScript (src/hart/jit/), reached through the
 // `host.jitCompile` import; compiled functions sit in the shared table and are called
 // with call_indirect, so running them is a wasm-to-wasm call.
-import { RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
-import { tlbLoad, tlbStore } from './tlb';
+import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
+import { tlbLoad, tlbStore, tlbFetch } from './tlb';
 import { decode } from './decode';
 
 @external("host", "jitCompile") declare function hostJitCompile(page: u32, entry: u32): i32;
 @external("host", "jitDropped") declare function hostJitDropped(page: u32, slot: i32): void;
+@external("host", "jitNote") declare function hostJitNote(page: u32, entry: u32): void;
 
 export let jitOn: bool = false;
 // Per RAM page, 8 bytes: i32 table slot of its compiled code (0: none), u32 heat.
@@ -19,6 +20,12 @@ let jitPages: u32 = 0;
 // enough that only code that stays hot pays for a module (docs/hart.md, "JIT").
 let threshold: u32 = 65536;
 const HEAT_MASK: u32 = 0x0fff_ffff;
+// One jump in about 64 to code not compiled is told to the host (jitNote), which adds
+// its entry to the page's next compilation: a page's hot entries are all compiled at
+// once instead of one per compilation. The stride varies (xorshift), so that a loop
+// with a few such jumps per iteration does not show the host only one of them.
+let noteRng: u32 = 0x9e37_79b9;
+let noteIn: u32 = 64;
 
 // How compiled code left (the exchange area's JIT_KIND): 0, the interpreter executes
 // the instruction at JIT_PC; 1, it arrived there by a jump (compiled code may be
@@ -28,6 +35,9 @@ const HEAT_MASK: u32 = 0x0fff_ffff;
 // TLB miss handled without leaving compiled code) would leave the same way after the
 // hart's slow path, called through an import, raised its fault.
 export const JIT_TRAPPED: u32 = 2;
+// JIT_NO_CODE: nothing ran, the page's function has no block starting at JIT_PC
+// (jitEnter then counts the jump towards compiling it).
+export const JIT_NO_CODE: u32 = 3;
 
 // Called by init: the map lies past RAM.
 export function jitSetup(map: usize, pages: u32): void {
@@ -52,6 +62,9 @@ export function jitDropAll(): void {
 }
 
 // The compiler's decoder: the interpreter's own, into a scratch entry.
+// The page map, for compiled code that chains to another page's (compile.ts).
+export function jitMapOffset(): usize { return jitMap; }
+
 export function jitDecode(raw: u32): usize {
   decode(raw, JIT_DECODE);
   return JIT_DECODE;
@@ -114,14 +127,20 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   let slot = load<i32>(e);
   let entry = (<u32>p & 0xfff) >> 1;
   if (slot != 0) {
-    let r = call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore);
-    if (r >= 0) return r;
+    // Compiled code returns the budget left; JIT_NO_CODE with nothing retired: no code at p.
+    let r = left - call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore, <i32>tlbFetch);
+    if (r > 0 || load<u32>(JIT_KIND) != JIT_NO_CODE) return r;
   }
   if (!jumped) return -1;
   // The heat word: compilations of the page so far in bits 31:28, jumps since the
   // last one below. Each compilation doubles the jumps the next one needs, so a page
   // that keeps gaining entries (kernel code with many) is compiled a few times, not
   // once per entry.
+  if (--noteIn == 0) {
+    noteRng ^= noteRng << 13; noteRng ^= noteRng >> 17; noteRng ^= noteRng << 5;
+    noteIn = 32 + (noteRng & 63);
+    hostJitNote(pg, entry);
+  }
   let w = load<u32>(e, 4);
   let n = w >> 28;
   let heat = (w & HEAT_MASK) + 1;

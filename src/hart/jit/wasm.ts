@@ -13,7 +13,8 @@ export enum Opc {
   i32Load = 0x28, i64Load = 0x29, i64Load8S = 0x30, i64Load8U = 0x31, i64Load16S = 0x32, i64Load16U = 0x33,
   i64Load32S = 0x34, i64Load32U = 0x35, i32Store = 0x36, i64Store = 0x37, i64Store8 = 0x3c, i64Store16 = 0x3d, i64Store32 = 0x3e,
   i32Const = 0x41, i64Const = 0x42,
-  i32Eqz = 0x45, i32Ne = 0x47, i32LtS = 0x48, i32GtU = 0x4b,
+  returnCallIndirect = 0x13,
+  i32Eqz = 0x45, i32Ne = 0x47, i32LtS = 0x48, i32GtU = 0x4b, i32GeU = 0x4f,
   i64Eqz = 0x50, i64Eq = 0x51, i64Ne = 0x52, i64LtS = 0x53, i64LtU = 0x54, i64GtS = 0x55, i64GtU = 0x56, i64GeS = 0x59, i64GeU = 0x5a,
   i32Add = 0x6a, i32Sub = 0x6b, i32And = 0x71, i32Or = 0x72, i32Shl = 0x74, i32ShrS = 0x75, i32ShrU = 0x76,
   i64Clz = 0x79, i64Ctz = 0x7a, i64Popcnt = 0x7b,
@@ -111,18 +112,24 @@ export interface FunctionSpec {
   /** Local declarations after the parameters: [count, type]. */
   locals: readonly (readonly [number, number])[];
   body: Code;
+  /** Whether the module imports `env.table` (the hart's function table, for return_call_indirect). */
+  table?: boolean;
 }
 
-/** A module importing `env.memory` and exporting one function `f`. */
+/** A module importing `env.memory` (and `env.table` if asked) and exporting one function `f`. */
 export function moduleBytes(fn: FunctionSpec): Uint8Array<ArrayBuffer> {
   const head: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const type: number[] = [1, 0x60];
   vec(type, fn.params);
   vec(type, fn.results);
   section(head, 1, type);
-  const imp: number[] = [1];
+  const imp: number[] = [fn.table === true ? 2 : 1];
   name(imp, 'env'); name(imp, 'memory');
   imp.push(0x02, 0x00, 0x00); // memory, limits: min 0, no max
+  if (fn.table === true) {
+    name(imp, 'env'); name(imp, 'table');
+    imp.push(0x01, 0x70, 0x00, 0x00); // table of funcref, limits: min 0, no max
+  }
   section(head, 2, imp);
   section(head, 3, [1, 0]);
   const exp: number[] = [1];
@@ -161,6 +168,17 @@ function name(out: number[], s: string): void {
   const b = new TextEncoder().encode(s);
   uleb(out, b.length);
   for (const x of b) out.push(x);
+}
+
+/**
+ * Whether this engine has tail calls (WebAssembly 3.0; V8 11.2, Firefox 121, Safari
+ * 18.2): a module with a return_call_indirect validates.
+ */
+export function hasTailCalls(): boolean {
+  return WebAssembly.validate(new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00,
+    0x04, 0x04, 0x01, 0x70, 0x00, 0x01, 0x0a, 0x09, 0x01, 0x07, 0x00, 0x41, 0x00, 0x13, 0x00, 0x00, 0x0b,
+  ]));
 }
 
 export function uleb(out: { push(b: number): void }, v: number): void {
