@@ -51,6 +51,13 @@ export interface HartConfig {
   readonly ramSize: number;
   /** Compile hot guest code to WebAssembly (docs/hart.md, "JIT"); off unless given. */
   readonly jit?: boolean;
+  /**
+   * Compile the JIT's modules off the main thread (WebAssembly.compile), as a browser
+   * needs for modules over 4 KiB: the page runs interpreted (or its older code runs)
+   * until the module is ready, and it is installed between two `run` calls. Results are
+   * the same; what runs compiled, and so the host time, then depends on the host.
+   */
+  readonly jitAsync?: boolean;
 }
 
 /** The trap behind an EXIT_MTRAP or EXIT_TRAP_LOOP. */
@@ -166,7 +173,8 @@ export class Hart {
       map: raw.jitMapOffset(), pages: ramSize / PAGE,
       decode: (insn) => raw.jitDecode(insn),
       dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
-    });
+      install: (page, slot) => raw.jitInstall(page, slot) !== 0,
+    }, config.jitAsync === true);
     late.jit = jit;
     const hart = new Hart(raw, ramBase, ramSize, jit);
     // The module starts as the full profile without H; the table says what the default is.

@@ -66,6 +66,7 @@ export interface RawHartExports {
   /** The JIT exchange area (layout.ts JIT_EXCHANGE). */
   jitExchangeOffset(): number;
   jitMapOffset(): number;
+  jitInstall(page: number, slot: number): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
@@ -86,7 +87,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitWritten',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitInstall', 'jitWritten',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 

@@ -13,7 +13,10 @@ import { decode } from './decode';
 @external("host", "jitNote") declare function hostJitNote(page: u32, entry: u32): void;
 
 export let jitOn: bool = false;
-// Per RAM page, 8 bytes: i32 table slot of its compiled code (0: none), u32 heat.
+// Per RAM page, 8 bytes: i32 table slot of its compiled code (0: none; -1: a
+// compilation is under way off the main thread, jitInstall ends it), u32 heat. A page
+// with a non-zero slot is kept out of the store TLBs either way, so a write to it
+// drops its code or cancels the compilation under way.
 let jitMap: usize = 0;
 let jitPages: u32 = 0;
 // Jumps into a page before its first compilation (doubling for each next one): high
@@ -126,7 +129,7 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   let e = jitMap + (<usize>pg << 3);
   let slot = load<i32>(e);
   let entry = (<u32>p & 0xfff) >> 1;
-  if (slot != 0) {
+  if (slot > 0) {
     // Compiled code returns the budget left; JIT_NO_CODE with nothing retired: no code at p.
     let r = left - call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore, <i32>tlbFetch);
     if (r > 0 || load<u32>(JIT_KIND) != JIT_NO_CODE) return r;
@@ -147,8 +150,9 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   if (<u64>heat >= (<u64>threshold << n)) {
     heat = 0;
     if (n < 15) n++;
+    // A slot, or -1: compiling off the main thread, installed later (jitInstall).
     let s = hostJitCompile(pg, entry);
-    if (s > 0) {
+    if (s != 0 && s != slot) {
       dropStoreEntries(host & ~(<usize>0xfff));
       store<i32>(e, s);
     }
@@ -157,4 +161,15 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   }
   store<u32>(e, (n << 28) | heat, 4);
   return -1;
+}
+
+// The host compiled page `pg`'s code off the main thread into table slot `slot`: it
+// takes effect if the compilation is still wanted (the page's slot is still -1: not
+// written, dropped or reset since). False: discarded.
+export function jitInstall(pg: u32, slot: i32): bool {
+  if (!jitOn || pg >= jitPages || slot <= 0) return false;
+  let e = jitMap + (<usize>pg << 3);
+  if (load<i32>(e) != -1) return false;
+  store<i32>(e, slot);
+  return true;
 }

@@ -365,7 +365,7 @@ export function compilePage(
       .op(Opc.i32Sub).i32(12).op(Opc.i32ShrU).set(L_E); // the RAM page (below RAM wraps: too large)
     c.get(L_E).i32(chain.pages).op(Opc.i32GeU).brIf('back');
     c.get(L_E).i32(3).op(Opc.i32Shl).mem(Opc.i32Load, 2, chain.map).set(L_BB);
-    c.get(L_BB).op(Opc.i32Eqz).brIf('back');
+    c.get(L_BB).i32(0).op(Opc.i32LeS).brIf('back'); // 0: none; -1: being compiled
     c.get(L_PC).op(Opc.i32WrapI64).i32(0xfff).op(Opc.i32And).i32(1).op(Opc.i32ShrU);
     c.get(P_LEFT).get(L_PC).i64(-4096n).op(Opc.i64And).get(P_TLBL).get(P_TLBS).get(P_TLBF).get(L_BB);
     c.op(Opc.returnCallIndirect).u32(0).u32(0);

@@ -18,6 +18,8 @@ export interface JitStats {
   /** Compiled pages dropped because they were written (or evicted, or reset). */
   readonly dropped: number;
   readonly evicted: number;
+  /** Compilations under way off the main thread (`jitAsync`). */
+  readonly pending: number;
 }
 
 /** What the JIT needs from the hart module. */
@@ -32,6 +34,8 @@ export interface JitHost {
   decode(raw: number): number;
   /** Drops a page's code from the hart's map (it calls back `dropped`). */
   dropPage(page: number): void;
+  /** Puts a page's code compiled off the main thread in the hart's map; false if no longer wanted. */
+  install(page: number, slot: number): boolean;
 }
 
 /** At most this many compiled pages live at once (v86 keeps ≤ 900 modules). */
@@ -60,6 +64,8 @@ const NOTES_TO_ENTER = 16;
 
 interface PageState {
   entries: Set<number>;
+  /** A compilation under way off the main thread (`async`): its token. */
+  pending?: object;
   /** Entries the hart's samples showed since the last compilation (jitNote), as byte offsets. */
   noted: Map<number, number>;
   slot: number;
@@ -81,8 +87,13 @@ export class Jit {
 
   readonly #target: CompileTarget;
 
-  constructor(host: JitHost) {
+  /** Compile with WebAssembly.compile, off the main thread, and install the code when it is ready. */
+  readonly #async: boolean;
+  #pending = 0;
+
+  constructor(host: JitHost, async = false) {
     this.#host = host;
+    this.#async = async;
     this.#target = {
       exchange: host.exchange,
       chain: hasTailCalls() ? { map: host.map, ramOffset: host.ramOffset, pages: host.pages } : undefined,
@@ -92,7 +103,7 @@ export class Jit {
   get stats(): JitStats {
     return {
       livePages: this.#live.size, compiles: this.#compiles, compiledInsns: this.#compiledInsns,
-      compileMs: this.#compileMs, dropped: this.#dropped, evicted: this.#evicted,
+      compileMs: this.#compileMs, dropped: this.#dropped, evicted: this.#evicted, pending: this.#pending,
     };
   }
 
@@ -103,6 +114,7 @@ export class Jit {
       st = { entries: new Set(), noted: new Map(), slot: 0, compiles: 0, drops: 0 };
       this.#pages.set(page, st);
     }
+    if (st.pending !== undefined) return st.slot !== 0 ? st.slot : -1;
     if (st.drops >= MAX_DROPS || st.compiles >= MAX_COMPILES) return 0;
     const t0 = performance.now();
     st.entries.add(entry * 2);
@@ -127,11 +139,8 @@ export class Jit {
       this.#compileMs += performance.now() - t0;
       return st.slot;
     }
-    const module = new WebAssembly.Module(compiled.bytes);
-    const env: WebAssembly.ModuleImports = { memory: this.#host.memory };
-    if (this.#target.chain !== undefined) env.table = this.#host.table;
-    const instance = new WebAssembly.Instance(module, { env });
-    const fn = instance.exports.f as WebAssembly.ExportValue;
+    if (this.#async) return this.#compileAsync(page, st, compiled.bytes, compiled.insns, t0);
+    const fn = this.#instantiate(new WebAssembly.Module(compiled.bytes));
     if (st.slot === 0) {
       if (this.#live.size >= MAX_LIVE_PAGES) this.#evictOldest();
       st.slot = this.#freeSlots.pop() ?? this.#host.table.grow(1);
@@ -142,6 +151,55 @@ export class Jit {
     this.#compiledInsns += compiled.insns;
     this.#compileMs += performance.now() - t0;
     return st.slot;
+  }
+
+  #instantiate(module: WebAssembly.Module): WebAssembly.ExportValue {
+    const env: WebAssembly.ModuleImports = { memory: this.#host.memory };
+    if (this.#target.chain !== undefined) env.table = this.#host.table;
+    return new WebAssembly.Instance(module, { env }).exports.f as WebAssembly.ExportValue;
+  }
+
+  /**
+   * Compiles off the main thread (WebAssembly.compile) while the interpreter (or the
+   * page's older code) keeps running the page; the result is installed when the
+   * promise settles, between two `run` calls, if the page was not written meanwhile.
+   * Returns what jitCompile answers now: the page's current slot, or -1 (under way).
+   */
+  #compileAsync(page: number, st: PageState, bytes: Uint8Array<ArrayBuffer>, insns: number, t0: number): number {
+    const token = {};
+    const slotAtStart = st.slot;
+    st.pending = token;
+    this.#pending++;
+    const settle = (): boolean => {
+      if (st.pending !== token) return false;
+      st.pending = undefined;
+      this.#pending--;
+      return true;
+    };
+    void WebAssembly.compile(bytes).then((module) => {
+      if (!settle()) return;
+      const fn = this.#instantiate(module);
+      if (slotAtStart !== 0) {
+        // A recompilation: replaces the page's code if that is still in place.
+        if (st.slot !== slotAtStart) return;
+        this.#host.table.set(st.slot, fn);
+      } else {
+        if (this.#live.size >= MAX_LIVE_PAGES) this.#evictOldest();
+        const slot = this.#freeSlots.pop() ?? this.#host.table.grow(1);
+        this.#host.table.set(slot, fn);
+        if (!this.#host.install(page, slot)) {
+          this.#host.table.set(slot, null);
+          this.#freeSlots.push(slot);
+          return;
+        }
+        st.slot = slot;
+      }
+      this.#live.delete(page);
+      this.#live.add(page);
+      this.#compiledInsns += insns;
+    }, () => { settle(); });
+    this.#compileMs += performance.now() - t0;
+    return slotAtStart !== 0 ? slotAtStart : -1;
   }
 
   /** host.jitNote: a sampled jump into page `page` at halfword `entry` found no compiled code. */
@@ -159,6 +217,20 @@ export class Jit {
   /** host.jitDropped: the hart dropped the page's code (written, reset, turned off). */
   dropped(page: number, slot: number): void {
     const st = this.#pages.get(page);
+    if (slot < 0) {
+      // A compilation under way is no longer wanted: the page was written (or reset).
+      if (st?.pending !== undefined) {
+        st.pending = undefined;
+        this.#pending--;
+        st.drops++;
+      }
+      return;
+    }
+    if (st?.pending !== undefined) {
+      // Its recompilation under way would bring back code for what was there.
+      st.pending = undefined;
+      this.#pending--;
+    }
     this.#live.delete(page);
     this.#host.table.set(slot, null);
     this.#freeSlots.push(slot);
@@ -181,6 +253,9 @@ export class Jit {
 
   /** After a reset or when turned off: every page starts cold again. */
   forget(): void {
+    // Compilations under way are for what the pages held before.
+    for (const st of this.#pages.values()) st.pending = undefined;
+    this.#pending = 0;
     this.#pages.clear();
   }
 }
