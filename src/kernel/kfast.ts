@@ -103,6 +103,13 @@ export interface KfastTimes {
   runStart: number;
 }
 
+/** A thread's own round-robin context with one refill, released, and budget left (modes 1 and 2). */
+function timeslice(sc: SchedContext, times: KfastTimes): boolean {
+  if (!sc.roundRobin || sc.refills.length !== 1) return false;
+  const head = sc.refills[0]!;
+  return head.amount <= sc.budget && head.amount > 0 && head.release <= times.runStart;
+}
+
 export class WasmFastpath {
   readonly #d: Float64Array;
   #pair: Pair | undefined;
@@ -282,11 +289,7 @@ export class WasmFastpath {
     const tsc = t.sc;
     const wsc = w.sc;
     if (!tsc || !wsc || tsc === wsc || tsc !== t.ownSc || wsc !== w.ownSc) return false;
-    for (const sc of [tsc, wsc]) {
-      if (!sc.roundRobin || sc.refills.length !== 1) return false;
-      const head = sc.refills[0]!;
-      if (head.amount > sc.budget || head.amount <= 0 || head.release > times.runStart) return false;
-    }
+    if (!timeslice(tsc, times) || !timeslice(wsc, times)) return false;
     if (tsc.tcb !== t || wsc.tcb !== w) return false;
     let phase: number;
     if (current === t) {
@@ -352,11 +355,7 @@ export class WasmFastpath {
     const asc = a.sc;
     const bsc = b.sc;
     if (!asc || !bsc || asc === bsc || asc !== a.ownSc || bsc !== b.ownSc || asc.tcb !== a || bsc.tcb !== b) return false;
-    for (const sc of [asc, bsc]) {
-      if (!sc.roundRobin || sc.refills.length !== 1) return false;
-      const head = sc.refills[0]!;
-      if (head.amount > sc.budget || head.amount <= 0 || head.release > times.runStart) return false;
-    }
+    if (!timeslice(asc, times) || !timeslice(bsc, times)) return false;
     const phase = current === a ? 0 : 1;
     const [running, waiting] = phase === 0 ? [asc, bsc] : [bsc, asc];
     const d = this.#d;
@@ -457,6 +456,32 @@ export class WasmFastpath {
     return { now: lastNow + OP_TICKS, runStart: d[K_RUN_START]! };
   }
 
+  /**
+   * Modes 1 and 2: the steps the module did for two threads each on its own context
+   * (the first's counted in CALLS and CLIENT_TICKS, the second's in REPLIES and
+   * SERVER_TICKS): kernel entries and switches, each cell's syscalls and ticks, each
+   * context's use and budget left. Returns the phase the module ended in.
+   */
+  #foldTwo(k: Kernel, first: Tcb, firstSc: SchedContext, second: Tcb, secondSc: SchedContext): number {
+    const d = this.#d;
+    const n = d[K_CALLS]! + d[K_REPLIES]!;
+    k.counters.entries += n;
+    k.counters.switches += n;
+    k.counters.wasmFastpaths += n;
+    for (const [t, sc, steps, ticks] of [[first, firstSc, K_CALLS, K_CLIENT_TICKS], [second, secondSc, K_REPLIES, K_SERVER_TICKS]] as const) {
+      const stats = k.cellOf(t).stats;
+      stats.syscalls += d[steps]!;
+      stats.cpuTicks += d[ticks]!;
+      sc.consumed += d[ticks]!;
+      sc.totalConsumed += d[ticks]!;
+    }
+    // The running thread's budget is AMOUNT, the other's AMOUNT2.
+    const phase = d[K_PHASE]!;
+    firstSc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT]! : d[K_AMOUNT2]!;
+    secondSc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT2]! : d[K_AMOUNT]!;
+    return phase;
+  }
+
   /** fold() for the signal pair. */
   #foldSignal(k: Kernel, armedPhase: number): KfastTimes | undefined {
     const d = this.#d;
@@ -470,28 +495,10 @@ export class WasmFastpath {
     const n = signals + recvs;
     if (n === 0 || !q || !q.endpoint || !tsc || !wsc) return undefined;
     const { signaller: t, waiter: w, endpoint: ep, reply } = q;
-    const counters = k.counters;
-    counters.entries += n;
-    counters.switches += n;
     // The Signals are fastpath.ts's; the Recvs the general path's.
-    counters.fastpaths += signals;
-    counters.wasmFastpaths += n;
-    const ts = k.cellOf(t).stats;
-    const ws = k.cellOf(w).stats;
-    const tt = d[K_CLIENT_TICKS]!;
-    const wt = d[K_SERVER_TICKS]!;
-    ts.syscalls += signals;
-    ts.notifications += signals;
-    ts.cpuTicks += tt;
-    ws.syscalls += recvs;
-    ws.cpuTicks += wt;
-    tsc.consumed += tt;
-    tsc.totalConsumed += tt;
-    wsc.consumed += wt;
-    wsc.totalConsumed += wt;
-    const phase = d[K_PHASE]!;
-    tsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT]! : d[K_AMOUNT2]!;
-    wsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT2]! : d[K_AMOUNT]!;
+    k.counters.fastpaths += signals;
+    const phase = this.#foldTwo(k, t, tsc, w, wsc);
+    k.cellOf(t).stats.notifications += signals;
     // Each Signal unblocked the waiter's context at its entry time (SchedContext.unblock).
     const woke = d[K_LAST_SIGNAL]!;
     const head = wsc.refills[0]!;
@@ -531,24 +538,7 @@ export class WasmFastpath {
     const n = ya + yb;
     if (n === 0 || !pair || !asc || !bsc) return undefined;
     const [a, b] = pair;
-    k.counters.entries += n;
-    k.counters.switches += n;
-    k.counters.wasmFastpaths += n;
-    const as = k.cellOf(a).stats;
-    const bs = k.cellOf(b).stats;
-    const ta = d[K_CLIENT_TICKS]!;
-    const tb = d[K_SERVER_TICKS]!;
-    as.syscalls += ya;
-    as.cpuTicks += ta;
-    bs.syscalls += yb;
-    bs.cpuTicks += tb;
-    asc.consumed += ta;
-    asc.totalConsumed += ta;
-    bsc.consumed += tb;
-    bsc.totalConsumed += tb;
-    const phase = d[K_PHASE]!;
-    asc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT]! : d[K_AMOUNT2]!;
-    bsc.refills[0]!.amount = phase === 0 ? d[K_AMOUNT2]! : d[K_AMOUNT]!;
+    const phase = this.#foldTwo(k, a, asc, b, bsc);
     if (phase !== armedPhase) {
       // The last step was a Yield by the thread that ran when armed: it waits at the
       // back of the queue, the other runs.
