@@ -145,12 +145,7 @@ function signalStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7
     from = <u64>word(K_SERVER);
     to = <u64>word(K_CLIENT);
   }
-  noteHostedTrap(8, p);
-  clearReservation();
-  saveContext(from);
-  let f = ramHost(from);
-  store<u64>(f + CTX_PC, p + 4);
-  store<u64>(f + A7, 0);
+  leave(p, from);
   if (phase == 0) {
     // The waiter's Recv returns the notification's word (the badge: it was clear).
     let t = ramHost(to);
@@ -158,19 +153,9 @@ function signalStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7
     store<u64>(t + A1, 0);
     store<u64>(t + A6, <u64>word(K_WAKE_SIGNAL));
     store<u64>(t + A7, 0);
-    setWord(K_CALLS, word(K_CALLS) + 1);
-    setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
     setWord(K_LAST_SIGNAL, now);
-  } else {
-    setWord(K_REPLIES, word(K_REPLIES) + 1);
-    setWord(K_SERVER_TICKS, word(K_SERVER_TICKS) + used);
   }
-  loadContext(to);
-  // Each thread has its own scheduling context: the other's budget runs now.
-  let next = word(K_AMOUNT2);
-  setWord(K_AMOUNT2, amount - used);
-  setWord(K_AMOUNT, next);
-  switched(now, next, phase, cyclesNow);
+  handOver(to, phase, now, used, amount, cyclesNow);
   return true;
 }
 
@@ -182,12 +167,27 @@ function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7:
   if (<f64>a7 != word(K_SYS_YIELD) || (a7 >> 32) != 0 || !(word(K_AMOUNT2) > 0)) return false;
   let from = <u64>word(phase == 0 ? K_CLIENT : K_SERVER);
   let to = <u64>word(phase == 0 ? K_SERVER : K_CLIENT);
+  leave(p, from);
+  handOver(to, phase, now, used, amount, cyclesNow);
+  return true;
+}
+
+/** Modes 1 and 2: the ecall at `p` leaves the thread of context `from` past it, a7 = 0. */
+@inline function leave(p: u64, from: u64): void {
   noteHostedTrap(8, p);
   clearReservation();
   saveContext(from);
   let f = ramHost(from);
   store<u64>(f + CTX_PC, p + 4);
   store<u64>(f + A7, 0);
+}
+
+/**
+ * Modes 1 and 2: counts the step and the ticks `used` of the thread that left, loads
+ * context `to`, and swaps the budgets (each thread has its own scheduling context:
+ * the other's budget runs now).
+ */
+@inline function handOver(to: u64, phase: f64, now: f64, used: f64, amount: f64, cyclesNow: u64): void {
   if (phase == 0) {
     setWord(K_CALLS, word(K_CALLS) + 1);
     setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
@@ -200,7 +200,6 @@ function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7:
   setWord(K_AMOUNT2, amount - used);
   setWord(K_AMOUNT, next);
   switched(now, next, phase, cyclesNow);
-  return true;
 }
 
 /** After a step at `now`: the kernel's times, the phase, virtual time and the timer. */
