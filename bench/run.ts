@@ -294,12 +294,12 @@ function targetCell(workload: Workload, cMips: number | undefined, ratio: number
 
 function table(rows: readonly Row[]): string {
   const head = ['workload', 'instructions retired', 'interpreter (--jit off) wall s', 'interpreter MIPS', 'QEMU wall s',
-    'QEMU MIPS', 'ratio (interpreter/QEMU)', 'target', 'JIT (the default): wall s', 'MIPS', 'ratio (JIT/QEMU)', 'compile s', 'pages'];
+    'QEMU MIPS', 'ratio (interpreter/QEMU)', 'target', 'JIT (the default): wall s', 'MIPS', 'ratio (JIT/QEMU)', 'compile s', 'pages', 'compiled'];
   const lines = [head, head.map((h, i) => (i === 0 ? '---' : '---:'))];
   for (const { workload, cellvisor: c, jit: j, qemu: q, skipped } of rows) {
     const name = `${workload.name} (${workload.what})`;
     if (skipped) {
-      lines.push([name, 'skipped', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', targetCell(workload, undefined, undefined), 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+      lines.push([name, 'skipped', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', targetCell(workload, undefined, undefined), 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
       continue;
     }
     const insns = c && !c.failure ? c.retired : undefined;
@@ -322,12 +322,15 @@ function table(rows: readonly Row[]): string {
   return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-/** The --jit on columns: wall s, MIPS, ratio to QEMU, compile s, compiled pages (live at the end / compilations). */
+/**
+ * The --jit on columns: wall s, MIPS, ratio to QEMU, compile s, compiled pages (live at
+ * the end / compilations), the share of the instructions compiled code retired.
+ */
 function jitCells(j: CellvisorRun | undefined, q: Run | undefined): string[] {
-  if (!j || j.failure || !j.jit) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
+  if (!j || j.failure || !j.jit) return ['n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a'];
   const ratio = q && !q.failure ? `${(j.seconds / q.seconds).toFixed(2)}×` : 'n/a';
   return [fmt.s(j.seconds), fmt.mips(j.retired, j.seconds), ratio, (j.jit.compileMs / 1000).toFixed(2),
-    `${j.jit.livePages} / ${j.jit.compiles}`];
+    `${j.jit.livePages} / ${j.jit.compiles}`, `${((100 * j.jit.compiledRetired) / Number(j.retired)).toFixed(0)}%`];
 }
 
 function kernelSection(ops: readonly KernelOpRow[]): string {
@@ -442,7 +445,9 @@ ${table(rows)}
   **compile s** is the time spent generating and compiling WebAssembly on the main
   thread (included in its wall time; V8 also optimises hot modules on background
   threads); **pages** is the pages holding compiled code at the end / the compilations
-  (a page is compiled again when a new entry point into it gets hot). The JIT is on by
+  (a page is compiled again when a new entry point into it gets hot); **compiled** is the
+  share of the instructions retired that compiled code retired (the rest ran in the
+  interpreter: cold code, and what the compiler leaves to it). The JIT is on by
   default; the columns before these are the interpreter alone (\`--jit off\`).
 - **Targets**: ≥150 MIPS with the MMU off, ≥100 MIPS under Sv39, in S-mode and in VS-mode; the Linux boot to
   power-off in at most 8× QEMU's wall time.

@@ -174,6 +174,7 @@ export class Hart {
       decode: (insn) => raw.jitDecode(insn),
       dropPage: (page) => raw.jitWritten(ramBase + page * PAGE, 1),
       install: (page, slot) => raw.jitInstall(page, slot) !== 0,
+      retired: () => raw.jitRetired(),
     }, config.jitAsync === true);
     late.jit = jit;
     const hart = new Hart(raw, ramBase, ramSize, jit);

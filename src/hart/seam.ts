@@ -67,6 +67,7 @@ export interface RawHartExports {
   jitExchangeOffset(): number;
   jitMapOffset(): number;
   jitInstall(page: number, slot: number): number;
+  jitRetired(): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
@@ -87,7 +88,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitInstall', 'jitWritten',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitInstall', 'jitRetired', 'jitWritten',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 

@@ -64,9 +64,13 @@ describe('JIT against the interpreter', { skip: needHartAndGcc }, () => {
     assert.ok(on.words.jit_irq_epc! >= on.addrs.fn_f! && on.words.jit_irq_epc! < on.addrs.fn_f_end!);
     assert.ok(on.words.jit_trap_instret! > 0n);
     assert.ok(on.stats.compiles > 0 && on.stats.compiledInsns > 0, JSON.stringify(on.stats));
+    // Compiled code retired most of the hot loops' instructions, and no more than all.
+    assert.ok(on.stats.compiledRetired > Number(on.retired) / 2, JSON.stringify(on.stats));
+    assert.ok(on.stats.compiledRetired < Number(on.retired), JSON.stringify(on.stats));
     // Every patch dropped the code of the page it wrote.
     assert.ok(on.stats.dropped >= 4, JSON.stringify(on.stats));
     assert.equal(off.stats.compiles, 0);
+    assert.equal(off.stats.compiledRetired, 0);
   });
 
   it('test/asm/jit_h.S: V=1 code through two G-stage aliases, patched by the guest, a guest-page fault in a hot loop', async () => {

@@ -169,6 +169,7 @@ export function jitDecode(raw: u32): usize { return jit.jitDecode(raw); }
 export function jitExchangeOffset(): usize { return JIT_EXCHANGE; }
 export function jitMapOffset(): usize { return jit.jitMapOffset(); }
 export function jitInstall(page: i32, slot: i32): bool { return jit.jitInstall(<u32>page, slot); }
+export function jitRetired(): f64 { return <f64>jit.compiledRetired; }
 export function jitWritten(pa: f64, len: f64): void {
   let a = <u64>pa, n = <u64>len;
   if (n == 0 || !isRam(a, n)) return;

@@ -49,6 +49,9 @@ export function jitSetup(map: usize, pages: u32): void {
   memory.fill(map, 0, <usize>pages << 3);
 }
 
+// Instructions retired by compiled code since the hart was created (statistics).
+export let compiledRetired: u64 = 0;
+
 export function setJit(on: bool, heat: u32): void {
   jitOn = on;
   if (heat > 0) threshold = heat;
@@ -132,6 +135,7 @@ export function jitEnter(host: usize, p: u64, left: i32, jumped: bool): i32 {
   if (slot > 0) {
     // Compiled code returns the budget left; JIT_NO_CODE with nothing retired: no code at p.
     let r = left - call_indirect<i32>(<u32>slot, <i32>entry, left, p & ~(<u64>0xfff), <i32>tlbLoad, <i32>tlbStore, <i32>tlbFetch);
+    compiledRetired += <u64>r;
     if (r > 0 || load<u32>(JIT_KIND) != JIT_NO_CODE) return r;
   }
   if (!jumped) return -1;

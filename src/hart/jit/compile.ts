@@ -109,10 +109,29 @@ const OTHER_ALU = new Set<Op>([
   Op.SEXT_B, Op.SEXT_H, Op.ZEXT_H, Op.CLZ, Op.CTZ, Op.CPOP, Op.CZERO_EQZ, Op.CZERO_NEZ, Op.FENCE,
 ]);
 
-function isStraight(op: Op): boolean {
-  return LOADS.has(op) || STORES.has(op) || REG_ALU.has(op) || IMM_ALU.has(op) || W64.has(op) || OTHER_ALU.has(op);
+// Per op, what the compiler does with it (arrays indexed by op: the maps' lookups
+// showed in the profile of a Linux boot's compilations, which run mostly in V8's
+// interpreter, their JavaScript not yet hot).
+const CLASS_LOAD = 1, CLASS_STORE = 2, CLASS_BRANCH = 3, CLASS_REG = 4, CLASS_IMM = 5, CLASS_W64 = 6, CLASS_OTHER = 7;
+const CLASS_JAL = 8, CLASS_JALR = 9, CLASS_TRAP = 10;
+const CLASS = new Uint8Array(Op.COUNT);
+/** The wasm opcode of a load, store, branch or ALU op; the access size of a load or store. */
+const OPC = new Uint8Array(Op.COUNT);
+const SIZE = new Uint8Array(Op.COUNT);
+for (const [cls, table] of [
+  [CLASS_LOAD, LOADS], [CLASS_STORE, STORES], [CLASS_BRANCH, BRANCHES], [CLASS_REG, REG_ALU], [CLASS_IMM, IMM_ALU], [CLASS_W64, W64],
+] as const) {
+  for (const [op, v] of table as ReadonlyMap<Op, Opc | [Opc, number]>) {
+    CLASS[op] = cls;
+    if (Array.isArray(v)) { OPC[op] = v[0]; SIZE[op] = v[1]; } else OPC[op] = v as Opc;
+  }
 }
-const isJump = (op: Op): boolean => op === Op.JAL || op === Op.JALR || BRANCHES.has(op);
+for (const op of OTHER_ALU) CLASS[op] = CLASS_OTHER;
+CLASS[Op.JAL] = CLASS_JAL;
+CLASS[Op.JALR] = CLASS_JALR;
+
+const isStraight = (op: Op): boolean => CLASS[op]! >= CLASS_LOAD && CLASS[op]! <= CLASS_OTHER;
+const isJump = (op: Op): boolean => CLASS[op] === CLASS_BRANCH || CLASS[op] === CLASS_JAL || CLASS[op] === CLASS_JALR;
 
 /** Exit kinds (core/jit.ts): 2 is JIT_TRAPPED, with the cause and tval at these offsets of the exchange area (layout.ts); 3, JIT_NO_CODE. */
 const KIND_TRAPPED = 2;
@@ -120,6 +139,7 @@ const KIND_NO_CODE = 3;
 const EXCHANGE_CAUSE = 48, EXCHANGE_TVAL = 56;
 /** Instructions that always trap, with their cause (privileged spec, "mcause"); tval is the pc for EBREAK, the encoding for an illegal one. */
 const TRAPS: ReadonlyMap<Op, number> = new Map([[Op.EBREAK, 3], [Op.ILLEGAL, 2]]);
+for (const op of TRAPS.keys()) CLASS[op] = CLASS_TRAP;
 
 interface At { readonly off: number; readonly insn: Insn }
 
@@ -164,10 +184,12 @@ export function compilePage(
   bound = Math.min(MAX_LEADERS, leaders.size + extra);
   // Breadth first, so that the code nearest the entries is compiled first.
   work.reverse();
-  const cache = new Map<number, Insn | undefined>();
+  // Decoded instructions by halfword offset (null: straddles the page end).
+  const cache: (Insn | null | undefined)[] = new Array(PAGE >> 1);
   const at = (off: number): Insn | undefined => {
-    if (!cache.has(off)) cache.set(off, fetch(src, off));
-    return cache.get(off);
+    let insn = cache[off >> 1];
+    if (insn === undefined) insn = cache[off >> 1] = fetch(src, off) ?? null;
+    return insn ?? undefined;
   };
   while (work.length > 0) {
     let off = work.shift()!;
@@ -197,7 +219,7 @@ export function compilePage(
       const insn = at(off);
       if (insn === undefined) break;
       if (isJump(insn.op)) { body.push({ off, insn }); end = 'jump'; break; }
-      if (TRAPS.has(insn.op)) { body.push({ off, insn }); end = 'trap'; break; }
+      if (CLASS[insn.op] === CLASS_TRAP) { body.push({ off, insn }); end = 'trap'; break; }
       if (!isStraight(insn.op)) break;
       body.push({ off, insn });
       off += insn.len;
@@ -208,7 +230,10 @@ export function compilePage(
   const insns = blocks.reduce((n, b) => n + b.body.length, 0);
   if (insns === 0) return undefined;
 
-  const index = new Map(order.map((off, i) => [off, i]));
+  // Block index by halfword offset (-1: not a block start).
+  const index = new Int16Array(PAGE >> 1).fill(-1);
+  order.forEach((off, i) => { index[off >> 1] = i; });
+  const blockAt = (off: number): number => (off >= 0 && off < PAGE ? index[off >> 1]! : -1);
 
   // 3. Groups: blocks joined by local control flow (falling through, a branch or a JAL
   // to another block start). Code entered in one group never reaches another, so each
@@ -217,14 +242,14 @@ export function compilePage(
   const parent = blocks.map((_, i) => i);
   const root = (i: number): number => { while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!; return i; };
   const join = (i: number, off: number): void => {
-    const j = index.get(off);
-    if (j !== undefined) parent[root(i)] = root(j);
+    const j = blockAt(off);
+    if (j >= 0) parent[root(i)] = root(j);
   };
   blocks.forEach((b, i) => {
     if (b.end === 'fall') join(i, b.next);
     const tail = b.body[b.body.length - 1];
     if (b.end === 'jump' && tail !== undefined) {
-      if (BRANCHES.has(tail.insn.op)) { join(i, tail.off + tail.insn.imm); join(i, tail.off + tail.insn.len); }
+      if (CLASS[tail.insn.op] === CLASS_BRANCH) { join(i, tail.off + tail.insn.imm); join(i, tail.off + tail.insn.len); }
       if (tail.insn.op === Op.JAL) join(i, tail.off + tail.insn.imm);
     }
   });
@@ -239,9 +264,9 @@ export function compilePage(
   const written = Array.from({ length: groups }, () => new Set<number>());
   blocks.forEach((b, i) => {
     for (const { insn } of b.body) {
-      if (TRAPS.has(insn.op)) continue; // reads and writes no register
+      if (CLASS[insn.op] === CLASS_TRAP) continue; // reads and writes no register
       for (const r of [insn.rd, insn.rs1, insn.rs2]) if (r > 0 && r < X_SINK) used[group[i]!]!.add(r);
-      if (insn.rd > 0 && insn.rd < X_SINK && !STORES.has(insn.op) && !BRANCHES.has(insn.op)) written[group[i]!]!.add(insn.rd);
+      if (insn.rd > 0 && insn.rd < X_SINK && CLASS[insn.op] !== CLASS_STORE && CLASS[insn.op] !== CLASS_BRANCH) written[group[i]!]!.add(insn.rd);
     }
   });
 
@@ -252,15 +277,15 @@ export function compilePage(
   // group's registers to load, then to its block.
   const lo = order[0]! >> 1;
   const hi = order[order.length - 1]! >> 1;
-  const dispatch = (hit: (i: number) => string, miss: string): void => {
-    const table: string[] = [];
+  const dispatch = (hit: (i: number) => number, miss: number): void => {
+    const table: number[] = new Array(hi - lo + 1);
     for (let h = lo; h <= hi; h++) {
-      const i = index.get(h * 2);
-      table.push(i === undefined ? miss : hit(i));
+      const i = index[h]!;
+      table[h - lo] = i < 0 ? miss : hit(i);
     }
     c.get(L_BB);
     if (lo > 0) c.i32(lo).op(Opc.i32Sub); // below lo wraps to a large unsigned index: miss
-    c.brTable(table, miss);
+    c.brTableDepths(table, miss);
   };
   /** `entry` is not a block start: KIND_NO_CODE at its pc, the budget untouched. */
   const none = (): void => {
@@ -276,7 +301,9 @@ export function compilePage(
   c.block('start');
   for (let g = groups - 1; g >= 0; g--) c.block(`ok${g}`);
   c.block('none');
-  dispatch((i) => `ok${group[i]!}`, 'none');
+  // Label depths: ok{g} are nested with ok0 innermost, then 'none'.
+  const ok0 = c.depth('ok0');
+  dispatch((i) => ok0 + group[i]!, c.depth('none'));
   c.end();
   none();
   for (let g = 0; g < groups; g++) {
@@ -289,7 +316,8 @@ export function compilePage(
   for (let g = groups - 1; g >= 0; g--) c.block(`done${g}`);
   c.loop('L').block('miss');
   for (let i = blocks.length - 1; i >= 0; i--) c.block(`b${i}`);
-  dispatch((i) => `b${i}`, 'miss');
+  // b{i} are nested with b0 innermost.
+  dispatch((i) => i, c.depth('miss'));
 
   const reg = (r: number): void => { if (r === 0 || r === X_SINK) c.i64(0n); else c.get(xl(r)); };
   const vpc = (off: number): void => { c.get(P_VBASE).i64n(off).op(Opc.i64Add); };
@@ -307,7 +335,7 @@ export function compilePage(
   // counted 6% fewer host instructions.
   const goTo = (off: number): void => {
     if (off === current) c.br('self'); // a loop on itself: straight back, no dispatch
-    else if (index.has(off)) c.i32(off >> 1).set(L_BB).br('L');
+    else if (blockAt(off) >= 0) c.i32(off >> 1).set(L_BB).br('L');
     else exit(off, 1);
   };
 
@@ -375,8 +403,9 @@ export function compilePage(
 
   function emit(a: At, sideExit: (kind?: number) => void): void {
     const { op, rd, rs1, rs2, imm } = a.insn;
-    const cause = TRAPS.get(op);
-    if (cause !== undefined) {
+    const cls = CLASS[op]!;
+    if (cls === CLASS_TRAP) {
+      const cause = TRAPS.get(op)!;
       c.i32(exchange).i64n(cause).mem(Opc.i64Store, 3, EXCHANGE_CAUSE);
       c.i32(exchange);
       if (op === Op.EBREAK) vpc(a.off); else c.i64(BigInt(a.insn.raw >>> 0));
@@ -386,10 +415,9 @@ export function compilePage(
     }
     const sink = rd === X_SINK || rd === 0;
     const setRd = (): void => { c.set(xl(rd)); };
-    const mem = LOADS.get(op) ?? STORES.get(op);
-    if (mem !== undefined) {
-      const [opc, size] = mem;
-      const isLoad = LOADS.has(op);
+    if (cls === CLASS_LOAD || cls === CLASS_STORE) {
+      const opc = OPC[op]!, size = SIZE[op]!;
+      const isLoad = cls === CLASS_LOAD;
       reg(rs1); c.i64n(imm).op(Opc.i64Add).set(L_VA);
       c.get(isLoad ? P_TLBL : P_TLBS).get(L_VA).i64n(12).op(Opc.i64ShrU, Opc.i32WrapI64).i32(1023).op(Opc.i32And)
         .i32(4).op(Opc.i32Shl, Opc.i32Add).set(L_E);
@@ -406,8 +434,8 @@ export function compilePage(
       }
       return;
     }
-    const cond = BRANCHES.get(op);
-    if (cond !== undefined) {
+    if (cls === CLASS_BRANCH) {
+      const cond = OPC[op]!;
       reg(rs1); reg(rs2); c.op(cond).if_();
       last(a); goTo(a.off + imm);
       c.end();
@@ -426,15 +454,12 @@ export function compilePage(
       return;
     }
     if (sink || op === Op.FENCE) return; // no effect but retiring
-    const alu = REG_ALU.get(op);
-    if (alu !== undefined) {
+    if (cls === CLASS_REG) {
       reg(rs1); reg(rs2);
-      c.op(alu); setRd(); return; // wasm masks shift amounts by 63, as RISC-V does
+      c.op(OPC[op]!); setRd(); return; // wasm masks shift amounts by 63, as RISC-V does
     }
-    const ialu = IMM_ALU.get(op);
-    if (ialu !== undefined) { reg(rs1); c.i64n(imm).op(ialu); setRd(); return; }
-    const w = W64.get(op);
-    if (w !== undefined) { reg(rs1); reg(rs2); c.op(w, Opc.i64Extend32S); setRd(); return; }
+    if (cls === CLASS_IMM) { reg(rs1); c.i64n(imm).op(OPC[op]!); setRd(); return; }
+    if (cls === CLASS_W64) { reg(rs1); reg(rs2); c.op(OPC[op]!, Opc.i64Extend32S); setRd(); return; }
     const lo32 = (r: number): void => { reg(r); c.op(Opc.i32WrapI64); };
     const sx = (r: number): void => { reg(r); c.op(Opc.i64Extend32S); };
     const zx = (r: number): void => { reg(r); c.i64(0xffff_ffffn).op(Opc.i64And); };

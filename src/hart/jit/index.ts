@@ -20,6 +20,8 @@ export interface JitStats {
   readonly evicted: number;
   /** Compilations under way off the main thread (`jitAsync`). */
   readonly pending: number;
+  /** Guest instructions retired by compiled code since the hart was created (the rest ran in the interpreter). */
+  readonly compiledRetired: number;
 }
 
 /** What the JIT needs from the hart module. */
@@ -36,6 +38,8 @@ export interface JitHost {
   dropPage(page: number): void;
   /** Puts a page's code compiled off the main thread in the hart's map; false if no longer wanted. */
   install(page: number, slot: number): boolean;
+  /** Instructions retired by compiled code so far. */
+  retired(): number;
 }
 
 /** At most this many compiled pages live at once (v86 keeps ≤ 900 modules). */
@@ -104,6 +108,7 @@ export class Jit {
     return {
       livePages: this.#live.size, compiles: this.#compiles, compiledInsns: this.#compiledInsns,
       compileMs: this.#compileMs, dropped: this.#dropped, evicted: this.#evicted, pending: this.#pending,
+      compiledRetired: this.#host.retired(),
     };
   }
 

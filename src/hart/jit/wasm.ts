@@ -29,9 +29,8 @@ export class Bytes {
   #buf = new Uint8Array(4096);
   length = 0;
 
-  push(...bytes: number[]): void {
-    for (const b of bytes) this.byte(b);
-  }
+  /** One byte (the shape uleb and sleb write through, as they do to an array). */
+  push(b: number): void { this.byte(b); }
 
   byte(b: number): void {
     if (this.length === this.#buf.length) {
@@ -51,7 +50,14 @@ export class Code {
   /** Where each open label is in #labels (labels are unique while open). */
   readonly #pos = new Map<string, number>();
 
-  op(...ops: Opc[]): this { for (const o of ops) this.bytes.byte(o); return this; }
+  // (Fixed parameters rather than a rest array: the code generator emits a few bytes
+  // per call, and an array per call made it several times slower.)
+  op(a: Opc, b?: Opc, c?: Opc): this {
+    this.bytes.byte(a);
+    if (b !== undefined) this.bytes.byte(b);
+    if (c !== undefined) this.bytes.byte(c);
+    return this;
+  }
   u32(v: number): this { uleb(this.bytes, v); return this; }
 
   i32(v: number): this { this.bytes.push(Opc.i32Const); slebSmall(this.bytes, v | 0); return this; }
@@ -70,8 +76,8 @@ export class Code {
   /** A load or store with natural alignment hint `align` (log2) and a constant offset. */
   mem(o: Opc, align: number, offset = 0): this { this.bytes.push(o); uleb(this.bytes, align); uleb(this.bytes, offset); return this; }
 
-  block(label?: string): this { this.bytes.push(Opc.block, 0x40); this.#open(label); return this; }
-  loop(label?: string): this { this.bytes.push(Opc.loop, 0x40); this.#open(label); return this; }
+  block(label?: string): this { this.bytes.byte(Opc.block); this.bytes.byte(0x40); this.#open(label); return this; }
+  loop(label?: string): this { this.bytes.byte(Opc.loop); this.bytes.byte(0x40); this.#open(label); return this; }
   #open(label: string | undefined): void {
     if (label !== undefined) {
       if (this.#pos.has(label)) throw new Error(`wasm emitter: label ${label} is already open`);
@@ -79,9 +85,9 @@ export class Code {
     }
     this.#labels.push(label);
   }
-  if_(): this { this.bytes.push(Opc.if_, 0x40); this.#labels.push(undefined); return this; }
+  if_(): this { this.bytes.byte(Opc.if_); this.bytes.byte(0x40); this.#labels.push(undefined); return this; }
   /** `if` with an i64 result. */
-  ifI64(): this { this.bytes.push(Opc.if_, I64); this.#labels.push(undefined); return this; }
+  ifI64(): this { this.bytes.byte(Opc.if_); this.bytes.byte(I64); this.#labels.push(undefined); return this; }
   else_(): this { this.bytes.push(Opc.else_); return this; }
   end(): this {
     if (this.#labels.length === 0) throw new Error('wasm emitter: end without an open block');
@@ -97,6 +103,14 @@ export class Code {
   }
   br(label: string): this { this.bytes.push(Opc.br); uleb(this.bytes, this.depth(label)); return this; }
   brIf(label: string): this { this.bytes.push(Opc.brIf); uleb(this.bytes, this.depth(label)); return this; }
+  /** br_table with the depths already computed (a long table of labels costs a lookup each). */
+  brTableDepths(depths: readonly number[], dflt: number): this {
+    this.bytes.byte(Opc.brTable);
+    uleb(this.bytes, depths.length);
+    for (let i = 0; i < depths.length; i++) uleb(this.bytes, depths[i]!);
+    uleb(this.bytes, dflt);
+    return this;
+  }
   brTable(labels: readonly string[], dflt: string): this {
     this.bytes.push(Opc.brTable);
     uleb(this.bytes, labels.length);
