@@ -270,54 +270,32 @@ export function compilePage(
     }
   });
 
-  // 4. Code.
-  const c = new Code();
-  // Dispatch on the halfword offset, over the range the block starts span only: first
-  // whether `entry` is a block start at all (a miss costs no register loads) and which
-  // group's registers to load, then to its block.
-  const lo = order[0]! >> 1;
-  const hi = order[order.length - 1]! >> 1;
-  const dispatch = (hit: (i: number) => number, miss: number): void => {
-    const table: number[] = new Array(hi - lo + 1);
-    for (let h = lo; h <= hi; h++) {
-      const i = index[h]!;
-      table[h - lo] = i < 0 ? miss : hit(i);
-    }
-    c.get(L_BB);
-    if (lo > 0) c.i32(lo).op(Opc.i32Sub); // below lo wraps to a large unsigned index: miss
-    c.brTableDepths(table, miss);
-  };
+  // 4. Code: a function per group (function 1 + g), and function 0, exported, that
+  // picks the group by `entry` and tail-calls its function. Each group's registers
+  // are locals of its own function: with all of a page's groups in one function around
+  // one dispatch loop, every register any group used was live around the whole loop
+  // and V8's TurboFan spilled them (docs/hart.md, "JIT").
+  let c = new Code();
   /** `entry` is not a block start: KIND_NO_CODE at its pc, the budget untouched. */
   const none = (): void => {
     c.i32(exchange).get(P_VBASE).get(P_ENTRY).op(Opc.i64ExtendI32U).i64(1n).op(Opc.i64Shl, Opc.i64Add).mem(Opc.i64Store, 3, 0);
     c.i32(exchange).i32(KIND_NO_CODE).mem(Opc.i32Store, 2, 20);
     c.get(P_LEFT).op(Opc.return_);
   };
-  c.get(P_ENTRY).set(L_BB);
-  // The last retired instruction stays the caller's until a block here retires one
-  // (a chained call may leave at once, by its budget or a side exit).
-  c.i32(exchange).mem(Opc.i64Load, 3, 8).set(L_LP);
-  c.i32(exchange).mem(Opc.i32Load, 2, 16).set(L_LR);
-  c.block('start');
-  for (let g = groups - 1; g >= 0; g--) c.block(`ok${g}`);
-  c.block('none');
-  // Label depths: ok{g} are nested with ok0 innermost, then 'none'.
-  const ok0 = c.depth('ok0');
-  dispatch((i) => ok0 + group[i]!, c.depth('none'));
-  c.end();
-  none();
-  for (let g = 0; g < groups; g++) {
-    c.end(); // ok{g}
-    for (const r of used[g]!) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
-    if (g < groups - 1) c.br('start');
-  }
-  c.end(); // start
-  c.block('final');
-  for (let g = groups - 1; g >= 0; g--) c.block(`done${g}`);
-  c.loop('L').block('miss');
-  for (let i = blocks.length - 1; i >= 0; i--) c.block(`b${i}`);
-  // b{i} are nested with b0 innermost.
-  dispatch((i) => i, c.depth('miss'));
+  /**
+   * A br_table on the halfword offset in L_BB (or `entry`), over the range the block
+   * starts `starts` span only: `hit(i)` is the depth for starts[i], `miss` for any other
+   * offset (below the range wraps to a large unsigned index: a miss too).
+   */
+  const dispatch = (local: number, starts: readonly number[], hit: (i: number) => number, miss: number): void => {
+    const lo = starts[0]! >> 1;
+    const hi = starts[starts.length - 1]! >> 1;
+    const table: number[] = new Array(hi - lo + 1).fill(miss);
+    starts.forEach((off, i) => { table[(off >> 1) - lo] = hit(i); });
+    c.get(local);
+    if (lo > 0) c.i32(lo).op(Opc.i32Sub);
+    c.brTableDepths(table, miss);
+  };
 
   const reg = (r: number): void => { if (r === 0 || r === X_SINK) c.i64(0n); else c.get(xl(r)); };
   const vpc = (off: number): void => { c.get(P_VBASE).i64n(off).op(Opc.i64Add); };
@@ -325,10 +303,9 @@ export function compilePage(
   /** Leaves with pc = vbase + off (an expression already set when off is undefined). */
   const exit = (off: number | undefined, kind: number): void => {
     if (off !== undefined) { vpc(off); c.set(L_PC); }
-    c.i32(kind).set(L_KIND).br(`done${currentGroup}`);
+    c.i32(kind).set(L_KIND).br('done');
   };
   let current = -1; // start of the block being emitted
-  let currentGroup = 0;
   // A jump to another block goes through the dispatch even forward, where a plain br
   // to its label would do: with direct branches TurboFan's code for bench-sv39 ran 17%
   // slower (more merge points, each with every live register), though cachegrind
@@ -339,67 +316,100 @@ export function compilePage(
     else exit(off, 1);
   };
 
-  blocks.forEach((b, i) => {
-    c.end(); // closes b{i}: its code follows
-    current = b.start;
-    currentGroup = group[i]!;
-    c.loop('self');
-    const k = b.body.length;
-    if (k > 0) {
-      // The whole block must fit in the budget.
-      c.get(P_LEFT).i32(k).op(Opc.i32LtS).if_();
-      exit(b.start, 0);
-      c.end();
-      c.get(P_LEFT).i32(k).op(Opc.i32Sub).set(P_LEFT);
-    }
-    b.body.forEach((a, j) => {
-      // Leaves before instruction j, which the interpreter then executes (kind 0) or
-      // which has trapped (KIND_TRAPPED): neither retired it.
-      const sideExit = (kind = 0): void => {
-        if (j > 0) last(b.body[j - 1]!);
-        c.get(P_LEFT).i32(k - j).op(Opc.i32Add).set(P_LEFT);
-        exit(a.off, kind);
-      };
-      emit(a, sideExit);
-    });
-    if (b.end !== 'jump' && b.end !== 'trap') { // (a jump or a trap has left already)
-      if (k > 0) last(b.body[k - 1]!);
-      if (b.end === 'fall') goTo(b.next);
-      else exit(b.next, 0);
-    }
-    c.end(); // self
-  });
-  c.end(); // closes miss (only the first dispatch can miss)
-  none();
-  c.end(); // loop
+  const members = Array.from({ length: groups }, () => [] as number[]);
+  blocks.forEach((_, i) => members[group[i]!]!.push(i));
+  const bodies: Code[] = [];
+
+  // Function 0: to the group of `entry`'s block, or KIND_NO_CODE.
+  c.block('none');
+  for (let g = groups - 1; g >= 0; g--) c.block(`g${g}`);
+  // g{g} are nested with g0 innermost.
+  dispatch(P_ENTRY, order, (i) => group[i]!, groups);
   for (let g = 0; g < groups; g++) {
-    c.end(); // done{g}: the group's exits arrive here
-    for (const r of written[g]!) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
-    if (g < groups - 1) c.br('final');
+    c.end(); // g{g}
+    for (let p = P_ENTRY; p <= P_TLBF; p++) c.get(p);
+    if (chain !== undefined) c.op(Opc.returnCall).u32(1 + g);
+    else c.op(Opc.call).u32(1 + g).op(Opc.return_);
   }
-  c.end(); // final
-  c.i32(exchange).get(L_PC).mem(Opc.i64Store, 3, 0);
-  c.i32(exchange).get(L_LP).mem(Opc.i64Store, 3, 8);
-  c.i32(exchange).get(L_LR).mem(Opc.i32Store, 2, 16);
-  c.i32(exchange).get(L_KIND).mem(Opc.i32Store, 2, 20);
-  if (chain !== undefined) {
-    // By a jump to a page the fetch TLB maps (the run loop's own test) with compiled code.
-    c.block('back');
-    c.get(L_KIND).i32(1).op(Opc.i32Ne).brIf('back');
-    c.get(P_TLBF).get(L_PC).i64n(12).op(Opc.i64ShrU, Opc.i32WrapI64).i32(1023).op(Opc.i32And)
-      .i32(4).op(Opc.i32Shl, Opc.i32Add).set(L_E);
-    c.get(L_E).mem(Opc.i64Load, 3, 0).get(L_PC).i64n(12).op(Opc.i64ShrU, Opc.i64Ne).brIf('back');
-    c.get(L_PC).get(L_E).mem(Opc.i64Load, 3, 8).op(Opc.i64Add, Opc.i32WrapI64).i32(chain.ramOffset)
-      .op(Opc.i32Sub).i32(12).op(Opc.i32ShrU).set(L_E); // the RAM page (below RAM wraps: too large)
-    c.get(L_E).i32(chain.pages).op(Opc.i32GeU).brIf('back');
-    c.get(L_E).i32(3).op(Opc.i32Shl).mem(Opc.i32Load, 2, chain.map).set(L_BB);
-    c.get(L_BB).i32(0).op(Opc.i32LeS).brIf('back'); // 0: none; -1: being compiled
-    c.get(L_PC).op(Opc.i32WrapI64).i32(0xfff).op(Opc.i32And).i32(1).op(Opc.i32ShrU);
-    c.get(P_LEFT).get(L_PC).i64(-4096n).op(Opc.i64And).get(P_TLBL).get(P_TLBS).get(P_TLBF).get(L_BB);
-    c.op(Opc.returnCallIndirect).u32(0).u32(0);
-    c.end();
-  }
+  c.end(); // none
+  none();
   c.get(P_LEFT);
+  bodies.push(c);
+
+  for (let g = 0; g < groups; g++) {
+    c = new Code();
+    const mine = members[g]!;
+    c.get(P_ENTRY).set(L_BB);
+    // The last retired instruction stays the caller's until a block here retires one
+    // (a chained call may leave at once, by its budget or a side exit).
+    c.i32(exchange).mem(Opc.i64Load, 3, 8).set(L_LP);
+    c.i32(exchange).mem(Opc.i32Load, 2, 16).set(L_LR);
+    for (const r of used[g]!) c.i32(0).mem(Opc.i64Load, 3, r * 8).set(xl(r));
+    c.block('done');
+    c.loop('L').block('miss');
+    for (let k = mine.length - 1; k >= 0; k--) c.block(`b${k}`);
+    // b{k} are nested with b0 innermost.
+    dispatch(L_BB, mine.map((i) => blocks[i]!.start), (k) => k, c.depth('miss'));
+
+    for (const i of mine) {
+      const b = blocks[i]!;
+      c.end(); // closes the block's label: its code follows
+      current = b.start;
+      c.loop('self');
+      const k = b.body.length;
+      if (k > 0) {
+        // The whole block must fit in the budget.
+        c.get(P_LEFT).i32(k).op(Opc.i32LtS).if_();
+        exit(b.start, 0);
+        c.end();
+        c.get(P_LEFT).i32(k).op(Opc.i32Sub).set(P_LEFT);
+      }
+      b.body.forEach((a, j) => {
+        // Leaves before instruction j, which the interpreter then executes (kind 0) or
+        // which has trapped (KIND_TRAPPED): neither retired it.
+        const sideExit = (kind = 0): void => {
+          if (j > 0) last(b.body[j - 1]!);
+          c.get(P_LEFT).i32(k - j).op(Opc.i32Add).set(P_LEFT);
+          exit(a.off, kind);
+        };
+        emit(a, sideExit);
+      });
+      if (b.end !== 'jump' && b.end !== 'trap') { // (a jump or a trap has left already)
+        if (k > 0) last(b.body[k - 1]!);
+        if (b.end === 'fall') goTo(b.next);
+        else exit(b.next, 0);
+      }
+      c.end(); // self
+    }
+    c.end(); // closes miss (function 0 sends only this group's block starts here)
+    none();
+    c.end(); // loop
+    c.end(); // done: every exit arrives here
+    for (const r of written[g]!) c.i32(0).get(xl(r)).mem(Opc.i64Store, 3, r * 8);
+    c.i32(exchange).get(L_PC).mem(Opc.i64Store, 3, 0);
+    c.i32(exchange).get(L_LP).mem(Opc.i64Store, 3, 8);
+    c.i32(exchange).get(L_LR).mem(Opc.i32Store, 2, 16);
+    c.i32(exchange).get(L_KIND).mem(Opc.i32Store, 2, 20);
+    if (chain !== undefined) {
+      // By a jump to a page the fetch TLB maps (the run loop's own test) with compiled code.
+      c.block('back');
+      c.get(L_KIND).i32(1).op(Opc.i32Ne).brIf('back');
+      c.get(P_TLBF).get(L_PC).i64n(12).op(Opc.i64ShrU, Opc.i32WrapI64).i32(1023).op(Opc.i32And)
+        .i32(4).op(Opc.i32Shl, Opc.i32Add).set(L_E);
+      c.get(L_E).mem(Opc.i64Load, 3, 0).get(L_PC).i64n(12).op(Opc.i64ShrU, Opc.i64Ne).brIf('back');
+      c.get(L_PC).get(L_E).mem(Opc.i64Load, 3, 8).op(Opc.i64Add, Opc.i32WrapI64).i32(chain.ramOffset)
+        .op(Opc.i32Sub).i32(12).op(Opc.i32ShrU).set(L_E); // the RAM page (below RAM wraps: too large)
+      c.get(L_E).i32(chain.pages).op(Opc.i32GeU).brIf('back');
+      c.get(L_E).i32(3).op(Opc.i32Shl).mem(Opc.i32Load, 2, chain.map).set(L_BB);
+      c.get(L_BB).i32(0).op(Opc.i32LeS).brIf('back'); // 0: none; -1: being compiled
+      c.get(L_PC).op(Opc.i32WrapI64).i32(0xfff).op(Opc.i32And).i32(1).op(Opc.i32ShrU);
+      c.get(P_LEFT).get(L_PC).i64(-4096n).op(Opc.i64And).get(P_TLBL).get(P_TLBS).get(P_TLBF).get(L_BB);
+      c.op(Opc.returnCallIndirect).u32(0).u32(0);
+      c.end();
+    }
+    c.get(P_LEFT);
+    bodies.push(c);
+  }
 
   function emit(a: At, sideExit: (kind?: number) => void): void {
     const { op, rd, rs1, rs2, imm } = a.insn;
@@ -531,7 +541,7 @@ export function compilePage(
     params: [I32, I32, I64, I32, I32, I32],
     results: [I32],
     locals: [[35, I64], [5, I32]],
-    body: c,
+    bodies,
     table: chain !== undefined,
   });
   return { bytes, leaders: order, insns };

@@ -13,7 +13,7 @@ export enum Opc {
   i32Load = 0x28, i64Load = 0x29, i64Load8S = 0x30, i64Load8U = 0x31, i64Load16S = 0x32, i64Load16U = 0x33,
   i64Load32S = 0x34, i64Load32U = 0x35, i32Store = 0x36, i64Store = 0x37, i64Store8 = 0x3c, i64Store16 = 0x3d, i64Store32 = 0x3e,
   i32Const = 0x41, i64Const = 0x42,
-  returnCallIndirect = 0x13,
+  call = 0x10, returnCall = 0x12, returnCallIndirect = 0x13,
   i32Eqz = 0x45, i32Ne = 0x47, i32LtS = 0x48, i32GtU = 0x4b, i32LeS = 0x4c, i32GeU = 0x4f,
   i64Eqz = 0x50, i64Eq = 0x51, i64Ne = 0x52, i64LtS = 0x53, i64LtU = 0x54, i64GtS = 0x55, i64GtU = 0x56, i64GeS = 0x59, i64GeU = 0x5a,
   i32Add = 0x6a, i32Sub = 0x6b, i32And = 0x71, i32Or = 0x72, i32Shl = 0x74, i32ShrS = 0x75, i32ShrU = 0x76,
@@ -125,12 +125,13 @@ export interface FunctionSpec {
   results: readonly number[];
   /** Local declarations after the parameters: [count, type]. */
   locals: readonly (readonly [number, number])[];
-  body: Code;
+  /** The functions' code, all of this type and with these locals; the first is exported as `f`. */
+  bodies: readonly Code[];
   /** Whether the module imports `env.table` (the hart's function table, for return_call_indirect). */
   table?: boolean;
 }
 
-/** A module importing `env.memory` (and `env.table` if asked) and exporting one function `f`. */
+/** A module importing `env.memory` (and `env.table` if asked) with functions of one type, exporting the first as `f`. */
 export function moduleBytes(fn: FunctionSpec): Uint8Array<ArrayBuffer> {
   const head: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const type: number[] = [1, 0x60];
@@ -145,25 +146,36 @@ export function moduleBytes(fn: FunctionSpec): Uint8Array<ArrayBuffer> {
     imp.push(0x01, 0x70, 0x00, 0x00); // table of funcref, limits: min 0, no max
   }
   section(head, 2, imp);
-  section(head, 3, [1, 0]);
+  const funcs: number[] = [];
+  uleb(funcs, fn.bodies.length);
+  for (let i = 0; i < fn.bodies.length; i++) funcs.push(0);
+  section(head, 3, funcs);
   const exp: number[] = [1];
   name(exp, 'f'); exp.push(0x00, 0);
   section(head, 7, exp);
   const locals: number[] = [];
   uleb(locals, fn.locals.length);
   for (const [n, t] of fn.locals) { uleb(locals, n); locals.push(t); }
-  const code = fn.body.bytes.view;
-  const bodySize = locals.length + code.length + 1; // + end
-  const entry: number[] = [1];
-  uleb(entry, bodySize);
-  const sectionSize = entry.length + bodySize;
+  // The code section: per function its size, the locals, the code and `end`.
+  const sizes = fn.bodies.map((b) => {
+    const size: number[] = [];
+    uleb(size, locals.length + b.bytes.length + 1);
+    return size;
+  });
+  const count: number[] = [];
+  uleb(count, fn.bodies.length);
+  const sectionSize = count.length + fn.bodies.reduce((n, b, i) => n + sizes[i]!.length + locals.length + b.bytes.length + 1, 0);
   const sec: number[] = [10];
   uleb(sec, sectionSize);
-  const out = new Uint8Array(head.length + sec.length + entry.length + locals.length + code.length + 1);
+  const out = new Uint8Array(head.length + sec.length + sectionSize);
   let at = 0;
-  for (const part of [head, sec, entry, locals]) { out.set(part, at); at += part.length; }
-  out.set(code, at);
-  out[at + code.length] = Opc.end;
+  for (const part of [head, sec, count]) { out.set(part, at); at += part.length; }
+  fn.bodies.forEach((b, i) => {
+    out.set(sizes[i]!, at); at += sizes[i]!.length;
+    out.set(locals, at); at += locals.length;
+    out.set(b.bytes.view, at); at += b.bytes.length;
+    out[at++] = Opc.end;
+  });
   return out;
 }
 
