@@ -236,29 +236,12 @@ export class WasmFastpath {
     const head = sc.refills[0]!;
     if (head.amount > sc.budget || head.release > times.runStart) return false;
     const d = this.#d;
-    d[K_PHASE] = phase;
-    d[K_CLIENT] = c.context.pa;
-    d[K_SERVER] = s.context.pa;
     d[K_CSLOT] = p.cslot;
     d[K_BADGE_LO] = Number(ccap.badge & 0xffff_ffffn);
     d[K_BADGE_HI] = Number(ccap.badge >> 32n);
     d[K_RSLOT] = p.rslot;
     d[K_ESLOT] = p.eslot;
-    d[K_QUIET] = quiet;
-    d[K_FLOOR] = floor;
-    d[K_AMOUNT] = head.amount;
-    d[K_RUN_START] = times.runStart;
-    d[K_CALLS] = 0;
-    d[K_REPLIES] = 0;
-    d[K_CLIENT_TICKS] = 0;
-    d[K_SERVER_TICKS] = 0;
-    d[K_LAST_NOW] = 0;
-    d[K_MODE] = 0;
-    d[K_ARMED] = 1;
-    this.#armedPhase = phase;
-    this.#armedMode = 0;
-    this.#sc = sc;
-    return true;
+    return this.#commit(0, phase, c, s, quiet, floor, times, sc);
   }
 
   /**
@@ -305,33 +288,12 @@ export class WasmFastpath {
       phase = 1;
     }
     const d = this.#d;
-    const [running, other] = phase === 0 ? [tsc, wsc] : [wsc, tsc];
-    d[K_PHASE] = phase;
-    d[K_CLIENT] = t.context.pa;
-    d[K_SERVER] = w.context.pa;
     d[K_CSLOT] = q.cslot;
     d[K_BADGE_LO] = Number(ncap.badge & 0xffff_ffffn);
     d[K_BADGE_HI] = Number(ncap.badge >> 32n);
     d[K_RSLOT] = q.rslot;
     d[K_ESLOT] = q.eslot;
-    d[K_QUIET] = quiet;
-    d[K_FLOOR] = floor;
-    d[K_AMOUNT] = running.refills[0]!.amount;
-    d[K_AMOUNT2] = other.refills[0]!.amount;
-    d[K_RUN_START] = times.runStart;
-    d[K_CALLS] = 0;
-    d[K_REPLIES] = 0;
-    d[K_CLIENT_TICKS] = 0;
-    d[K_SERVER_TICKS] = 0;
-    d[K_LAST_NOW] = 0;
-    d[K_LAST_SIGNAL] = 0;
-    d[K_MODE] = 1;
-    d[K_ARMED] = 1;
-    this.#armedPhase = phase;
-    this.#armedMode = 1;
-    this.#sc = tsc;
-    this.#sc2 = wsc;
-    return true;
+    return this.#commit(1, phase, t, w, quiet, floor, times, tsc, wsc);
   }
 
   /**
@@ -356,28 +318,41 @@ export class WasmFastpath {
     const bsc = b.sc;
     if (!asc || !bsc || asc === bsc || asc !== a.ownSc || bsc !== b.ownSc || asc.tcb !== a || bsc.tcb !== b) return false;
     if (!timeslice(asc, times) || !timeslice(bsc, times)) return false;
-    const phase = current === a ? 0 : 1;
-    const [running, waiting] = phase === 0 ? [asc, bsc] : [bsc, asc];
+    return this.#commit(2, current === a ? 0 : 1, a, b, quiet, floor, times, asc, bsc);
+  }
+
+  /**
+   * Arms pair `mode` (0 call, 1 signal, 2 yield) in `phase` with what every pair's
+   * descriptor holds: the two threads' contexts (`first` runs in phase 0), the running
+   * thread's budget left and, with a second scheduling context (each thread its own),
+   * the other's; the step counts start at zero.
+   */
+  #commit(
+    mode: number, phase: number, first: Tcb, second: Tcb, quiet: number, floor: number, times: KfastTimes,
+    sc: SchedContext, sc2?: SchedContext,
+  ): true {
     const d = this.#d;
+    const [running, other] = phase === 0 || sc2 === undefined ? [sc, sc2] : [sc2, sc];
     d[K_PHASE] = phase;
-    d[K_CLIENT] = a.context.pa;
-    d[K_SERVER] = b.context.pa;
+    d[K_CLIENT] = first.context.pa;
+    d[K_SERVER] = second.context.pa;
     d[K_QUIET] = quiet;
     d[K_FLOOR] = floor;
     d[K_AMOUNT] = running.refills[0]!.amount;
-    d[K_AMOUNT2] = waiting.refills[0]!.amount;
+    if (other !== undefined) d[K_AMOUNT2] = other.refills[0]!.amount;
     d[K_RUN_START] = times.runStart;
     d[K_CALLS] = 0;
     d[K_REPLIES] = 0;
     d[K_CLIENT_TICKS] = 0;
     d[K_SERVER_TICKS] = 0;
     d[K_LAST_NOW] = 0;
-    d[K_MODE] = 2;
+    d[K_LAST_SIGNAL] = 0;
+    d[K_MODE] = mode;
     d[K_ARMED] = 1;
     this.#armedPhase = phase;
-    this.#armedMode = 2;
-    this.#sc = asc;
-    this.#sc2 = bsc;
+    this.#armedMode = mode;
+    this.#sc = sc;
+    this.#sc2 = sc2;
     return true;
   }
 

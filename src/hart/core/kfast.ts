@@ -98,14 +98,9 @@ export function kfastEcall(p: u64, cyclesNow: u64): bool {
     from = <u64>word(K_SERVER);
     to = <u64>word(K_CLIENT);
   }
-  // What trap entry records of a hosted ecall.
-  noteHostedTrap(8, p);
-  clearReservation();
-  saveContext(from);
+  leave(p, from);
   let f = ramHost(from);
   let t = ramHost(to);
-  store<u64>(f + CTX_PC, p + 4);
-  store<u64>(f + A7, 0);
   for (let i: usize = 0; i < <usize>len; i++) store<u64>(t + A2 + (i << 3), load<u64>(f + A2 + (i << 3)));
   store<u64>(t + A1, (info & ~(<u64>0xfff)) | <u64>len);
   let badge = phase == 0 ? (<u64>word(K_BADGE_HI) << 32) | <u64>word(K_BADGE_LO) : 0;
@@ -113,13 +108,7 @@ export function kfastEcall(p: u64, cyclesNow: u64): bool {
   store<u64>(t + A6, <u64>word(K_WAKE));
   store<u64>(t + A7, 0);
   loadContext(to);
-  if (phase == 0) {
-    setWord(K_CALLS, word(K_CALLS) + 1);
-    setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
-  } else {
-    setWord(K_REPLIES, word(K_REPLIES) + 1);
-    setWord(K_SERVER_TICKS, word(K_SERVER_TICKS) + used);
-  }
+  countStep(phase, used);
   amount -= used;
   setWord(K_AMOUNT, amount);
   switched(now, amount, phase, cyclesNow);
@@ -172,7 +161,7 @@ function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7:
   return true;
 }
 
-/** Modes 1 and 2: the ecall at `p` leaves the thread of context `from` past it, a7 = 0. */
+/** The ecall at `p` leaves the thread of context `from` past it, a7 = 0 (what trap entry records of a hosted ecall, then the return). */
 @inline function leave(p: u64, from: u64): void {
   noteHostedTrap(8, p);
   clearReservation();
@@ -188,6 +177,16 @@ function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7:
  * the other's budget runs now).
  */
 @inline function handOver(to: u64, phase: f64, now: f64, used: f64, amount: f64, cyclesNow: u64): void {
+  countStep(phase, used);
+  loadContext(to);
+  let next = word(K_AMOUNT2);
+  setWord(K_AMOUNT2, amount - used);
+  setWord(K_AMOUNT, next);
+  switched(now, next, phase, cyclesNow);
+}
+
+/** A step of phase `phase` done, by a thread that ran `used` ticks since its last one. */
+@inline function countStep(phase: f64, used: f64): void {
   if (phase == 0) {
     setWord(K_CALLS, word(K_CALLS) + 1);
     setWord(K_CLIENT_TICKS, word(K_CLIENT_TICKS) + used);
@@ -195,11 +194,6 @@ function yieldStep(p: u64, cyclesNow: u64, now: f64, used: f64, amount: f64, a7:
     setWord(K_REPLIES, word(K_REPLIES) + 1);
     setWord(K_SERVER_TICKS, word(K_SERVER_TICKS) + used);
   }
-  loadContext(to);
-  let next = word(K_AMOUNT2);
-  setWord(K_AMOUNT2, amount - used);
-  setWord(K_AMOUNT, next);
-  switched(now, next, phase, cyclesNow);
 }
 
 /** After a step at `now`: the kernel's times, the phase, virtual time and the timer. */

@@ -1,7 +1,7 @@
 // The JIT's code generator (docs/hart.md, "JIT"): one physical page of guest code,
-// from the entry points the run loop reached, into one WebAssembly function.
+// from the entry points the run loop reached, into one WebAssembly module.
 //
-// The function is
+// The module exports
 // f(entry: i32, left: i32, vbase: i64, tlbLoad: i32, tlbStore: i32, tlbFetch: i32): i32.
 // `entry` is the halfword offset of the pc in the page, `left` the instruction budget,
 // `vbase` the virtual address of the page (the same code may be mapped at several),
@@ -18,8 +18,9 @@
 // chain ends where the interpreter's chunk would, and whatever the last function
 // returns is the caller's answer too.
 //
-// Guest registers live in locals, loaded on entry and stored back at the exit: per
-// group of blocks joined by local control flow, only the ones the group uses.
+// Guest registers live in locals, loaded on entry and stored back at the exit: each
+// group of blocks joined by local control flow is a function of its own (f picks it
+// by `entry`), with only the registers the group uses.
 // Each basic block first checks that the budget covers it whole, so the chunk ends on
 // exactly the instruction where the interpreter's would. Loads and stores take the
 // TLB fast path inline; anything else (TLB miss, page crossing, MMIO, a page with

@@ -103,19 +103,12 @@ export class Code {
   }
   br(label: string): this { this.bytes.push(Opc.br); uleb(this.bytes, this.depth(label)); return this; }
   brIf(label: string): this { this.bytes.push(Opc.brIf); uleb(this.bytes, this.depth(label)); return this; }
-  /** br_table with the depths already computed (a long table of labels costs a lookup each). */
+  /** br_table with the label depths already computed (the code generator's tables span up to 2048 entries). */
   brTableDepths(depths: readonly number[], dflt: number): this {
     this.bytes.byte(Opc.brTable);
     uleb(this.bytes, depths.length);
     for (let i = 0; i < depths.length; i++) uleb(this.bytes, depths[i]!);
     uleb(this.bytes, dflt);
-    return this;
-  }
-  brTable(labels: readonly string[], dflt: string): this {
-    this.bytes.push(Opc.brTable);
-    uleb(this.bytes, labels.length);
-    for (const l of labels) uleb(this.bytes, this.depth(l));
-    uleb(this.bytes, this.depth(dflt));
     return this;
   }
 }
