@@ -11,6 +11,11 @@ export const MMIO_DATA_OFFSET: usize = 0x300;
 // The exit record: cause, tval and epc of the trap behind the last EXIT_MTRAP or
 // EXIT_TRAP_LOOP, so the host reads them without a call into the module.
 export const EXIT_RECORD_OFFSET: usize = 0x308;
+// execBlock's fetch page: its virtual base (or a mark) and the addend that turns a pc
+// in it into a linear-memory offset. In memory rather than in locals: V8 would spill
+// the locals on every instruction.
+export const FETCH_BASE: usize = 0x320;
+export const FETCH_ADD: usize = 0x328;
 
 // Software TLBs: 3 privilege levels (U, S, M) x 3 access kinds (load, store, fetch).
 // Each entry is 16 bytes: tag (virtual page number, or TLB_INVALID) and the addend
