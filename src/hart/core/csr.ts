@@ -21,7 +21,7 @@ import {
   MSTATUS_UXL_SHIFT, MSTATUS_UXL, MSTATUS_SXL_SHIFT, MSTATUS_SD,
   ENVCFG_FIOM, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE, MENVCFG_PBMTE, MENVCFG_STCE, COUNTEREN_TM,
   SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_MODE_SV48, SATP_PPN,
-  PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_L,
+  PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
   CSR_VSSTATUS, CSR_VSIE, CSR_VSTVEC, CSR_VSSCRATCH, CSR_VSEPC, CSR_VSCAUSE, CSR_VSTVAL, CSR_VSIP, CSR_VSTIMECMP,
   CSR_VSATP, CSR_HSTATUS, CSR_HEDELEG, CSR_HIDELEG, CSR_HIE, CSR_HTIMEDELTA, CSR_HCOUNTEREN, CSR_HGEIE, CSR_HENVCFG,
   CSR_HTVAL, CSR_HIP, CSR_HVIP, CSR_HTINST, CSR_HGATP, CSR_HGEIP, CSR_MTINST, CSR_MTVAL2,
@@ -131,6 +131,13 @@ export const PMP_COUNT: i32 = 16;
 export const pmpcfg = new StaticArray<u8>(16);
 export const pmpaddr = new StaticArray<u64>(16);
 export let pmpActive: bool = false; // some entry has A != OFF
+// The active entries in priority order, decoded for mmu.ts's pmpAllows (a TLB miss
+// checks the page and every PTE it reads): the range [lo, hi) each matches (empty
+// for a TOR entry whose bounds cross) and its cfg byte.
+export let pmpCount: i32 = 0;
+export const pmpLo = new StaticArray<u64>(PMP_COUNT);
+export const pmpHi = new StaticArray<u64>(PMP_COUNT);
+export const pmpCfgOf = new StaticArray<u32>(PMP_COUNT);
 
 export function mtime(): u64 { return (cycles + inflight) / insnsPerTick + mtimeOffset; }
 
@@ -165,6 +172,7 @@ export function resetCsrs(): void {
   if (hExt) mideleg = H_INTERRUPTS;
   for (let i = 0; i < PMP_COUNT; i++) { pmpcfg[i] = 0; pmpaddr[i] = 0; }
   pmpActive = false;
+  pmpCount = 0;
   resetTriggers();
 }
 
@@ -181,9 +189,11 @@ function readVsstatus(): u64 {
 }
 
 function writeVsstatus(v: u64): void {
-  let changed = (vsstatus ^ v) & (MSTATUS_SUM | MSTATUS_MXR);
+  let changed = (vsstatus ^ v) & MSTATUS_MXR;
   vsstatus = (vsstatus & ~SSTATUS_MASK) | (v & SSTATUS_MASK & ~(MSTATUS_UXL | MSTATUS_SD)) | (XLEN_64 << MSTATUS_UXL_SHIFT);
+  // SUM selects other tables (tlb.ts); MXR changes what the cached translations allow.
   if (changed) flushTlbAll();
+  updateTlbBases();
 }
 
 // Turns the H extension on or off (the profile): its read-only fields follow.
@@ -193,6 +203,7 @@ export function setHext(on: bool): void {
   vsstatus = on ? <u64>XLEN_64 << MSTATUS_UXL_SHIFT : 0;
   mideleg = on ? mideleg | H_INTERRUPTS : mideleg & ~H_INTERRUPTS;
   mie &= on ? 0xffff_ffff_ffff_ffff : ~H_INTERRUPTS;
+  updateTlbBases();
 }
 
 function writeStatus(v: u64): void {
@@ -203,7 +214,8 @@ function writeStatus(v: u64): void {
   if ((n & MSTATUS_MPP) == (<u64>2 << MSTATUS_MPP_SHIFT)) n = (n & ~MSTATUS_MPP) | (mstatus & MSTATUS_MPP);
   let changed = n ^ mstatus;
   mstatus = n;
-  if (changed & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_MPV)) flushTlbAll();
+  // SUM selects other tables (tlb.ts, updateTlbBases).
+  if (changed & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_MXR | MSTATUS_MPV)) flushTlbAll();
   updateTlbBases();
 }
 
@@ -306,8 +318,30 @@ function pmpaddrWrite(i: i32, v: u64): void {
 }
 
 function pmpChanged(): void {
-  pmpActive = false;
-  for (let i = 0; i < PMP_COUNT; i++) if ((pmpcfg[i] & PMP_A) != PMP_OFF) pmpActive = true;
+  pmpCount = 0;
+  for (let i = 0; i < PMP_COUNT; i++) {
+    let cfg = <u32>pmpcfg[i];
+    let a = cfg & PMP_A;
+    if (a == PMP_OFF) continue;
+    let lo: u64, hi: u64;
+    let addr = pmpaddr[i];
+    if (a == PMP_TOR) {
+      lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
+      hi = addr << 2;
+    } else if (a == PMP_NA4) {
+      lo = addr << 2;
+      hi = lo + 4;
+    } else { // NAPOT: trailing ones of pmpaddr give the size
+      let ones = ctz(~addr);
+      lo = (addr & ~((<u64>1 << ones) - 1)) << 2;
+      hi = ones >= 54 ? 0xffff_ffff_ffff_ffff : lo + (<u64>1 << (ones + 3));
+    }
+    pmpLo[pmpCount] = lo;
+    pmpHi[pmpCount] = hi;
+    pmpCfgOf[pmpCount] = cfg;
+    pmpCount++;
+  }
+  pmpActive = pmpCount != 0;
   flushTlbAll();
 }
 

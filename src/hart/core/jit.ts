@@ -4,7 +4,7 @@
 // written. The compiler itself is TypeScript (src/hart/jit/), reached through the
 // `host.jitCompile` import; compiled functions sit in the shared table and are called
 // with call_indirect, so running them is a wasm-to-wasm call.
-import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, JIT_DECODE } from './layout';
+import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SHARED_TABLES, JIT_DECODE } from './layout';
 import { tlbLoad, tlbStore, tlbFetch } from './tlb';
 import { decode } from './decode';
 
@@ -105,12 +105,12 @@ export function codeWrittenSlow(host: usize, size: usize): void {
 // Drops every store translation that points at linear page `host`, in every table:
 // a page with compiled code is written only through storeSlow, which invalidates it.
 function dropStoreEntries(host: usize): void {
-  dropIn(TLB_OFFSET, 9, host);
-  dropIn(TLB_SLOTS_OFFSET, <u32>TLB_SLOTS * 6, host);
+  dropIn(TLB_OFFSET, <u32>TLB_SHARED_TABLES, host);
+  dropIn(TLB_SLOTS_OFFSET, <u32>TLB_SLOTS * 9, host);
 }
 
 function dropIn(base: usize, tables: u32, host: usize): void {
-  // Store tables are every third one (U, S, M x load, store, fetch).
+  // Store tables are every third one (U, S, S with SUM, M x load, store, fetch).
   for (let t: u32 = 1; t < tables; t += 3) {
     let table = base + <usize>t * TLB_BYTES;
     for (let i: u32 = 0; i < TLB_ENTRIES; i++) {

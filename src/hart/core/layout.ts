@@ -17,7 +17,8 @@ export const EXIT_RECORD_OFFSET: usize = 0x308;
 export const FETCH_BASE: usize = 0x320;
 export const FETCH_ADD: usize = 0x328;
 
-// Software TLBs: 3 privilege levels (U, S, M) x 3 access kinds (load, store, fetch).
+// Software TLBs: 4 levels (U, S, S with mstatus.SUM set, M) x 3 access kinds (load,
+// store, fetch; the SUM level's fetch table is unused: SUM does not apply to fetches).
 // Each entry is 16 bytes: tag (virtual page number, or TLB_INVALID) and the addend
 // that turns a virtual address in that page into a linear-memory offset.
 export const TLB_OFFSET: usize = 0x1000;
@@ -25,12 +26,16 @@ export const TLB_ENTRIES: u32 = 1024;
 export const TLB_MASK: u64 = 1023;
 export const TLB_BYTES: usize = 1024 * 16;
 export const TLB_INVALID: u64 = 0xffff_ffff_ffff_ffff;
-// ASID-tagged translation: further sets of the U and S tables (6 tables each), one per
+// ASID-tagged translation: further sets of the U, S and S-with-SUM tables (9 tables each), one per
 // recently used address space with a non-zero ASID (tlb.ts). The U and S tables at
-// TLB_OFFSET serve ASID 0 and bare mode.
+// TLB_OFFSET (the first 9, then M's 3) serve ASID 0 and bare mode.
 export const TLB_SLOTS_OFFSET: usize = 0x180000;
 export const TLB_SLOTS: i32 = 8;
-export const TLB_SLOT_BYTES: usize = 6 * TLB_BYTES;
+export const TLB_SLOT_BYTES: usize = 9 * TLB_BYTES;
+// The slots end at 0x2a0000, below asconfig.json's memoryBase (0x300000), where
+// AssemblyScript's static data and heap start.
+// Tables at TLB_OFFSET: a slot's worth for ASID 0, then M-mode's 3.
+export const TLB_SHARED_TABLES: usize = 12;
 
 // Decoded-instruction cache, direct mapped by linear-memory address of the
 // instruction. An entry is valid when its raw word equals the word in memory, so

@@ -3,11 +3,11 @@
 // Privileged spec: "Physical Memory Protection", "Sv39", "Sv48".
 import { RAM_OFFSET, MMIO_DATA_OFFSET } from './layout';
 import { priv, virt, trapped, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
-import { satp, mstatus, pmpcfg, pmpaddr, pmpActive, PMP_COUNT, menvcfg, senvcfg, henvcfg, vsatp, vsstatus, hgatp } from './csr';
+import { satp, mstatus, pmpActive, pmpCount, pmpLo, pmpHi, pmpCfgOf, menvcfg, senvcfg, henvcfg, vsatp, vsstatus, hgatp } from './csr';
 import {
   MCONTROL6_LOAD, MCONTROL6_STORE, MCONTROL6_EXECUTE,
   PRV_M, PRV_S, PRV_U, MSTATUS_SUM, MSTATUS_MXR, MENVCFG_PBMTE, ENVCFG_CBIE, ENVCFG_CBCFE, ENVCFG_CBZE,
-  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, HGATP_VMID, PMP_R, PMP_W, PMP_X, PMP_A, PMP_OFF, PMP_TOR, PMP_NA4, PMP_L,
+  SATP_MODE, SATP_MODE_BARE, SATP_MODE_SV39, SATP_PPN, HGATP_MODE_SV39X4, HGATP_VMID, PMP_R, PMP_W, PMP_X, PMP_L,
 } from '../spec/csr';
 import {
   CAUSE_FETCH_ACCESS, CAUSE_LOAD_ACCESS, CAUSE_STORE_ACCESS,
@@ -64,26 +64,13 @@ function inHole(pa: u64, size: u64): bool {
 
 // Whether an access of `size` bytes at `pa` of the given kind is allowed to privilege p.
 export function pmpAllows(pa: u64, size: u64, kind: i32, p: i32): bool {
-  if (!pmpActive) return p == PRV_M;
-  for (let i = 0; i < PMP_COUNT; i++) {
-    let cfg = <u32>pmpcfg[i];
-    let a = cfg & PMP_A;
-    if (a == PMP_OFF) continue;
-    let lo: u64, hi: u64;
-    let addr = pmpaddr[i];
-    if (a == PMP_TOR) {
-      lo = i == 0 ? 0 : pmpaddr[i - 1] << 2;
-      hi = addr << 2;
-    } else if (a == PMP_NA4) {
-      lo = addr << 2;
-      hi = lo + 4;
-    } else { // NAPOT: trailing ones of pmpaddr give the size
-      let ones = ctz(~addr);
-      lo = (addr & ~((<u64>1 << ones) - 1)) << 2;
-      hi = ones >= 54 ? 0xffff_ffff_ffff_ffff : lo + (<u64>1 << (ones + 3));
-    }
+  // The active entries, decoded when the PMP CSRs were written (csr.ts, pmpChanged).
+  let n = pmpCount;
+  for (let i = 0; i < n; i++) {
+    let lo = unchecked(pmpLo[i]), hi = unchecked(pmpHi[i]);
     if (pa + size <= lo || pa >= hi) continue;
     if (pa < lo || pa + size > hi) return false; // a partial match fails
+    let cfg = unchecked(pmpCfgOf[i]);
     if (p == PRV_M && (cfg & PMP_L) == 0) return true;
     let bit: u32 = kind == ACCESS_LOAD ? PMP_R : kind == ACCESS_STORE ? PMP_W : PMP_X;
     return (cfg & bit) != 0;

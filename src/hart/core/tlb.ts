@@ -1,6 +1,9 @@
 // Software TLB bookkeeping: one table per (privilege, access kind). The run loop's
 // fast path indexes the table chosen here by the current privilege (and, for loads
-// and stores in M-mode, by mstatus.MPRV/MPP).
+// and stores in M-mode, by mstatus.MPRV/MPP). S-mode loads and stores with SUM set
+// (vsstatus.SUM for V=1) have tables of their own, the only ones that may hold user
+// pages for S-mode: Linux sets and clears SUM around every access to user memory,
+// and flushing on each of those emptied the TLBs thousands of times in a boot.
 //
 // Translations are tagged by address space: the U and S tables exist once for ASID 0
 // (and bare mode) and once per slot for up to TLB_SLOTS recently used non-zero ASIDs.
@@ -14,16 +17,16 @@
 // With the H extension, V=1 translations (both stages in one entry) live in slots of
 // their own, keyed by VMID, ASID and both translation modes, so that neither leaving
 // the guest for the hypervisor nor switching guests (an hgatp write) flushes anything.
-import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SLOT_BYTES } from './layout';
+import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SLOT_BYTES, TLB_SHARED_TABLES } from './layout';
 import { priv, virt, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
-import { mstatus, vsatp, hgatp } from './csr';
-import { PRV_M, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, SATP_ASID, SATP_MODE, HGATP_VMID } from '../spec/csr';
+import { mstatus, vsstatus, vsatp, hgatp } from './csr';
+import { PRV_S, PRV_M, MSTATUS_SUM, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, SATP_ASID, SATP_MODE, HGATP_VMID } from '../spec/csr';
 
 export let tlbLoad: usize = TLB_OFFSET;
 export let tlbStore: usize = TLB_OFFSET;
 export let tlbFetch: usize = TLB_OFFSET;
 
-// Base of the U and S tables (6 tables: U load/store/fetch, S load/store/fetch) of the
+// Base of the U and S tables (9 tables: U, S and S with SUM x load/store/fetch) of the
 // host's address space (satp) and of the guest's (vsatp and hgatp).
 let hostBase: usize = TLB_OFFSET;
 let guestBase: usize = TLB_OFFSET;
@@ -46,8 +49,10 @@ let guestSlot: i32 = -1; // -1: none selected yet
 let guestStale: bool = true; // vsatp or hgatp changed since guestSlot was selected
 let guestFlush: bool = false; // ... and the change was a vsatp write with ASID 0
 
+// The table of level p (a privilege, or SUM_LEVEL) in the set at base.
+const SUM_LEVEL: i32 = 2;
 @inline function tableAt(base: usize, p: i32, kind: i32): usize {
-  if (p == PRV_M) return TLB_OFFSET + (6 + <usize>kind) * TLB_BYTES;
+  if (p == PRV_M) return TLB_OFFSET + (9 + <usize>kind) * TLB_BYTES;
   return base + (<usize>p * 3 + <usize>kind) * TLB_BYTES;
 }
 
@@ -70,12 +75,42 @@ export function updateTlbBases(): void {
   let dv = dataVirt();
   if ((dv || virt) && guestStale) selectGuestSpace();
   let dBase = dv ? guestBase : hostBase;
+  if (d == PRV_S && ((dv ? vsstatus : mstatus) & MSTATUS_SUM) != 0) d = SUM_LEVEL;
   tlbLoad = tableAt(dBase, d, ACCESS_LOAD);
   tlbStore = tableAt(dBase, d, ACCESS_STORE);
   tlbFetch = tableAt(virt ? guestBase : hostBase, priv, ACCESS_FETCH);
 }
 
 @inline function slotBase(i: i32): usize { return TLB_SLOTS_OFFSET + <usize>i * TLB_SLOT_BYTES; }
+
+// Emptying a group of tables (the 9 U and S tables of ASID 0, the 3 M tables, a
+// slot's 9) was a fill of up to 144 KiB with all-ones, and a Linux boot empties some
+// 10,000 of them (a SFENCE.VMA in a superpage of its linear map drops everything).
+// Each group keeps a log of the entries filled since it was last emptied, so emptying
+// it rewrites those; past LOG_MAX fills it is filled whole again.
+const GROUPS: i32 = 2 + TLB_SLOTS;
+const LOG_MAX: i32 = 256;
+const fillLog = new StaticArray<u32>(GROUPS * LOG_MAX);
+const fillCount = new StaticArray<i32>(GROUPS);
+const GROUP_SHARED: i32 = 0; // the U and S tables of ASID 0 (and bare mode)
+const GROUP_M: i32 = 1;
+
+@inline function groupOf(e: usize): i32 {
+  if (e >= TLB_SLOTS_OFFSET) return 2 + <i32>((e - TLB_SLOTS_OFFSET) / TLB_SLOT_BYTES);
+  return e >= TLB_OFFSET + 9 * TLB_BYTES ? GROUP_M : GROUP_SHARED;
+}
+
+// Empties group g's tables: base, `tables` of them.
+function emptyGroup(g: i32, base: usize, tables: usize): void {
+  let n = fillCount[g];
+  if (n > LOG_MAX) {
+    memory.fill(base, 0xff, tables * TLB_BYTES);
+  } else {
+    let log = changetype<usize>(fillLog) + (<usize>(g * LOG_MAX) << 2);
+    for (let i = 0; i < n; i++) store<u64>(<usize>load<u32>(log + (<usize>i << 2)), TLB_INVALID);
+  }
+  fillCount[g] = 0;
+}
 
 // The slot of address space `key` (the least recently used other one takes it when
 // it has none), with its tables valid for this generation.
@@ -89,7 +124,7 @@ function slotFor(key: u64, keep: i32): i32 {
     slotGeneration[pick] = 0;
   }
   if (slotGeneration[pick] != generation) {
-    memory.fill(slotBase(pick), 0xff, TLB_SLOT_BYTES);
+    emptyGroup(2 + pick, slotBase(pick), 9);
     slotGeneration[pick] = generation;
   }
   slotUsed[pick] = ++useClock;
@@ -100,7 +135,7 @@ function slotFor(key: u64, keep: i32): i32 {
 export function selectAddressSpace(satp: u64): void {
   let asid = satp & SATP_ASID;
   if (asid == 0) {
-    memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 6);
+    emptyGroup(GROUP_SHARED, TLB_OFFSET, 9);
     hostSlot = -1;
     hostBase = TLB_OFFSET;
     updateTlbBases();
@@ -126,7 +161,7 @@ function selectGuestSpace(): void {
     ((vsatp & SATP_ASID) >> 44);
   guestSlot = slotFor(key, hostSlot);
   guestBase = slotBase(guestSlot);
-  if (guestFlush) memory.fill(guestBase, 0xff, TLB_SLOT_BYTES);
+  if (guestFlush) emptyGroup(2 + guestSlot, guestBase, 9);
   guestFlush = false;
   guestStale = false;
 }
@@ -150,16 +185,17 @@ export function noteSuperpage(base: u64, size: u64): void {
 // Drops every translation: the shared tables now, the other slots when next selected.
 export function flushTlbAll(): void {
   // An all-ones tag never equals a virtual page number (at most 52 bits).
-  memory.fill(TLB_OFFSET, 0xff, TLB_BYTES * 9);
+  emptyGroup(GROUP_SHARED, TLB_OFFSET, 9);
+  emptyGroup(GROUP_M, TLB_OFFSET + 9 * TLB_BYTES, 3);
   generation++;
   gstageEpoch++;
   walkEpoch++;
   if (hostSlot >= 0) {
-    memory.fill(slotBase(hostSlot), 0xff, TLB_SLOT_BYTES);
+    emptyGroup(2 + hostSlot, slotBase(hostSlot), 9);
     slotGeneration[hostSlot] = generation;
   }
   if (guestSlot >= 0 && guestSlot != hostSlot) {
-    memory.fill(slotBase(guestSlot), 0xff, TLB_SLOT_BYTES);
+    emptyGroup(2 + guestSlot, slotBase(guestSlot), 9);
     slotGeneration[guestSlot] = generation;
   }
   superCount = 0;
@@ -169,6 +205,8 @@ export function flushTlbAll(): void {
 // Forgets every address space (hart reset).
 export function resetTlb(): void {
   for (let i = 0; i < TLB_SLOTS; i++) { slotKey[i] = NO_KEY; slotGeneration[i] = 0; slotUsed[i] = 0; }
+  // Nothing is known of what the tables hold: every group is filled whole when next emptied.
+  for (let g = 0; g < GROUPS; g++) fillCount[g] = LOG_MAX + 1;
   hostSlot = -1;
   guestSlot = -1;
   guestStale = true;
@@ -184,6 +222,10 @@ export function tlbFill(table: usize, va: u64, host: usize): void {
   let e = table + ((<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4);
   store<u64>(e, vpn);
   store<u64>(e, <u64>host - (va & ~(<u64>0xfff)), 8);
+  let g = groupOf(e);
+  let n = fillCount[g];
+  if (n < LOG_MAX) store<u32>(changetype<usize>(fillLog) + (<usize>(g * LOG_MAX + n) << 2), <u32>e);
+  if (n <= LOG_MAX) fillCount[g] = n + 1;
 }
 
 function dropPage(tables: usize, count: usize, vpn: u64, off: usize): void {
@@ -202,8 +244,8 @@ export function flushTlbPage(va: u64): void {
   }
   let vpn = va >> 12;
   let off = (<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4;
-  dropPage(TLB_OFFSET, 9, vpn, off);
+  dropPage(TLB_OFFSET, TLB_SHARED_TABLES, vpn, off);
   for (let i = 0; i < TLB_SLOTS; i++) {
-    if (slotGeneration[i] == generation) dropPage(slotBase(i), 6, vpn, off);
+    if (slotGeneration[i] == generation) dropPage(slotBase(i), 9, vpn, off);
   }
 }
