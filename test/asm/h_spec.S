@@ -11,7 +11,8 @@
  * keep the access type and write a pseudoinstruction to mtinst; HLVX needs
  * only execute permission in G-stage; HLV from U-mode to a VS-stage S page
  * is a page fault; the transformed loads, stores, AMOs and HLVs in
- * mtinst/htinst (QEMU 7.2 writes zero); VSEI comes before VSSI and VSTI, for HS-mode and, as SEI,
+ * mtinst/htinst (QEMU 7.2 writes zero); vsstatus.SUM written in VS-mode takes effect at once
+ * (QEMU 7.2 keeps the translations it allowed); VSEI comes before VSSI and VSTI, for HS-mode and, as SEI,
  * for VS-mode. Privileged spec 1.12 chapter 8 (8.2.1 hstatus, 8.2.3
  * hip/hie, 8.2.12 vsip, 8.4 traps, 8.5 two-stage translation, 8.6.1
  * virtual instructions, 8.6.3 transformed instructions) and 3.1.6 (mstatus
@@ -201,6 +202,22 @@ TEST_BEGIN
     PCSR "mtinst", CSR_MTINST
     VTRY "VS fetch VA_PTBAD", PRV_S, 1, jalr ra, 0(s5)
     PCSR "mtinst", CSR_MTINST
+    /* vsstatus.SUM, cleared by VS itself right after a read of a VS-stage U
+     * page: the next read of it faults (QEMU 7.2 keeps the translation) */
+    SET_PTE_PA vs_l0, 7, GPA_RW, PTE_V | PTE_R | PTE_W | PTE_U | PTE_A | PTE_D
+    li s6, MSTATUS_SUM
+    csrs CSR_VSSTATUS, s6
+    li s4, -1
+    li s5, 0x7000
+    j 1f
+vs_sum_reads:                         /* in VS-mode: read, clear SUM, read */
+    ld s4, 0(s5)
+    csrc sstatus, s6
+    ld s4, 8(s5)
+    ret
+1:  VTRY "VS load U page with SUM, clear SUM, load again", PRV_S, 1, call vs_sum_reads
+    PRINT "value", s4
+    csrc CSR_VSSTATUS, s6
     .option push
     .option arch, +h
     li t0, HSTATUS_SPVP

@@ -193,6 +193,7 @@ TEST_BEGIN
     li s0, -1
     li s1, -1
     li s2, 0
+    li s3, -1
     ENTER_MODE PRV_S, 3f
 3:  li t0, MSTATUS_SUM
     csrs sstatus, t0
@@ -204,6 +205,13 @@ TEST_BEGIN
     jalr t2                           /* fetch from a U page in S: 12 */
 4:  li t0, MSTATUS_SUM
     csrc sstatus, t0
+    LOAD_VA s3, VA_USER               /* SUM cleared again: 13, though just read */
+    csrs sstatus, t0
+    li t2, VA_USER
+    sd t0, 16(t2)                     /* ... and with SUM set again, a store */
+    csrc sstatus, t0
+    li t2, VA_USER
+    sd t0, 16(t2)                     /*   which now faults: 15 */
     LOAD_VA s1, VA_XO                 /* MXR = 0: 13 */
     li t0, MSTATUS_MXR
     csrs sstatus, t0
@@ -218,6 +226,7 @@ TEST_BEGIN
     jalr t2                           /* fetch from a non-X page: 12 */
 5:  RETURN_TO_M
     PRINT "S load U page with SUM", s0
+    PRINT "S load U page after SUM cleared (faulted)", s3
     PRINT "S load XO with MXR", s1
     PRINT "S called code in the XO page (41 + 1)", s2
 
