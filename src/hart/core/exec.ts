@@ -30,13 +30,13 @@ import { jitOn, jitEnter, codeWritten, JIT_TRAPPED } from './jit';
 
 const CHUNK: i64 = 4096;
 const BOX: u64 = 0xffff_ffff_0000_0000;
-// execBlock's marks in place of a fetch page (odd: no pc is): nothing cached; arrived
-// by a jump; may enter compiled code (the start of a chunk, or the instruction after
-// one compiled code left to the interpreter); the interpreter executes this
-// instruction, then F_ENTER.
-const F_INVALID: u64 = 1;
-const F_JUMPED: u64 = 3;
-const F_ENTER: u64 = 5;
+// execBlock's marks in place of a fetch page (odd: no pc is): arrived by a jump; may
+// enter compiled code (the start of a chunk, or the instruction after one compiled
+// code left to the interpreter); nothing cached; the interpreter executes this
+// instruction, then F_ENTER. F_JUMPED and F_ENTER are the two with (mark | 2) == 3.
+const F_JUMPED: u64 = 1;
+const F_ENTER: u64 = 3;
+const F_INVALID: u64 = 5;
 const F_SKIP: u64 = 7;
 
 // For --trace and error reports.
@@ -152,11 +152,12 @@ function mulhu(a: u64, b: u64): u64 {
 }
 
 // Linear-memory address of a data access when its page is in the TLB and the
-// access does not cross into the next page; 0 otherwise.
+// access does not cross into the next page; 0 otherwise. One compare does both: the
+// entry for va's page is compared with the page of the access's last byte, which an
+// entry there can hold only if it is va's page (a tag's low bits are its index).
 @inline function hostFor(table: usize, va: u64, size: u64): usize {
-  let vp = va >> 12;
-  let e = table + ((<usize>(vp & TLB_MASK)) << 4);
-  if (load<u64>(e) == vp && (va & 0xfff) <= 4096 - size) return <usize>(va + load<u64>(e, 8));
+  let e = table + ((<usize>((va >> 12) & TLB_MASK)) << 4);
+  if (load<u64>(e) == (va + size - 1) >> 12) return <usize>(va + load<u64>(e, 8));
   return 0;
 }
 
@@ -221,7 +222,7 @@ function execBlock(n: i32): i32 {
         store<u64>(FETCH_BASE, F_INVALID);
         mark = F_INVALID;
       }
-      if (mark == F_JUMPED || mark == F_ENTER) {
+      if ((mark | 2) == 3) { // F_JUMPED or F_ENTER
         if (jitOn) {
           let r = jitEnter(host, p, left, mark == F_JUMPED);
           if (r >= 0) {
@@ -249,7 +250,8 @@ function execBlock(n: i32): i32 {
         store<u64>(FETCH_BASE, F_ENTER);
       }
       raw = load<u32>(host);
-      if ((<u32>p & 0xffe) == 0xffe && (raw & 3) == 3) {
+      // (One compare: the pc's offset is 0xffe and the low bits say 32-bit.)
+      if (((<u32>p & 0xffe) | ((raw & 3) << 12)) == 0x3ffe) {
         // A 32-bit instruction straddling two pages: fetch its upper half separately.
         PC = p;
         let h2 = fetchSlow(p + 2, false);

@@ -432,8 +432,11 @@ export function compilePage(
       reg(rs1); c.i64n(imm).op(Opc.i64Add).set(L_VA);
       c.get(isLoad ? P_TLBL : P_TLBS).get(L_VA).i64n(12).op(Opc.i64ShrU, Opc.i32WrapI64).i32(1023).op(Opc.i32And)
         .i32(4).op(Opc.i32Shl, Opc.i32Add).set(L_E);
-      c.get(L_E).mem(Opc.i64Load, 3, 0).get(L_VA).i64n(12).op(Opc.i64ShrU, Opc.i64Ne);
-      if (size > 1) c.get(L_VA).op(Opc.i32WrapI64).i32(0xfff).op(Opc.i32And).i32(PAGE - size).op(Opc.i32GtU, Opc.i32Or);
+      // The tag against the page of the access's last byte: one compare for the page and
+      // for an access crossing out of it (an entry holds only pages of its own index).
+      c.get(L_E).mem(Opc.i64Load, 3, 0).get(L_VA);
+      if (size > 1) c.i64n(size - 1).op(Opc.i64Add);
+      c.i64n(12).op(Opc.i64ShrU, Opc.i64Ne);
       c.if_(); sideExit(); c.end();
       c.get(L_VA).get(L_E).mem(Opc.i64Load, 3, 8).op(Opc.i64Add, Opc.i32WrapI64);
       if (isLoad) {
