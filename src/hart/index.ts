@@ -85,6 +85,8 @@ export const DEFAULT_RAM_BASE = 0x8000_0000;
  */
 export const THREAD_CONTEXT = { x: 0x000, f: 0x100, pc: 0x200, fcsr: 0x208, satp: 0x210, flags: 0x218, bytes: 0x220 } as const;
 const PAGE = 4096;
+/** Hart.fill zeroes at least this many bytes by scanning for what is not zero yet. */
+const ZERO_SCAN = 64 * 1024;
 const SIZE_MASK: Readonly<Record<AccessSize, bigint>> = {
   1: 0xffn, 2: 0xffffn, 4: 0xffff_ffffn, 8: 0xffff_ffff_ffff_ffffn,
 };
@@ -392,7 +394,9 @@ export class Hart {
 
   fill(pa: number, len: number, value = 0): void {
     const off = this.#offset(pa, len);
-    this.ram.fill(value, off, off + len);
+    // Zeroing much: only the pages that are not zero yet are written (core zeroRam).
+    if (value === 0 && len >= ZERO_SCAN) this.#raw.zeroRam(pa, len);
+    else this.ram.fill(value, off, off + len);
     this.codeWritten(pa, len);
   }
 

@@ -70,6 +70,8 @@ export interface RawHartExports {
   jitRetired(): number;
   /** The host wrote [pa, pa+len) of RAM: compiled code there is dropped. */
   jitWritten(pa: number, len: number): void;
+  /** Zeroes guest RAM [pa, pa+len), writing only the 4 KiB pieces that are not zero already. */
+  zeroRam(pa: number, len: number): void;
   /** mtime and mtimecmp as numbers (exact below 2^53; a compare value ≥ 2^64 is never). */
   getMtimeTicks(): number;
   setMtimeTicks(value: number): void;
@@ -88,7 +90,7 @@ const EXPORTS: readonly ExportName[] = [
   'getMtimecmp', 'setMtimecmp', 'setInsnsPerTick', 'skipToNextTimer', 'addMmioHole',
   'requestStop', 'setHostedM', 'exitCause', 'exitTval', 'exitEpc', 'lastPc', 'lastInsn',
   'setHartId', 'setProfile', 'csrExists', 'setHostedMCauses', 'injectTrap', 'exitRecordOffset', 'kfastOffset',
-  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitInstall', 'jitRetired', 'jitWritten',
+  'saveContext', 'loadContext', 'fpRegistersChanged', 'setJit', 'jitDecode', 'jitExchangeOffset', 'jitMapOffset', 'jitInstall', 'jitRetired', 'jitWritten', 'zeroRam',
   'getMtimeTicks', 'setMtimeTicks', 'setMtimecmpTicks', 'runBudget', 'instretCount',
 ];
 

@@ -60,6 +60,25 @@ describe('Hart', { skip: needHart }, () => {
     assert.equal(hart.readCsr('misa') & MISA_H, MISA_H, 'rva22h: the same hart as rva22');
   });
 
+  it('zeroes a large range of RAM exactly, pages already zero or not, with unaligned ends', async () => {
+    const { hart } = await hartWith([JSELF]);
+    const start = BASE + 0x10000 + 3; // not page- or word-aligned
+    const len = 0x40000 - 5;
+    // Data in some pages (at the first and last byte of the range, mid-page, at a page's
+    // last byte), others left zero, and bytes just outside the range.
+    const marks = [start, start + 0x1000 + 17, start + 0x7ffc, start + 0x2a000, start + len - 1];
+    for (const pa of marks) hart.writeU8(pa, 0xa5);
+    hart.writeU8(start - 1, 0x11);
+    hart.writeU8(start + len, 0x22);
+    hart.fill(start, len, 0);
+    const ram = hart.ram.subarray(start - BASE, start - BASE + len);
+    assert.equal(ram.findIndex((b) => b !== 0), -1, 'every byte in the range is zero');
+    assert.equal(hart.readU8(start - 1), 0x11, 'the byte before the range is kept');
+    assert.equal(hart.readU8(start + len), 0x22, 'the byte after the range is kept');
+    hart.fill(start, len, 0x5a);
+    assert.equal(hart.ram.subarray(start - BASE, start - BASE + len).findIndex((b) => b !== 0x5a), -1, 'a non-zero fill writes everything');
+  });
+
   it('starts in M-mode at the RAM base and runs to the budget', async () => {
     const { hart } = await hartWith([addi(1, 0, 5), addi(2, 1, -7), JSELF]);
     assert.equal(hart.pc, BigInt(BASE));

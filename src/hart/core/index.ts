@@ -170,6 +170,36 @@ export function jitExchangeOffset(): usize { return JIT_EXCHANGE; }
 export function jitMapOffset(): usize { return jit.jitMapOffset(); }
 export function jitInstall(page: i32, slot: i32): bool { return jit.jitInstall(<u32>page, slot); }
 export function jitRetired(): f64 { return <f64>jit.compiledRetired; }
+// Zeroes guest RAM [pa, pa+len), writing only the 4 KiB pieces that are not zero
+// already: RAM nobody wrote is left untouched, so the host does not have to back it
+// (a kernel zeroing a 128 MiB VM on a new board reads zero pages instead of writing
+// and so allocating them). Compiled code is the host's business (jitWritten).
+export function zeroRam(pa: f64, len: f64): void {
+  let a = <u64>pa, n = <u64>len;
+  if (n == 0 || !isRam(a, n)) return;
+  let p = ramHost(a);
+  let end = p + <usize>n;
+  while (p < end) {
+    let next = (p + 4096) & ~(<usize>4095);
+    if (next > end) next = end;
+    if (!allZero(p, next)) memory.fill(p, 0, next - p);
+    p = next;
+  }
+}
+
+function allZero(p: usize, end: usize): bool {
+  let q = p;
+  while (q + 32 <= end) {
+    if ((load<u64>(q) | load<u64>(q, 8) | load<u64>(q, 16) | load<u64>(q, 24)) != 0) return false;
+    q += 32;
+  }
+  while (q < end) {
+    if (load<u8>(q) != 0) return false;
+    q++;
+  }
+  return true;
+}
+
 export function jitWritten(pa: f64, len: f64): void {
   let a = <u64>pa, n = <u64>len;
   if (n == 0 || !isRam(a, n)) return;
