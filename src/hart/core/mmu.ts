@@ -179,9 +179,9 @@ function gStage(gpa: u64, kind: i32, va: u64, implicitStore: bool, implicit: boo
   let needX = !implicit && (kind == ACCESS_FETCH || xExec);
   // GPAs are below 2^50, so the tag's bits 51:38 hold the VMID and 55:52 the MODE.
   let tag = gpn | (((hgatp & HGATP_VMID) >> 44) << 38) | ((hgatp >> 60) << 52);
-  let slot = <i32>(gpn & (G_CACHE - 1));
-  if (gTag[slot] == tag && gEpoch[slot] == gstageEpoch) {
-    let v = gVal[slot];
+  let slot = <i32>(gpn & (G_CACHE - 1)); // (indexes below are masked: unchecked)
+  if (unchecked(gTag[slot]) == tag && unchecked(gEpoch[slot]) == gstageEpoch) {
+    let v = unchecked(gVal[slot]);
     let ok = isStore ? (v & (PTE_W | PTE_D)) == (PTE_W | PTE_D)
       : needX ? (v & PTE_X) != 0
       : (v & PTE_R) != 0 || ((mstatus & MSTATUS_MXR) != 0 && (v & PTE_X) != 0);
@@ -268,13 +268,13 @@ function translateGuest(va: u64, kind: i32, p: i32): u64 {
   let pteAddr: u64 = 0;
   let region = va >> 21;
   let pw = <i32>(region & (PW_CACHE - 1));
-  let cached = pwTag[pw] == region && pwEpoch[pw] == walkEpoch;
-  if (cached) { a = pwGpa[pw]; i = 0; }
+  let cached = unchecked(pwTag[pw]) == region && unchecked(pwEpoch[pw]) == walkEpoch;
+  if (cached) { a = unchecked(pwGpa[pw]); i = 0; }
   while (true) {
     let offset = ((va >> (12 + 9 * <u64>i)) & 0x1ff) << 3;
     pteGpa = a + offset;
     if (cached) {
-      pteAddr = pwSpa[pw] + offset;
+      pteAddr = unchecked(pwSpa[pw]) + offset;
       cached = false;
     } else {
       pteAddr = gStage(pteGpa, kind, va, false, true);
