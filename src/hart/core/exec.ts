@@ -142,6 +142,14 @@ function noteTrap(p: u64, doneInChunk: i32, interrupt: bool): u64 {
 @inline function immOf(di: usize): i32 { return load<i32>(di, 8); }
 @inline function simmOf(di: usize): u64 { return <u64><i64>load<i32>(di, 8); }
 
+// The decode-cache entry of the instruction `raw` at linear address host, decoded
+// into it unless it already holds that word.
+@inline function decoded(host: usize, raw: u32): usize {
+  let di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
+  if (load<u32>(di) != raw) decode(raw, di);
+  return di;
+}
+
 @inline function sx32(v: u64): u64 { return <u64><i64><i32>v; }
 
 function mulhu(a: u64, b: u64): u64 {
@@ -204,8 +212,7 @@ function execBlock(n: i32): i32 {
     if (rotr<u64>(p - load<u64>(FETCH_BASE), 1) < 0x7ff) {
       let host = <usize>(p + load<u64>(FETCH_ADD));
       raw = load<u32>(host);
-      di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
-      if (load<u32>(di) != raw) decode(raw, di);
+      di = decoded(host, raw);
     } else {
       let mark = load<u64>(FETCH_BASE);
       let vpn = p >> 12;
@@ -260,8 +267,7 @@ function execBlock(n: i32): i32 {
         di = DC_SCRATCH;
         decode(raw, di);
       } else {
-        di = DC_OFFSET + ((<usize>((<u32>host >> 1) & DC_MASK)) << 4);
-        if (load<u32>(di) != raw) decode(raw, di);
+        di = decoded(host, raw);
       }
     }
     left--;
