@@ -4,7 +4,7 @@
 // written. The compiler itself is TypeScript (src/hart/jit/), reached through the
 // `host.jitCompile` import; compiled functions sit in the shared table and are called
 // with call_indirect, so running them is a wasm-to-wasm call.
-import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SHARED_TABLES, JIT_DECODE } from './layout';
+import { JIT_KIND, RAM_OFFSET, TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SHARED_TABLES, TLB_SET_TABLES, JIT_DECODE } from './layout';
 import { tlbLoad, tlbStore, tlbFetch } from './tlb';
 import { decode } from './decode';
 
@@ -106,7 +106,7 @@ export function codeWrittenSlow(host: usize, size: usize): void {
 // a page with compiled code is written only through storeSlow, which invalidates it.
 function dropStoreEntries(host: usize): void {
   dropIn(TLB_OFFSET, <u32>TLB_SHARED_TABLES, host);
-  dropIn(TLB_SLOTS_OFFSET, <u32>TLB_SLOTS * 9, host);
+  dropIn(TLB_SLOTS_OFFSET, <u32>TLB_SLOTS * <u32>TLB_SET_TABLES, host);
 }
 
 function dropIn(base: usize, tables: u32, host: usize): void {

@@ -31,11 +31,12 @@ export const TLB_INVALID: u64 = 0xffff_ffff_ffff_ffff;
 // TLB_OFFSET (the first 9, then M's 3) serve ASID 0 and bare mode.
 export const TLB_SLOTS_OFFSET: usize = 0x180000;
 export const TLB_SLOTS: i32 = 8;
-export const TLB_SLOT_BYTES: usize = 9 * TLB_BYTES;
+export const TLB_SET_TABLES: usize = 9;
+export const TLB_SLOT_BYTES: usize = TLB_SET_TABLES * TLB_BYTES;
 // The slots end at 0x2a0000, below asconfig.json's memoryBase (0x300000), where
 // AssemblyScript's static data and heap start.
 // Tables at TLB_OFFSET: a slot's worth for ASID 0, then M-mode's 3.
-export const TLB_SHARED_TABLES: usize = 12;
+export const TLB_SHARED_TABLES: usize = TLB_SET_TABLES + 3;
 
 // Decoded-instruction cache, direct mapped by linear-memory address of the
 // instruction. An entry is valid when its raw word equals the word in memory, so

@@ -17,7 +17,7 @@
 // With the H extension, V=1 translations (both stages in one entry) live in slots of
 // their own, keyed by VMID, ASID and both translation modes, so that neither leaving
 // the guest for the hypervisor nor switching guests (an hgatp write) flushes anything.
-import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SLOT_BYTES, TLB_SHARED_TABLES } from './layout';
+import { TLB_OFFSET, TLB_BYTES, TLB_ENTRIES, TLB_INVALID, TLB_SLOTS_OFFSET, TLB_SLOTS, TLB_SLOT_BYTES, TLB_SHARED_TABLES, TLB_SET_TABLES } from './layout';
 import { priv, virt, ACCESS_LOAD, ACCESS_STORE, ACCESS_FETCH } from './state';
 import { mstatus, vsstatus, vsatp, hgatp } from './csr';
 import { PRV_S, PRV_M, MSTATUS_SUM, MSTATUS_MPRV, MSTATUS_MPP_SHIFT, MSTATUS_MPV, SATP_ASID, SATP_MODE, HGATP_VMID } from '../spec/csr';
@@ -52,7 +52,7 @@ let guestFlush: bool = false; // ... and the change was a vsatp write with ASID 
 // The table of level p (a privilege, or SUM_LEVEL) in the set at base.
 const SUM_LEVEL: i32 = 2;
 @inline function tableAt(base: usize, p: i32, kind: i32): usize {
-  if (p == PRV_M) return TLB_OFFSET + (9 + <usize>kind) * TLB_BYTES;
+  if (p == PRV_M) return TLB_OFFSET + (TLB_SET_TABLES + <usize>kind) * TLB_BYTES;
   return base + (<usize>p * 3 + <usize>kind) * TLB_BYTES;
 }
 
@@ -97,11 +97,13 @@ const GROUP_M: i32 = 1;
 
 @inline function groupOf(e: usize): i32 {
   if (e >= TLB_SLOTS_OFFSET) return 2 + <i32>((e - TLB_SLOTS_OFFSET) / TLB_SLOT_BYTES);
-  return e >= TLB_OFFSET + 9 * TLB_BYTES ? GROUP_M : GROUP_SHARED;
+  return e >= TLB_OFFSET + TLB_SET_TABLES * TLB_BYTES ? GROUP_M : GROUP_SHARED;
 }
 
-// Empties group g's tables: base, `tables` of them.
-function emptyGroup(g: i32, base: usize, tables: usize): void {
+// Empties group g's tables (GROUP_SHARED, GROUP_M, or 2 + a slot).
+function emptyGroup(g: i32): void {
+  let base = g == GROUP_SHARED ? TLB_OFFSET : g == GROUP_M ? TLB_OFFSET + TLB_SET_TABLES * TLB_BYTES : slotBase(g - 2);
+  let tables: usize = g == GROUP_M ? 3 : TLB_SET_TABLES;
   let n = fillCount[g];
   if (n > LOG_MAX) {
     memory.fill(base, 0xff, tables * TLB_BYTES);
@@ -124,7 +126,7 @@ function slotFor(key: u64, keep: i32): i32 {
     slotGeneration[pick] = 0;
   }
   if (slotGeneration[pick] != generation) {
-    emptyGroup(2 + pick, slotBase(pick), 9);
+    emptyGroup(2 + pick);
     slotGeneration[pick] = generation;
   }
   slotUsed[pick] = ++useClock;
@@ -135,7 +137,7 @@ function slotFor(key: u64, keep: i32): i32 {
 export function selectAddressSpace(satp: u64): void {
   let asid = satp & SATP_ASID;
   if (asid == 0) {
-    emptyGroup(GROUP_SHARED, TLB_OFFSET, 9);
+    emptyGroup(GROUP_SHARED);
     hostSlot = -1;
     hostBase = TLB_OFFSET;
     updateTlbBases();
@@ -161,7 +163,7 @@ function selectGuestSpace(): void {
     ((vsatp & SATP_ASID) >> 44);
   guestSlot = slotFor(key, hostSlot);
   guestBase = slotBase(guestSlot);
-  if (guestFlush) emptyGroup(2 + guestSlot, guestBase, 9);
+  if (guestFlush) emptyGroup(2 + guestSlot);
   guestFlush = false;
   guestStale = false;
 }
@@ -185,17 +187,17 @@ export function noteSuperpage(base: u64, size: u64): void {
 // Drops every translation: the shared tables now, the other slots when next selected.
 export function flushTlbAll(): void {
   // An all-ones tag never equals a virtual page number (at most 52 bits).
-  emptyGroup(GROUP_SHARED, TLB_OFFSET, 9);
-  emptyGroup(GROUP_M, TLB_OFFSET + 9 * TLB_BYTES, 3);
+  emptyGroup(GROUP_SHARED);
+  emptyGroup(GROUP_M);
   generation++;
   gstageEpoch++;
   walkEpoch++;
   if (hostSlot >= 0) {
-    emptyGroup(2 + hostSlot, slotBase(hostSlot), 9);
+    emptyGroup(2 + hostSlot);
     slotGeneration[hostSlot] = generation;
   }
   if (guestSlot >= 0 && guestSlot != hostSlot) {
-    emptyGroup(2 + guestSlot, slotBase(guestSlot), 9);
+    emptyGroup(2 + guestSlot);
     slotGeneration[guestSlot] = generation;
   }
   superCount = 0;
@@ -246,6 +248,6 @@ export function flushTlbPage(va: u64): void {
   let off = (<usize>vpn & (<usize>TLB_ENTRIES - 1)) << 4;
   dropPage(TLB_OFFSET, TLB_SHARED_TABLES, vpn, off);
   for (let i = 0; i < TLB_SLOTS; i++) {
-    if (slotGeneration[i] == generation) dropPage(slotBase(i), 9, vpn, off);
+    if (slotGeneration[i] == generation) dropPage(slotBase(i), TLB_SET_TABLES, vpn, off);
   }
 }
